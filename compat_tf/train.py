@@ -1,3 +1,22 @@
 """tf.train: optimizers, global step, schedules, savers (names defined in compat_tf._src.train)."""
+from compat_tf._src.train.adadelta import AdadeltaOptimizer  # noqa: F401
+from compat_tf._src.train.adagrad import AdagradOptimizer  # noqa: F401
+from compat_tf._src.train.adam import AdamOptimizer  # noqa: F401
+from compat_tf._src.train.ftrl import FtrlOptimizer  # noqa: F401
 from compat_tf._src.train.gradient_descent import GradientDescentOptimizer  # noqa: F401
+from compat_tf._src.train.learning_rate_decay import (  # noqa: F401
+    cosine_decay, cosine_decay_restarts, exponential_decay, inverse_time_decay, linear_cosine_decay,
+    natural_exp_decay, noisy_linear_cosine_decay, piecewise_constant, piecewise_constant_decay,
+    polynomial_decay)
+from compat_tf._src.train.momentum import MomentumOptimizer  # noqa: F401
+from compat_tf._src.train.moving_averages import ExponentialMovingAverage  # noqa: F401
 from compat_tf._src.train.optimizer import Optimizer  # noqa: F401
+from compat_tf._src.train.proximal_adagrad import ProximalAdagradOptimizer  # noqa: F401
+from compat_tf._src.train.proximal_gradient_descent import ProximalGradientDescentOptimizer  # noqa: F401
+from compat_tf._src.train.rmsprop import RMSPropOptimizer  # noqa: F401
+from compat_tf._src.train.training_util import (  # noqa: F401
+    assert_global_step, create_global_step, get_global_step, get_or_create_global_step, global_step)
+
+from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
+
+__getattr__ = _hook("tf.train")

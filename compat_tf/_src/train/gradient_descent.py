@@ -1,8 +1,11 @@
-"""tf.train.GradientDescentOptimizer: var -= learning_rate * grad (TF1's ApplyGradientDescent)."""
-from compat_tf._src.framework import graph as _graph
+"""tf.train.GradientDescentOptimizer: var -= learning_rate * grad (TF1's ApplyGradientDescent).
+
+The update op's lowering is optax's `scale(-lr)` (transforms.tf1_gradient_descent).
+"""
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import math_ops
-from compat_tf._src.train import training_ops  # noqa: F401 - registers ApplyGradientDescent
+from compat_tf._src.train import training_ops
+from compat_tf._src.train import transforms
 from compat_tf._src.train.optimizer import Optimizer
 
 
@@ -19,7 +22,10 @@ class GradientDescentOptimizer(Optimizer):
         self._learning_rate_tensor = _constant.convert_to_tensor(lr, name="learning_rate")
 
     def _apply_dense(self, grad, var):
-        lr = math_ops.cast(self._learning_rate_tensor, var.dtype.base_dtype)
-        g = _graph.get_default_graph()
-        return g.create_op("ApplyGradientDescent", [var._variable, lr, grad],
-                           {"use_locking": self._use_locking}, name="ApplyGradientDescent").outputs[0].op
+        return training_ops.apply_gradient_descent(
+            var, math_ops.cast(self._learning_rate_tensor, var.dtype.base_dtype), grad,
+            use_locking=self._use_locking).op
+
+    def to_optax(self):
+        n = self._number
+        return transforms.tf1_gradient_descent(n(self._learning_rate, "learning_rate"))

@@ -7,11 +7,24 @@ to the trainable variables (one `tf.gradients` call, so one vjp) and returns
 `apply_gradients` skips None gradients, runs each variable's update op
 (`_apply_dense`) after `_prepare`, then `_finish`, and increments
 `global_step` after the updates. Slots are real graph variables named as
-TF1 names them (`w/Momentum`), created on first use.
+TF1 names them (`w/Momentum`, `w/Adam_1`, `beta1_power`), created on first
+use (slot_creator.py), so `get_slot`, `tf.global_variables()` and a Saver see
+them.
+
+The built-in optimizers' `_apply_dense` adds TF1's update op (`ApplyAdam`, ...)
+whose lowering runs the optimizer's optax transform (training_ops.py,
+transforms.py); a user subclass that writes `_apply_dense` with tf.assign & co
+works as in TF1. All update ops of a step are traced into the one jitted step.
 
 GATE_NONE / GATE_OP / GATE_GRAPH are accepted: the whole step is one XLA
 program, which already computes every gradient before any update is applied
 (the strongest TF1 gating).
+
+Deviations: gradients are always dense (compat_tf's tf.gradients gives a
+gather's gradient as a dense tensor), so `_apply_sparse` is never called;
+`colocate_gradients_with_ops` and `use_locking` have no effect (XLA places
+ops; a step's updates are atomic); eager-mode callable losses are not
+supported.
 """
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
@@ -21,6 +34,7 @@ from compat_tf._src.ops import control_flow_ops
 from compat_tf._src.ops import gradients_impl
 from compat_tf._src.ops import state_ops
 from compat_tf._src.ops import variables as _variables
+from compat_tf._src.train import slot_creator
 
 
 class Optimizer:
@@ -66,12 +80,13 @@ class Optimizer:
                              f"Optimizer.GATE_GRAPH. Not {gate_gradients}")
         loss = _constant.convert_to_tensor(loss)
         self._assert_valid_dtypes([loss])
+        if grad_loss is not None:
+            self._assert_valid_dtypes([_constant.convert_to_tensor(grad_loss)])
         if var_list is None:
             var_list = (_variables.trainable_variables()
                         + _graph.get_collection(GraphKeys.TRAINABLE_RESOURCE_VARIABLES))
         else:
-            var_list = list(var_list)
-        var_list = [v for v in var_list]
+            var_list = _flatten(var_list)
         if not var_list:
             raise ValueError("No variables to optimize.")
         grads = gradients_impl.gradients(loss, var_list, grad_ys=grad_loss,
@@ -81,22 +96,35 @@ class Optimizer:
         return grads_and_vars
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
-        """Applies the (gradient, variable) pairs; returns the op that runs all updates."""
-        grads_and_vars = tuple(grads_and_vars)
+        """Applies the (gradient, variable) pairs; returns the op that runs all updates.
+
+        None gradients are skipped; the gradients are applied as given (edited,
+        clipped, averaged over towers). With `global_step`, the returned op is
+        the AssignAdd that increments it after every update, named as the
+        optimizer (`"Adam"`); otherwise the NoOp grouping the updates.
+        """
+        grads_and_vars = tuple(grads_and_vars)  # make sure repeat iteration works
         if not grads_and_vars:
             raise ValueError("No variables provided.")
         converted = []
         for g, v in grads_and_vars:
             if g is not None:
-                g = _constant.convert_to_tensor(g)
-            if not hasattr(v, "_variable"):
-                raise TypeError(f"Variable {v!r} is not a tf.Variable")
+                try:
+                    g = _constant.convert_to_tensor(g)
+                except (TypeError, ValueError):
+                    raise TypeError(f"Gradient must be convertible to a Tensor or IndexedSlices, or None: "
+                                    f"{g}") from None
+                if not isinstance(g, Tensor):
+                    raise TypeError(f"Gradient must be a Tensor, IndexedSlices, or None: {g}")
+            if not callable(getattr(v, "_ref", None)):
+                raise NotImplementedError(f"Trying to optimize unsupported type {v!r} (compat_tf optimizers "
+                                          "update tf.Variable objects)")
             converted.append((g, v))
         var_list = [v for g, v in converted if g is not None]
         if not var_list:
             raise ValueError(f"No gradients provided for any variable: {[str(v) for _, v in converted]}.")
         g = _graph.get_default_graph()
-        with g.control_dependencies(None):
+        with g.control_dependencies(None):   # TF1's init_scope: keeps the name scope
             self._create_slots(var_list)
         update_ops = []
         with g.name_scope(name or self._name) as scope:
@@ -105,16 +133,27 @@ class Optimizer:
                 if grad is None:
                     continue
                 with g.name_scope("update_" + var.op.name):
-                    update_ops.append(self._apply_dense(grad, var))
+                    update_ops.append(self._update_op(grad, var))
             if global_step is None:
-                apply_updates = self._finish(update_ops, scope[:-1])
+                apply_updates = self._finish(update_ops, scope)
             else:
                 with g.control_dependencies([self._finish(update_ops, "update")]):
-                    apply_updates = state_ops.assign_add(global_step, 1, name=scope[:-1]).op
+                    apply_updates = state_ops.assign_add(global_step, 1, name=scope)
+            if isinstance(apply_updates, Tensor):
+                apply_updates = apply_updates.op
         train_ops = g.get_collection_ref(GraphKeys.TRAIN_OP)
         if apply_updates not in train_ops:
             train_ops.append(apply_updates)
         return apply_updates
+
+    def _update_op(self, grad, var):
+        """TF1's _RefVariableProcessor.update_op: the dense update, then the variable's constraint."""
+        update_op = self._apply_dense(grad, var)
+        if var.constraint is not None:
+            g = _graph.get_default_graph()
+            with g.control_dependencies([update_op]):
+                return var.assign(var.constraint(var))
+        return update_op
 
     # -- hooks for subclasses -------------------------------------------------------------------
     def _create_slots(self, var_list):
@@ -126,17 +165,42 @@ class Optimizer:
     def _apply_dense(self, grad, var):
         raise NotImplementedError(f"{type(self).__name__}._apply_dense")
 
+    def _apply_sparse(self, grad, var):
+        # compat_tf's tf.gradients gives dense gradients (a gather's gradient included), so the
+        # sparse path of TF1 is never taken; subclasses may still define it.
+        raise NotImplementedError(f"{type(self).__name__}._apply_sparse")
+
     def _finish(self, update_ops, name_scope):
         return control_flow_ops.group(*update_ops, name=name_scope)
 
     def _call_if_callable(self, param):
         return param() if callable(param) else param
 
+    # -- optax ------------------------------------------------------------------------------
+    def to_optax(self):
+        """This optimizer's TF1 update rule as an optax GradientTransformation (compat_tf extension).
+
+        The same transform the graph's update ops run (transforms.py), built
+        from the Python hyperparameters, for carrying a TF1 optimizer's exact
+        behaviour into JAX code: `tx.init(params)`, `tx.update(grads, state, params)`.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no optax transform (only the built-in "
+                                  "tf.train optimizers do)")
+
+    def _number(self, value, what):
+        value = self._call_if_callable(value)
+        if isinstance(value, Tensor) or hasattr(value, "_as_graph_element"):
+            raise ValueError(f"{type(self).__name__}.to_optax() needs Python numbers; {what} is a tensor "
+                             f"({value})")
+        return value
+
     # -- slots -----------------------------------------------------------------------------
     def get_slot_names(self):
+        """The names of the slots this optimizer created, sorted ("m", "v" for Adam)."""
         return sorted(self._slots)
 
     def get_slot(self, var, name):
+        """The slot Variable `name` of `var`, or None."""
         named = self._slots.get(name)
         if not named:
             return None
@@ -145,30 +209,54 @@ class Optimizer:
     def _slot_dict(self, slot_name):
         return self._slots.setdefault(slot_name, {})
 
-    def _get_or_make_slot(self, var, initial_value, slot_name, op_name):
+    def _get_or_make_slot(self, var, val, slot_name, op_name):
+        """A slot initialised to `val`, named `<var>/<op_name>` (TF1 Optimizer._get_or_make_slot)."""
         named = self._slot_dict(slot_name)
         key = _var_key(var)
         if key not in named:
-            named[key] = _create_slot(var, initial_value, op_name)
+            named[key] = slot_creator.create_slot(var, val, op_name)
+        return named[key]
+
+    def _get_or_make_slot_with_initializer(self, var, initializer, shape, dtype, slot_name, op_name):
+        named = self._slot_dict(slot_name)
+        key = _var_key(var)
+        if key not in named:
+            named[key] = slot_creator.create_slot_with_initializer(var, initializer, shape, dtype, op_name)
         return named[key]
 
     def _zeros_slot(self, var, slot_name, op_name):
-        import numpy as np
-        value = np.zeros(var.get_shape().as_list(), var.dtype.base_dtype.as_numpy_dtype)
-        return self._get_or_make_slot(var, value, slot_name, op_name)
+        named = self._slot_dict(slot_name)
+        key = _var_key(var)
+        if key not in named:
+            named[key] = slot_creator.create_zeros_slot(var, op_name)
+        return named[key]
+
+    def _constant_slot(self, var, value, slot_name, op_name):
+        """A slot filled with `value` (TF1 uses constant_initializer / ones_initializer)."""
+        return self._get_or_make_slot_with_initializer(var, slot_creator.constant_initializer(value),
+                                                       var.get_shape(), var.dtype.base_dtype, slot_name,
+                                                       op_name)
 
     def _create_non_slot_variable(self, initial_value, name, colocate_with):
-        key = (name, _graph.get_default_graph())
+        """A variable shared by all of this optimizer's variables (Adam's `beta1_power`).
+
+        One per graph; created as under TF1's init_scope (outside control
+        dependencies, in the current name scope), so at the root in the usual case.
+        """
+        g = colocate_with.graph if colocate_with is not None else _graph.get_default_graph()
+        key = (name, g)
         v = self._non_slot_dict.get(key)
         if v is None:
-            g = _graph.get_default_graph()
-            with g.name_scope(None), g.control_dependencies(None):
+            with g.control_dependencies(None):
                 v = _variables.Variable(initial_value, name=name, trainable=False)
             self._non_slot_dict[key] = v
         return v
 
     def _get_non_slot_variable(self, name, graph=None):
         return self._non_slot_dict.get((name, graph or _graph.get_default_graph()))
+
+    def _non_slot_variables(self):
+        return self._non_slot_dict.values()
 
     def variables(self):
         """The optimizer's own variables (slots and non-slot variables) in the current graph."""
@@ -187,12 +275,14 @@ class Optimizer:
                                  f"{[v.name for v in valid]}.")
 
 
+def _flatten(structure):
+    if isinstance(structure, (list, tuple)):
+        return [x for item in structure for x in _flatten(item)]
+    if isinstance(structure, dict):
+        return [x for k in sorted(structure) for x in _flatten(structure[k])]
+    return [structure]
+
+
 def _var_key(var):
-    return var.op.name if not isinstance(var, Tensor) else var.op.name
-
-
-def _create_slot(primary, value, op_name):
-    """A non-trainable Variable named `<var op name>/<op_name>` (TF1's slot_creator)."""
-    g = _graph.get_default_graph()
-    with g.name_scope(None), g.control_dependencies(None):
-        return _variables.Variable(value, name=primary.op.name + "/" + op_name, trainable=False)
+    """TF1's key of a variable in the slot tables: (graph, op name)."""
+    return (var.op.graph, var.op.name)

@@ -1,12 +1,86 @@
-"""The optimizers' update kernels (TF1's training_ops: ApplyGradientDescent, ...).
+"""TF1's optimizer update kernels (training_ops: ApplyGradientDescent, ApplyAdam, ...) on optax.
 
-Each kernel reads and writes its variable (and slot) references through the
-LoweringContext, so a training step stays one pure jitted function. The
-update rules are TF1's, written out; optimizers built on optax transforms
-register their own op in `optimizers.py`.
+Each op type keeps TF1's name and input signature (`ApplyAdam(var, m, v,
+beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad)`), so a graph built
+by the Python optimizers and a TF1 GraphDef imported with its train op run
+through the same lowering. The lowering is one generic adapter:
+
+    tx = <transform of transforms.py>(hyperparameter inputs, attrs)
+    state = tree_set(tx.init(var), **{field: slot value read from ctx})
+    updates, state = tx.update(grad, state, var)
+    var <- optax.apply_updates(var, updates); slot refs <- tree_get(state, field)
+
+Everything runs inside the step's trace, so a training step, whatever the
+number of variables, is one jitted XLA program with no Python at run time.
 """
+import dataclasses
+from typing import Callable, Mapping, Sequence
+
+import optax
+from optax import tree_utils as optax_tree
+
+from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework.registry import register_op
+from compat_tf._src.ops import constant as _constant
+from compat_tf._src.ops import state_ops
 from compat_tf._src.runtime import lowering
+from compat_tf._src.train import transforms
+
+
+@dataclasses.dataclass(frozen=True)
+class Kernel:
+    """How a TF1 Apply* op maps onto an optax transform.
+
+    `inputs`: TF1's input names in order; the first `n_refs` are variable
+    references (the parameter, then its slots), written back after the update.
+    `grad`: the gradient input's name. `state`: input name -> field of the
+    transform's state. `make`: (named input values, attrs) -> GradientTransformation.
+    """
+    op_type: str
+    inputs: Sequence[str]
+    n_refs: int
+    make: Callable
+    state: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    grad: str = "grad"
+
+
+KERNELS = [
+    Kernel("ApplyGradientDescent", ("var", "alpha", "delta"), 1, grad="delta",
+           make=lambda a, attrs: transforms.tf1_gradient_descent(a["alpha"])),
+    Kernel("ApplyMomentum", ("var", "accum", "lr", "grad", "momentum"), 2, state={"accum": "trace"},
+           make=lambda a, attrs: transforms.tf1_momentum(a["lr"], a["momentum"],
+                                                         attrs.get("use_nesterov", False))),
+    Kernel("ApplyAdagrad", ("var", "accum", "lr", "grad"), 2, state={"accum": "sum_of_squares"},
+           make=lambda a, attrs: transforms.tf1_adagrad(a["lr"],
+                                                        update_slots=attrs.get("update_slots", True))),
+    Kernel("ApplyAdadelta", ("var", "accum", "accum_update", "lr", "rho", "epsilon", "grad"), 3,
+           state={"accum": "e_g", "accum_update": "e_x"},
+           make=lambda a, attrs: transforms.tf1_adadelta(a["lr"], a["rho"], a["epsilon"])),
+    Kernel("ApplyAdam", ("var", "m", "v", "beta1_power", "beta2_power", "lr", "beta1", "beta2", "epsilon",
+                         "grad"), 3,
+           state={"m": "m", "v": "v", "beta1_power": "beta1_power", "beta2_power": "beta2_power"},
+           make=lambda a, attrs: transforms.tf1_adam(a["lr"], a["beta1"], a["beta2"], a["epsilon"],
+                                                     attrs.get("use_nesterov", False))),
+    Kernel("ApplyRMSProp", ("var", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad"), 3,
+           state={"ms": "nu", "mom": "trace"},
+           make=lambda a, attrs: transforms.tf1_rmsprop(a["lr"], a["rho"], a["momentum"], a["epsilon"])),
+    Kernel("ApplyCenteredRMSProp", ("var", "mg", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad"), 4,
+           state={"mg": "mu", "ms": "nu", "mom": "trace"},
+           make=lambda a, attrs: transforms.tf1_rmsprop(a["lr"], a["rho"], a["momentum"], a["epsilon"],
+                                                        centered=True)),
+    Kernel("ApplyFtrl", ("var", "accum", "linear", "grad", "lr", "l1", "l2", "lr_power"), 3,
+           state={"accum": "accum", "linear": "linear"},
+           make=lambda a, attrs: transforms.tf1_ftrl(a["lr"], a["l1"], a["l2"], a["lr_power"])),
+    Kernel("ApplyFtrlV2", ("var", "accum", "linear", "grad", "lr", "l1", "l2", "l2_shrinkage", "lr_power"), 3,
+           state={"accum": "accum", "linear": "linear"},
+           make=lambda a, attrs: transforms.tf1_ftrl(a["lr"], a["l1"], a["l2"], a["lr_power"],
+                                                     l2_shrinkage=a["l2_shrinkage"])),
+    Kernel("ApplyProximalGradientDescent", ("var", "alpha", "l1", "l2", "delta"), 1, grad="delta",
+           make=lambda a, attrs: transforms.tf1_proximal_gradient_descent(a["alpha"], a["l1"], a["l2"])),
+    Kernel("ApplyProximalAdagrad", ("var", "accum", "lr", "l1", "l2", "grad"), 2, state={"accum": "accum"},
+           make=lambda a, attrs: transforms.tf1_proximal_adagrad(a["lr"], a["l1"], a["l2"])),
+]
+KERNELS_BY_TYPE = {k.op_type: k for k in KERNELS}
 
 
 def _var_shape(op):
@@ -14,10 +88,81 @@ def _var_shape(op):
     return [(ref.shape, ref.dtype.base_dtype._as_ref)]
 
 
-@register_op("ApplyGradientDescent", shape=_var_shape, ctx=True, stateful=True, ref_inputs=(0,),
-             ref_outputs=(0,), reads_ref=True, writes_ref=True, differentiable=False)
-def _apply_gradient_descent(ctx, var, alpha, delta, use_locking=False):
-    """var -= alpha * delta."""
-    old = ctx.read(var)
-    ctx.write(var, lowering.cast_to(old - alpha * delta, ctx.op.inputs[0].dtype))
-    return var
+def _make_lowering(kernel):
+    def lower(ctx, *values, use_locking=False, **attrs):
+        named = dict(zip(kernel.inputs, values))
+        dtype = ctx.op.inputs[0].dtype
+        params = ctx.read(named["var"])
+        tx = kernel.make(named, attrs)
+        state = tx.init(params)
+        if kernel.state:
+            state = optax_tree.tree_set(state, **{field: ctx.read(named[name])
+                                                  for name, field in kernel.state.items()})
+        updates, new_state = tx.update(named[kernel.grad], state, params)
+        ctx.write(named["var"], lowering.cast_to(optax.apply_updates(params, updates), dtype))
+        for name in kernel.inputs[1:kernel.n_refs]:
+            new = optax_tree.tree_get(new_state, kernel.state[name])
+            ctx.write(named[name], lowering.cast_to(new, dtype))
+        return named["var"]
+    lower.__name__ = "_lower_" + kernel.op_type
+    return lower
+
+
+for _k in KERNELS:
+    register_op(_k.op_type, shape=_var_shape, ctx=True, stateful=True, ref_inputs=tuple(range(_k.n_refs)),
+                ref_outputs=(0,), reads_ref=True, writes_ref=True, differentiable=False)(_make_lowering(_k))
+
+
+def apply_op(op_type, inputs, use_locking=False, name=None, **attrs):
+    """Adds a TF1 Apply* op; `inputs` in TF1's order (variables or ref tensors first).
+
+    Returns the op's output: a reference to the updated variable, as TF1's
+    gen_training_ops functions return.
+    """
+    kernel = KERNELS_BY_TYPE[op_type]
+    if len(inputs) != len(kernel.inputs):
+        raise TypeError(f"{op_type} takes {len(kernel.inputs)} inputs {list(kernel.inputs)}, "
+                        f"got {len(inputs)}")
+    refs = [state_ops._as_ref(v) for v in inputs[:kernel.n_refs]]
+    for r, what in zip(refs, kernel.inputs):
+        state_ops._check_ref(r, f"{op_type} input '{what}'")
+    dtype = refs[0].dtype.base_dtype
+    values = [_constant.convert_to_tensor(v, dtype=dtype) for v in inputs[kernel.n_refs:]]
+    for t, what in zip(values, kernel.inputs[kernel.n_refs:]):
+        if t.dtype.base_dtype != dtype:
+            raise TypeError(f"{op_type} input '{what}' has dtype {t.dtype.base_dtype.name}, expected "
+                            f"{dtype.name} (the variable's dtype)")
+    attrs = {"use_locking": bool(use_locking), **attrs}
+    g = _graph.get_default_graph()
+    return g.create_op(op_type, refs + values, attrs, name=name or op_type).outputs[0]
+
+
+def _builder(op_type, fn_name, **defaults):
+    kernel = KERNELS_BY_TYPE[op_type]
+
+    def build(*args, use_locking=False, name=None, **kwargs):
+        attrs = {k: kwargs.pop(k, v) for k, v in defaults.items()}
+        named = dict(zip(kernel.inputs, args))
+        named.update(kwargs)
+        missing = [n for n in kernel.inputs if n not in named]
+        if missing:
+            raise TypeError(f"{op_type} is missing inputs {missing}")
+        return apply_op(op_type, [named[n] for n in kernel.inputs], use_locking=use_locking, name=name,
+                        **attrs)
+    build.__name__ = build.__qualname__ = fn_name
+    build.__doc__ = f"TF1's training_ops.{build.__name__}: adds an {op_type} op {tuple(kernel.inputs)}."
+    return build
+
+
+# gen_training_ops' builders, with TF1's argument names and order
+apply_gradient_descent = _builder("ApplyGradientDescent", "apply_gradient_descent")
+apply_momentum = _builder("ApplyMomentum", "apply_momentum", use_nesterov=False)
+apply_adagrad = _builder("ApplyAdagrad", "apply_adagrad", update_slots=True)
+apply_adadelta = _builder("ApplyAdadelta", "apply_adadelta")
+apply_adam = _builder("ApplyAdam", "apply_adam", use_nesterov=False)
+apply_rms_prop = _builder("ApplyRMSProp", "apply_rms_prop")
+apply_centered_rms_prop = _builder("ApplyCenteredRMSProp", "apply_centered_rms_prop")
+apply_ftrl = _builder("ApplyFtrl", "apply_ftrl")
+apply_ftrl_v2 = _builder("ApplyFtrlV2", "apply_ftrl_v2")
+apply_proximal_gradient_descent = _builder("ApplyProximalGradientDescent", "apply_proximal_gradient_descent")
+apply_proximal_adagrad = _builder("ApplyProximalAdagrad", "apply_proximal_adagrad")
