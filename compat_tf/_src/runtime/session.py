@@ -115,7 +115,9 @@ class BaseSession:
 
     # -- lifecycle ----------------------------------------------------------------
     def close(self):
+        from compat_tf._src.runtime import resources
         self._closed = True
+        resources.close_all(self)
         self._state = {}
         self._plans = {}
 
