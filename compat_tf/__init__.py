@@ -45,7 +45,7 @@ from compat_tf._src.runtime.session import (  # noqa: E402,F401
     BaseSession, InteractiveSession, Session, get_default_session)
 
 from compat_tf import compat  # noqa: E402,F401
-from compat_tf import app, contrib, flags, gfile, initializers, linalg, logging, losses, math, nn, random, train  # noqa: E402,F401,E501
+from compat_tf import app, contrib, flags, gfile, initializers, linalg, logging, losses, math, nn, python_io, random, train  # noqa: E402,F401,E501
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _missing_attr_hook  # noqa: E402
 
