@@ -14,6 +14,8 @@ from compat_tf._src.train.optimizer import Optimizer  # noqa: F401
 from compat_tf._src.train.proximal_adagrad import ProximalAdagradOptimizer  # noqa: F401
 from compat_tf._src.train.proximal_gradient_descent import ProximalGradientDescentOptimizer  # noqa: F401
 from compat_tf._src.train.rmsprop import RMSPropOptimizer  # noqa: F401
+from compat_tf._src.protos.example_pb2 import (  # noqa: F401
+    BytesList, Example, Feature, FeatureList, FeatureLists, Features, FloatList, Int64List, SequenceExample)
 from compat_tf._src.train.training_util import (  # noqa: F401
     assert_global_step, create_global_step, get_global_step, get_or_create_global_step, global_step)
 
