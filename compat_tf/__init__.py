@@ -41,11 +41,16 @@ from compat_tf._src.ops.functional_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.script_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.variable_scope import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.gradients_impl import *  # noqa: E402,F401,F403
+from compat_tf._src.framework.sparse_tensor import SparseTensor, SparseTensorValue  # noqa: E402,F401
+from compat_tf._src.ops.sparse_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.parsing_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.io_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.runtime.session import (  # noqa: E402,F401
     BaseSession, InteractiveSession, Session, get_default_session)
 
 from compat_tf import compat  # noqa: E402,F401
-from compat_tf import app, contrib, flags, gfile, initializers, linalg, logging, losses, math, nn, python_io, random, train  # noqa: E402,F401,E501
+from compat_tf import io  # noqa: E402,F401
+from compat_tf import app, contrib, flags, gfile, initializers, linalg, logging, losses, math, nn, python_io, random, sparse, train  # noqa: E402,F401,E501
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _missing_attr_hook  # noqa: E402
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework.graph import Operation, Tensor
+from compat_tf._src.framework.sparse_tensor import SparseTensor, SparseTensorValue
 
 
 def _is_namedtuple(x):
@@ -51,6 +52,8 @@ class FetchMapper:
             return ("namedtuple", type(f), [self._flatten(v) for v in f])
         if isinstance(f, (list, tuple)):
             return ("seq", type(f), [self._flatten(v) for v in f])
+        if isinstance(f, SparseTensor):  # fetched as a SparseTensorValue, as TF1
+            return ("sparse", [self._flatten(t) for t in (f.indices, f.values, f.dense_shape)])
         el = self._element(f)
         if isinstance(el, Operation):
             if el not in self.unique_ops:
@@ -79,6 +82,8 @@ class FetchMapper:
             return out
         if kind == "namedtuple":
             return s[1](*[self._build(sub, values) for sub in s[2]])
+        if kind == "sparse":
+            return SparseTensorValue(*[self._build(sub, values) for sub in s[1]])
         seq = [self._build(sub, values) for sub in s[2]]
         return seq if s[1] is list else (tuple(seq) if s[1] is tuple else s[1](seq))
 
@@ -123,11 +128,23 @@ def convert_feed_value(tensor, value):
     return arr
 
 
+def _sparse_feed(key, value):
+    if isinstance(value, SparseTensor) or not isinstance(value, (tuple, list)) or len(value) != 3:
+        raise TypeError(f"The value fed to SparseTensor {key.values.name} must be a tf.SparseTensorValue or "
+                        f"an (indices, values, dense_shape) tuple, got {type(value).__name__}")
+    return list(zip((key.indices, key.values, key.dense_shape), value))
+
+
 def prepare_feeds(graph, feed_dict):
     if not feed_dict:
         return [], []
     tensors, values = [], []
     for key, value in feed_dict.items():
+        if isinstance(key, SparseTensor):  # fed with a SparseTensorValue or (indices, values, shape)
+            for t, v in _sparse_feed(key, value):
+                tensors.append(_feed_key(graph, t))
+                values.append(convert_feed_value(tensors[-1], v))
+            continue
         t = _feed_key(graph, key)
         tensors.append(t)
         values.append(convert_feed_value(t, value))
