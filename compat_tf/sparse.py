@@ -1,4 +1,5 @@
-"""tf.sparse: the TF1 sparse namespace (SparseTensor, to_dense, placeholder); other names are not implemented."""
+"""tf.sparse: TF1's sparse namespace (SparseTensor, to_dense, placeholder); other names are unimplemented."""
+
 from compat_tf._src.framework.sparse_tensor import SparseTensor  # noqa: F401
 from compat_tf._src.ops.sparse_ops import sparse_placeholder as placeholder  # noqa: F401
 from compat_tf._src.ops.sparse_ops import sparse_tensor_to_dense as to_dense  # noqa: F401

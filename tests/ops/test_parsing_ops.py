@@ -1,5 +1,5 @@
-"""tf.train.Example protos, parse_single_example / parse_example, decode_raw, read/write/matching_files vs TF 1.15."""
-import os
+"""tf.train.Example protos, parse_(single_)example, decode_raw, read/write/matching_files vs TF 1.15."""
+
 import struct
 
 import numpy as np
@@ -36,13 +36,16 @@ def _example(**feats):
 
 
 def test_example_proto_names_and_wire_format():
-    ex = tf.train.Example(features=tf.train.Features(feature={
-        "a": tf.train.Feature(int64_list=tf.train.Int64List(value=[1, 300]))}))
+    ex = tf.train.Example(
+        features=tf.train.Features(
+            feature={"a": tf.train.Feature(int64_list=tf.train.Int64List(value=[1, 300]))}
+        )
+    )
     assert ex.DESCRIPTOR.full_name == "tensorflow.Example"
     assert tf.train.SequenceExample.DESCRIPTOR.full_name == "tensorflow.SequenceExample"
     assert tf.train.Feature.DESCRIPTOR.file.name == "tensorflow/core/example/feature.proto"
     # Example{features(1){feature(1) map entry{key(1)="a", value(2)=Feature{int64_list(3){packed value(1)}}}}}
-    int64_list = b"\x0a\x03\x01\xac\x02"                 # packed [1, 300]
+    int64_list = b"\x0a\x03\x01\xac\x02"  # packed [1, 300]
     feature = b"\x1a" + bytes([len(int64_list)]) + int64_list
     entry = b"\x0a\x01a" + b"\x12" + bytes([len(feature)]) + feature
     features = b"\x0a" + bytes([len(entry)]) + entry
@@ -72,13 +75,16 @@ def test_sequence_example_round_trip():
 
 def test_parse_single_example_values_and_static_shapes(sess):
     s = tf.placeholder(tf.string, [])
-    out = tf.parse_single_example(s, {
-        "label": tf.FixedLenFeature([], tf.int64),
-        "vec": tf.FixedLenFeature([3], tf.float32),
-        "mat": tf.FixedLenFeature([2, 2], tf.int64),
-        "name": tf.FixedLenFeature((), tf.string),
-        "tags": tf.VarLenFeature(tf.int64),
-    })
+    out = tf.parse_single_example(
+        s,
+        {
+            "label": tf.FixedLenFeature([], tf.int64),
+            "vec": tf.FixedLenFeature([3], tf.float32),
+            "mat": tf.FixedLenFeature([2, 2], tf.int64),
+            "name": tf.FixedLenFeature((), tf.string),
+            "tags": tf.VarLenFeature(tf.int64),
+        },
+    )
     assert out["label"].shape.as_list() == [] and out["label"].dtype == tf.int64
     assert out["vec"].shape.as_list() == [3] and out["vec"].dtype == tf.float32
     assert out["mat"].shape.as_list() == [2, 2]
@@ -88,7 +94,9 @@ def test_parse_single_example_values_and_static_shapes(sess):
     assert tags.indices.shape.as_list() == [None, 1]
     assert tags.values.shape.as_list() == [None]
     assert tags.dense_shape.shape.as_list() == [1]
-    r = sess.run(out, {s: _example(label=[7], vec=[1.0, 2.5, -3.0], mat=[1, 2, 3, 4], name=[b"x"], tags=[4, 5, 6])})
+    r = sess.run(
+        out, {s: _example(label=[7], vec=[1.0, 2.5, -3.0], mat=[1, 2, 3, 4], name=[b"x"], tags=[4, 5, 6])}
+    )
     assert r["label"] == 7
     np.testing.assert_array_equal(r["vec"], np.array([1.0, 2.5, -3.0], np.float32))
     np.testing.assert_array_equal(r["mat"], [[1, 2], [3, 4]])
@@ -100,11 +108,14 @@ def test_parse_single_example_values_and_static_shapes(sess):
 
 def test_parse_single_example_defaults_and_missing_varlen(sess):
     s = tf.placeholder(tf.string, [])
-    out = tf.parse_single_example(s, {
-        "a": tf.FixedLenFeature([2], tf.float32, default_value=[9.0, 8.0]),
-        "b": tf.FixedLenFeature([], tf.string, default_value="dflt"),
-        "v": tf.VarLenFeature(tf.string),
-    })
+    out = tf.parse_single_example(
+        s,
+        {
+            "a": tf.FixedLenFeature([2], tf.float32, default_value=[9.0, 8.0]),
+            "b": tf.FixedLenFeature([], tf.string, default_value="dflt"),
+            "v": tf.VarLenFeature(tf.string),
+        },
+    )
     r = sess.run(out, {s: _example(other=[1])})
     np.testing.assert_array_equal(r["a"], [9.0, 8.0])
     assert r["b"] == b"dflt"
@@ -137,7 +148,9 @@ def test_build_time_errors():
     with pytest.raises(ValueError):
         tf.parse_single_example(tf.constant(b""), {"x": tf.FixedLenFeature([], tf.int32)})
     with pytest.raises(ValueError):
-        tf.parse_single_example(tf.constant(b""), {"x": tf.FixedLenFeature([2], tf.float32, default_value=[1.0])})
+        tf.parse_single_example(
+            tf.constant(b""), {"x": tf.FixedLenFeature([2], tf.float32, default_value=[1.0])}
+        )
     with pytest.raises(ValueError):
         tf.parse_single_example(tf.constant([b"", b""]), {"x": tf.FixedLenFeature([], tf.int64)})
 
@@ -153,18 +166,23 @@ def test_feature_config_defaults():
 
 def test_parse_example_batch(sess):
     b = tf.placeholder(tf.string, [None])
-    out = tf.parse_example(b, {
-        "vec": tf.FixedLenFeature([3], tf.float32),
-        "opt": tf.FixedLenFeature([], tf.int64, default_value=-1),
-        "tags": tf.VarLenFeature(tf.int64),
-    })
+    out = tf.parse_example(
+        b,
+        {
+            "vec": tf.FixedLenFeature([3], tf.float32),
+            "opt": tf.FixedLenFeature([], tf.int64, default_value=-1),
+            "tags": tf.VarLenFeature(tf.int64),
+        },
+    )
     assert out["vec"].shape.as_list() == [None, 3]
     assert out["opt"].shape.as_list() == [None]
     assert out["tags"].indices.shape.as_list() == [None, 2]
     assert out["tags"].dense_shape.shape.as_list() == [2]
-    recs = [_example(vec=[1.0, 2.0, 3.0], tags=[10], opt=[5]),
-            _example(vec=[4.0, 5.0, 6.0]),
-            _example(vec=[7.0, 8.0, 9.0], tags=[20, 21, 22])]
+    recs = [
+        _example(vec=[1.0, 2.0, 3.0], tags=[10], opt=[5]),
+        _example(vec=[4.0, 5.0, 6.0]),
+        _example(vec=[7.0, 8.0, 9.0], tags=[20, 21, 22]),
+    ]
     r = sess.run(out, {b: recs})
     np.testing.assert_array_equal(r["vec"], [[1, 2, 3], [4, 5, 6], [7, 8, 9]])
     np.testing.assert_array_equal(r["opt"], [5, -1, -1])
@@ -185,8 +203,9 @@ def test_parse_example_static_batch_and_error_index(sess):
 
 def test_fixed_len_sequence_feature_pads(sess):
     b = tf.placeholder(tf.string, [None])
-    seq = tf.parse_example(b, {"s": tf.FixedLenSequenceFeature([2], tf.int64, allow_missing=True,
-                                                                default_value=-1)})["s"]
+    seq = tf.parse_example(
+        b, {"s": tf.FixedLenSequenceFeature([2], tf.int64, allow_missing=True, default_value=-1)}
+    )["s"]
     assert seq.shape.as_list() == [None, None, 2]
     r = sess.run(seq, {b: [_example(s=[1, 2, 3, 4]), _example(s=[5, 6]), _example(z=[0])]})
     np.testing.assert_array_equal(r, [[[1, 2], [3, 4]], [[5, 6], [-1, -1]], [[-1, -1], [-1, -1]]])
@@ -241,7 +260,8 @@ def test_tfrecord_file_parsed_in_session(sess, tmp_path):
             w.write(_example(label=[n], name=[b"r%d" % n]))
     recs = list(tf.python_io.tf_record_iterator(path))
     s = tf.placeholder(tf.string, [])
-    f = tf.parse_single_example(s, {"label": tf.FixedLenFeature([], tf.int64),
-                                    "name": tf.FixedLenFeature([], tf.string)})
+    f = tf.parse_single_example(
+        s, {"label": tf.FixedLenFeature([], tf.int64), "name": tf.FixedLenFeature([], tf.string)}
+    )
     got = [sess.run((f["label"], f["name"]), {s: r}) for r in recs]
     assert got == [(0, b"r0"), (1, b"r1"), (2, b"r2")]

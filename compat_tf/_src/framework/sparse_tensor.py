@@ -5,6 +5,7 @@ A SparseTensor is a composite of three graph tensors: `indices` (int64 [N, rank]
 a SparseTensorValue, and a SparseTensor (e.g. a tf.sparse_placeholder) is fed with a
 SparseTensorValue or an (indices, values, dense_shape) triple (runtime/fetches.py).
 """
+
 import collections
 
 import numpy as np
@@ -18,6 +19,7 @@ __all__ = ["SparseTensor", "SparseTensorValue"]
 
 class SparseTensorValue(collections.namedtuple("SparseTensorValue", ["indices", "values", "dense_shape"])):
     """The value of a SparseTensor: a namedtuple (indices, values, dense_shape) of NumPy arrays."""
+
     __slots__ = ()
 
 
@@ -29,6 +31,7 @@ def constant_value_as_shape(tensor):
     the dims that are constants, anything else gives `[None] * len` when the length is known.
     """
     from compat_tf._src.framework import shape_inference
+
     shape = tensor.get_shape().with_rank(1)
     value = shape_inference.constant_value(tensor)
     if value is not None:
@@ -53,11 +56,15 @@ class SparseTensor:
             return sparse_tensor_value
         if not is_sparse(sparse_tensor_value):
             raise TypeError(f"Neither a SparseTensor nor SparseTensorValue: {sparse_tensor_value}.")
-        return SparseTensor(indices=sparse_tensor_value.indices, values=sparse_tensor_value.values,
-                            dense_shape=sparse_tensor_value.dense_shape)
+        return SparseTensor(
+            indices=sparse_tensor_value.indices,
+            values=sparse_tensor_value.values,
+            dense_shape=sparse_tensor_value.dense_shape,
+        )
 
     def __init__(self, indices, values, dense_shape):
         from compat_tf._src.ops import constant as _constant
+
         with _graph.name_scope(None, "SparseTensor", [indices, values, dense_shape]):
             indices = _constant.convert_to_tensor(indices, name="indices", dtype=_dtypes.int64)
             values = _constant.convert_to_tensor(values, name="values")
@@ -109,6 +116,7 @@ class SparseTensor:
     def eval(self, feed_dict=None, session=None):
         """Evaluates this sparse tensor in a Session; returns a SparseTensorValue."""
         from compat_tf._src.runtime import session as _session
+
         return _session.eval_in_session(self, feed_dict, session)
 
     def consumers(self):
@@ -120,7 +128,9 @@ class SparseTensor:
         return seen
 
     def __str__(self):
-        return f"SparseTensor(indices={self._indices}, values={self._values}, dense_shape={self._dense_shape})"
+        return (
+            f"SparseTensor(indices={self._indices}, values={self._values}, dense_shape={self._dense_shape})"
+        )
 
     __repr__ = __str__
 

@@ -19,6 +19,7 @@ Deviations: only local paths (file:// allowed); TFRecordOptions' zlib tuning kno
 (flush_mode, buffer sizes, window_bits, compression_level, mem_level, compression_strategy)
 are accepted and only compression_level / window_bits are honoured.
 """
+
 import os
 import struct
 import zlib
@@ -26,8 +27,14 @@ import zlib
 from compat_tf._src.framework import errors
 
 __all__ = [
-    "TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter", "tf_record_iterator",
-    "iter_records", "iter_records_with_offsets", "crc32c", "masked_crc32c",
+    "TFRecordCompressionType",
+    "TFRecordOptions",
+    "TFRecordWriter",
+    "tf_record_iterator",
+    "iter_records",
+    "iter_records_with_offsets",
+    "crc32c",
+    "masked_crc32c",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -90,6 +97,7 @@ def _unmask(masked):
 
 class TFRecordCompressionType:
     """The type of compression for a TFRecord file (NONE, ZLIB, GZIP)."""
+
     NONE = 0
     ZLIB = 1
     GZIP = 2
@@ -111,8 +119,11 @@ def _compression_string(compression_type):
         if compression_type.upper() in ("", "ZLIB", "GZIP"):
             return compression_type.upper()
         raise ValueError(f"Unsupported compression_type {compression_type!r}: expected '', 'ZLIB' or 'GZIP'")
-    if isinstance(compression_type, int) and not isinstance(compression_type, bool) \
-            and compression_type in _COMPRESSION_STRING:
+    if (
+        isinstance(compression_type, int)
+        and not isinstance(compression_type, bool)
+        and compression_type in _COMPRESSION_STRING
+    ):
         return _COMPRESSION_STRING[compression_type]
     raise ValueError(f"Not a valid compression_type: {compression_type!r}")
 
@@ -126,9 +137,18 @@ class TFRecordOptions:
         TFRecordCompressionType.NONE: "",
     }
 
-    def __init__(self, compression_type=None, flush_mode=None, input_buffer_size=None,
-                 output_buffer_size=None, window_bits=None, compression_level=None,
-                 compression_method=None, mem_level=None, compression_strategy=None):
+    def __init__(
+        self,
+        compression_type=None,
+        flush_mode=None,
+        input_buffer_size=None,
+        output_buffer_size=None,
+        window_bits=None,
+        compression_level=None,
+        compression_method=None,
+        mem_level=None,
+        compression_strategy=None,
+    ):
         # As TF1: a TFRecordCompressionType, a string, or None (=> "" / NONE).
         _compression_string(compression_type)  # validate
         self.compression_type = compression_type
@@ -165,19 +185,25 @@ def _local_path(path):
     if isinstance(path, bytes):
         path = path.decode()
     if "://" in path and not path.startswith("file://"):
-        raise NotImplementedError(f"TFRecord files on {path.split('://')[0]}:// paths are not supported by compat_tf")
-    return path[len("file://"):] if path.startswith("file://") else path
+        raise NotImplementedError(
+            f"TFRecord files on {path.split('://')[0]}:// paths are not supported by compat_tf"
+        )
+    return path[len("file://") :] if path.startswith("file://") else path
 
 
 def _open(path, mode):
     try:
         return open(path, mode)
     except FileNotFoundError as e:
-        raise errors.NotFoundError(None, None, f"{path}; {e.strerror or 'No such file or directory'}") from None
-    except IsADirectoryError as e:
+        raise errors.NotFoundError(
+            None, None, f"{path}; {e.strerror or 'No such file or directory'}"
+        ) from None
+    except IsADirectoryError:
         raise errors.FailedPreconditionError(None, None, f"{path}; Is a directory") from None
     except PermissionError as e:
-        raise errors.PermissionDeniedError(None, None, f"{path}; {e.strerror or 'Permission denied'}") from None
+        raise errors.PermissionDeniedError(
+            None, None, f"{path}; {e.strerror or 'Permission denied'}"
+        ) from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -213,7 +239,9 @@ class TFRecordWriter:
         self._f = _open(self._path, "wb")
         self._z = None
         if self._compression:
-            level = opts.compression_level if opts.compression_level is not None else zlib.Z_DEFAULT_COMPRESSION
+            level = (
+                opts.compression_level if opts.compression_level is not None else zlib.Z_DEFAULT_COMPRESSION
+            )
             wbits = opts.window_bits if opts.window_bits is not None else 15
             wbits = abs(wbits) + (16 if self._compression == "GZIP" else 0)
             self._z = zlib.compressobj(level, zlib.DEFLATED, wbits)
@@ -303,7 +331,8 @@ class _Stream:
                         data = b""
             except zlib.error as e:
                 raise errors.DataLossError(
-                    None, None, f"{self._path}: corrupted {self._compression} stream: {e}") from None
+                    None, None, f"{self._path}: corrupted {self._compression} stream: {e}"
+                ) from None
 
     def read(self, n):
         self._fill(n)

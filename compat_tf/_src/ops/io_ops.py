@@ -5,6 +5,7 @@ paths (file:// allowed). As TF1: reading a missing file raises NotFoundError, Wr
 creates missing parent directories, MatchingFiles returns the sorted matches of one or
 more glob patterns (an empty vector when nothing matches).
 """
+
 import glob
 import os
 
@@ -22,17 +23,21 @@ __all__ = ["matching_files", "read_file", "write_file"]
 def _path(ctx, value, what):
     arr = np.asarray(value, dtype=object)
     if arr.ndim != 0:
-        raise errors.InvalidArgumentError(None, ctx.op, f"{what} must be a scalar, got shape "
-                                          f"[{','.join(str(d) for d in arr.shape)}]")
+        raise errors.InvalidArgumentError(
+            None, ctx.op, f"{what} must be a scalar, got shape [{','.join(str(d) for d in arr.shape)}]"
+        )
     p = arr.item()
     p = p.decode() if isinstance(p, bytes) else str(p)
     if "://" in p and not p.startswith("file://"):
-        raise errors.UnimplementedError(None, ctx.op, f"File system scheme '{p.split('://')[0]}' not implemented "
-                                        f"(file: '{p}')")
-    return p[len("file://"):] if p.startswith("file://") else p
+        raise errors.UnimplementedError(
+            None, ctx.op, f"File system scheme '{p.split('://')[0]}' not implemented (file: '{p}')"
+        )
+    return p[len("file://") :] if p.startswith("file://") else p
 
 
-@register_op("ReadFile", shape=lambda op: [([], _dtypes.string)], host=True, stateful=True, differentiable=False)
+@register_op(
+    "ReadFile", shape=lambda op: [([], _dtypes.string)], host=True, stateful=True, differentiable=False
+)
 def _read_file_np(ctx, filename, **_):
     path = _path(ctx, filename, "Input filename tensor")
     try:
@@ -60,8 +65,11 @@ def _write_file_np(ctx, filename, contents, **_):
     path = _path(ctx, filename, "Input filename tensor")
     data = np.asarray(contents, dtype=object)
     if data.ndim != 0:
-        raise errors.InvalidArgumentError(None, ctx.op, "Contents tensor must be scalar, but had shape: "
-                                          f"[{','.join(str(d) for d in data.shape)}]")
+        raise errors.InvalidArgumentError(
+            None,
+            ctx.op,
+            f"Contents tensor must be scalar, but had shape: [{','.join(str(d) for d in data.shape)}]",
+        )
     data = data.item()
     data = data.encode() if isinstance(data, str) else bytes(data)
     d = os.path.dirname(path)
@@ -79,18 +87,27 @@ def write_file(filename, contents, name=None):
     return make_op("WriteFile", [filename, contents], name=name or "WriteFile")
 
 
-@register_op("MatchingFiles", shape=lambda op: [([None], _dtypes.string)], host=True, stateful=True,
-             differentiable=False)
+@register_op(
+    "MatchingFiles",
+    shape=lambda op: [([None], _dtypes.string)],
+    host=True,
+    stateful=True,
+    differentiable=False,
+)
 def _matching_files_np(ctx, pattern, **_):
     pats = np.asarray(pattern, dtype=object)
     if pats.ndim > 1:
-        raise errors.InvalidArgumentError(None, ctx.op, "Input pattern tensor must be scalar or vector, but had "
-                                          f"shape: [{','.join(str(d) for d in pats.shape)}]")
+        raise errors.InvalidArgumentError(
+            None,
+            ctx.op,
+            "Input pattern tensor must be scalar or vector, but had "
+            f"shape: [{','.join(str(d) for d in pats.shape)}]",
+        )
     found = []
     for p in pats.reshape(-1):
         p = p.decode() if isinstance(p, bytes) else str(p)
         if p.startswith("file://"):
-            p = p[len("file://"):]
+            p = p[len("file://") :]
         found.extend(glob.glob(p, include_hidden=True))
     found = sorted(found)
     out = np.empty((len(found),), object)

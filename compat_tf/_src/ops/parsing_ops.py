@@ -13,6 +13,7 @@ ParseExample(serialized, names, sparse_keys..., dense_keys..., dense_defaults...
 ParseSingleExample(serialized, dense_defaults...) with keys as attrs.
 Deviations: SparseFeature and parse_single_sequence_example are not implemented.
 """
+
 import collections
 
 import numpy as np
@@ -26,26 +27,36 @@ from compat_tf._src.framework.sparse_tensor import SparseTensor
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops._op_util import make_op, make_tensor
 
-__all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "VarLenFeature", "decode_raw", "parse_example",
-           "parse_single_example"]
+__all__ = [
+    "FixedLenFeature",
+    "FixedLenSequenceFeature",
+    "VarLenFeature",
+    "decode_raw",
+    "parse_example",
+    "parse_single_example",
+]
 
 
 class VarLenFeature(collections.namedtuple("VarLenFeature", ["dtype"])):
     """Configuration for parsing a variable-length input feature (gives a SparseTensor)."""
+
     __slots__ = ()
 
 
 class FixedLenFeature(collections.namedtuple("FixedLenFeature", ["shape", "dtype", "default_value"])):
     """Configuration for parsing a fixed-length input feature (gives a dense Tensor of `shape`)."""
+
     __slots__ = ()
 
     def __new__(cls, shape, dtype, default_value=None):
         return super().__new__(cls, shape, dtype, default_value)
 
 
-class FixedLenSequenceFeature(collections.namedtuple(
-        "FixedLenSequenceFeature", ["shape", "dtype", "allow_missing", "default_value"])):
+class FixedLenSequenceFeature(
+    collections.namedtuple("FixedLenSequenceFeature", ["shape", "dtype", "allow_missing", "default_value"])
+):
     """Configuration for parsing a variable-length run of fixed-shape elements ([rows] + shape)."""
+
     __slots__ = ()
 
     def __new__(cls, shape, dtype, allow_missing=False, default_value=None):
@@ -60,6 +71,7 @@ _TYPE_STR = {_dtypes.float32: "float", _dtypes.int64: "int64", _dtypes.string: "
 
 def _example_cls():
     from compat_tf._src.protos import example_pb2
+
     return example_pb2.Example
 
 
@@ -83,8 +95,11 @@ def _values_of(feature, key, dtype, name, index, op):
         return np.zeros((0,), _np_dtype(dtype))
     if kind != _KIND[dtype]:
         raise errors.InvalidArgumentError(
-            None, op, f"Name: {name}, Key: {key}, Index: {index}.  Data types don't match. Data type: "
-            f"{_KIND_TYPE[kind]} but expected type: {_TYPE_STR[dtype]}")
+            None,
+            op,
+            f"Name: {name}, Key: {key}, Index: {index}.  Data types don't match. Data type: "
+            f"{_KIND_TYPE[kind]} but expected type: {_TYPE_STR[dtype]}",
+        )
     vals = getattr(feature, kind).value
     if dtype == _dtypes.string:
         out = np.empty((len(vals),), object)
@@ -103,27 +118,45 @@ def _parse_protos(serialized, names, op):
         except Exception:  # noqa: BLE001 - protobuf's DecodeError and friends
             name = names[i] if names else "<unknown>"
             raise errors.InvalidArgumentError(
-                None, op, f"Could not parse example input, value: '{bytes(s)[:100]!r}' (Name: {name})") from None
+                None, op, f"Could not parse example input, value: '{bytes(s)[:100]!r}' (Name: {name})"
+            ) from None
         out.append(ex)
     return out
 
 
-def _parse(op, serialized, names, sparse_keys, sparse_types, dense_keys, dense_types, dense_shapes,
-           dense_defaults, batched):
+def _parse(
+    op,
+    serialized,
+    names,
+    sparse_keys,
+    sparse_types,
+    dense_keys,
+    dense_types,
+    dense_shapes,
+    dense_defaults,
+    batched,
+):
     serialized = np.asarray(serialized, dtype=object)
     if batched:
         if serialized.ndim != 1:
-            raise errors.InvalidArgumentError(None, op, f"Expected serialized to be a vector, got shape: "
-                                              f"{_shape_str(serialized.shape)}")
-        names = [n.decode() if isinstance(n, bytes) else str(n) for n in np.asarray(names, object).reshape(-1)]
+            raise errors.InvalidArgumentError(
+                None, op, f"Expected serialized to be a vector, got shape: {_shape_str(serialized.shape)}"
+            )
+        names = [
+            n.decode() if isinstance(n, bytes) else str(n) for n in np.asarray(names, object).reshape(-1)
+        ]
         if names and len(names) != serialized.shape[0]:
             raise errors.InvalidArgumentError(
-                None, op, f"Expected len(names) == len(serialized), but got: {len(names)} vs. {serialized.shape[0]}")
+                None,
+                op,
+                f"Expected len(names) == len(serialized), but got: {len(names)} vs. {serialized.shape[0]}",
+            )
         items = list(serialized)
     else:
         if serialized.ndim != 0:
-            raise errors.InvalidArgumentError(None, op, f"Expected serialized to be a scalar, got shape: "
-                                              f"{_shape_str(serialized.shape)}")
+            raise errors.InvalidArgumentError(
+                None, op, f"Expected serialized to be a scalar, got shape: {_shape_str(serialized.shape)}"
+            )
         items = [serialized.item()]
         names = []
     examples = _parse_protos(items, names, op)
@@ -137,14 +170,21 @@ def _parse(op, serialized, names, sparse_keys, sparse_types, dense_keys, dense_t
         per = []
         for i, ex in enumerate(examples):
             fmap = ex.features.feature
-            per.append(_values_of(fmap[key], key, dtype, name_of(i), i, op) if key in fmap
-                       else np.zeros((0,), _np_dtype(dtype)))
+            per.append(
+                _values_of(fmap[key], key, dtype, name_of(i), i, op)
+                if key in fmap
+                else np.zeros((0,), _np_dtype(dtype))
+            )
         lens = [len(v) for v in per]
         total = sum(lens)
         values = np.concatenate(per) if total else np.zeros((0,), _np_dtype(dtype))
         if dtype == _dtypes.string:
             values = values.astype(object)
-        pos = np.concatenate([np.arange(n, dtype=np.int64) for n in lens]) if total else np.zeros((0,), np.int64)
+        pos = (
+            np.concatenate([np.arange(n, dtype=np.int64) for n in lens])
+            if total
+            else np.zeros((0,), np.int64)
+        )
         maxlen = max(lens) if lens else 0
         if batched:
             rows = np.repeat(np.arange(batch, dtype=np.int64), lens)
@@ -171,33 +211,46 @@ def _parse(op, serialized, names, sparse_keys, sparse_types, dense_keys, dense_t
                     continue
                 if required:
                     raise errors.InvalidArgumentError(
-                        None, op, f"Name: {name_of(i)}, Feature: {key} (data type: {_TYPE_STR[dtype]}) is required "
-                        "but could not be found.")
+                        None,
+                        op,
+                        f"Name: {name_of(i)}, Feature: {key} (data type: {_TYPE_STR[dtype]}) is required "
+                        "but could not be found.",
+                    )
                 rows_out.append(default.astype(_np_dtype(dtype)).reshape(inner))
                 continue
             vals = _values_of(fmap[key], key, dtype, name_of(i), i, op)
             if is_seq:
                 if stride == 0 or vals.size % stride:
                     raise errors.InvalidArgumentError(
-                        None, op, f"Name: {name_of(i)}, Key: {key}, Index: {i}.  Number of {_TYPE_STR[dtype]} "
+                        None,
+                        op,
+                        f"Name: {name_of(i)}, Key: {key}, Index: {i}.  Number of {_TYPE_STR[dtype]} "
                         f"values is not a multiple of stride length. Saw {vals.size} values but output shape "
-                        f"is: {_shape_str(('?',) + inner)}")
+                        f"is: {_shape_str(('?',) + inner)}",
+                    )
                 rows_out.append(vals.reshape((vals.size // stride,) + inner))
             else:
                 if vals.size != stride:
                     raise errors.InvalidArgumentError(
-                        None, op, f"Name: {name_of(i)}, Key: {key}, Index: {i}.  Number of {_TYPE_STR[dtype]} "
-                        f"values != expected.  Values size: {vals.size} but output shape: {_shape_str(inner)}")
+                        None,
+                        op,
+                        f"Name: {name_of(i)}, Key: {key}, Index: {i}.  Number of {_TYPE_STR[dtype]} "
+                        f"values != expected.  Values size: {vals.size} but output shape: "
+                        f"{_shape_str(inner)}",
+                    )
                 rows_out.append(vals.reshape(inner))
         if is_seq:
             nrows = max((r.shape[0] for r in rows_out), default=0)
-            pad = default.astype(_np_dtype(dtype)).reshape(()) if default.size == 1 else (
-                b"" if dtype == _dtypes.string else np.zeros((), _np_dtype(dtype)))
+            pad = (
+                default.astype(_np_dtype(dtype)).reshape(())
+                if default.size == 1
+                else (b"" if dtype == _dtypes.string else np.zeros((), _np_dtype(dtype)))
+            )
             padded = []
             for r in rows_out:
                 full = np.empty((nrows,) + inner, _np_dtype(dtype))
                 full[...] = pad if not isinstance(pad, np.ndarray) else pad.item()
-                full[:r.shape[0]] = r
+                full[: r.shape[0]] = r
                 padded.append(full)
             rows_out = padded
         if batched:
@@ -211,25 +264,32 @@ def _parse(op, serialized, names, sparse_keys, sparse_types, dense_keys, dense_t
     return sp_idx + sp_vals + sp_shapes + dense_out
 
 
-def _attrs_dims(shape):
-    return tuple(-1 if d is None else int(d) for d in shape)
+def _dims(shape):
+    """A dense shape as a tuple with -1 for an unknown dim (from a tuple, list or TensorShape)."""
+    if isinstance(shape, _ts.TensorShape):
+        shape = shape.as_list()
+    out = []
+    for d in shape:
+        d = getattr(d, "value", d)
+        out.append(-1 if d is None or int(d) < 0 else int(d))
+    return tuple(out)
 
 
 def _out_shapes(op, batch_dims):
     a = op.attrs
-    n_sparse = len(a["sparse_keys"])
+    n_sparse = len(a["sparse_types"])
     ext = len(batch_dims)
     outs = [([None, 1 + ext], _dtypes.int64)] * n_sparse
     outs += [([None], t) for t in a["sparse_types"]]
     outs += [([1 + ext], _dtypes.int64)] * n_sparse
     for t, shape in zip(a["Tdense"], a["dense_shapes"]):
-        dims = [None if d == -1 else d for d in shape]
+        dims = [None if d == -1 else d for d in _dims(shape)]
         outs.append((list(batch_dims) + dims, t))
     return outs
 
 
 def _num_outputs(attrs, n_inputs):
-    return 3 * len(attrs["sparse_keys"]) + len(attrs["dense_keys"])
+    return 3 * len(attrs["sparse_types"]) + len(attrs["Tdense"])
 
 
 def _single_shape(op):
@@ -242,19 +302,49 @@ def _batch_shape(op):
     return _out_shapes(op, [b])
 
 
-@register_op("ParseSingleExample", num_outputs=_num_outputs, shape=_single_shape, host=True, differentiable=False)
-def _parse_single_example_np(ctx, serialized, *dense_defaults, sparse_keys, dense_keys, sparse_types, Tdense,
-                             dense_shapes, **_):
-    return _parse(ctx.op, serialized, [], sparse_keys, sparse_types, dense_keys, Tdense, dense_shapes,
-                  dense_defaults, batched=False)
+@register_op(
+    "ParseSingleExample", num_outputs=_num_outputs, shape=_single_shape, host=True, differentiable=False
+)
+def _parse_single_example_np(
+    ctx, serialized, *dense_defaults, sparse_keys, dense_keys, sparse_types, Tdense, dense_shapes, **_
+):
+    return _parse(
+        ctx.op,
+        serialized,
+        [],
+        _str_keys(sparse_keys),
+        sparse_types,
+        _str_keys(dense_keys),
+        Tdense,
+        [_dims(d) for d in dense_shapes],
+        dense_defaults,
+        batched=False,
+    )
+
+
+def _str_keys(keys):
+    return [k.decode() if isinstance(k, bytes) else str(k) for k in keys]
 
 
 @register_op("ParseExample", num_outputs=_num_outputs, shape=_batch_shape, host=True, differentiable=False)
-def _parse_example_np(ctx, serialized, names, *rest, sparse_keys, dense_keys, sparse_types, Tdense, dense_shapes,
-                      **_):
-    dense_defaults = rest[len(sparse_keys) + len(dense_keys):]
-    return _parse(ctx.op, serialized, names, sparse_keys, sparse_types, dense_keys, Tdense, dense_shapes,
-                  dense_defaults, batched=True)
+def _parse_example_np(ctx, serialized, names, *rest, sparse_types, Tdense, dense_shapes, **_):
+    # TF's node layout: the keys are (constant) string inputs, as in an imported GraphDef
+    ns, nd = len(sparse_types), len(Tdense)
+    sparse_keys = _str_keys(np.asarray(k, object).item() for k in rest[:ns])
+    dense_keys = _str_keys(np.asarray(k, object).item() for k in rest[ns : ns + nd])
+    dense_defaults = rest[ns + nd :]
+    return _parse(
+        ctx.op,
+        serialized,
+        names,
+        sparse_keys,
+        sparse_types,
+        dense_keys,
+        Tdense,
+        [_dims(d) for d in dense_shapes],
+        dense_defaults,
+        batched=True,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -265,13 +355,15 @@ def _parse_example_np(ctx, serialized, names, *rest, sparse_keys, dense_keys, sp
 def _check_dtype(key, dtype):
     dtype = _dtypes.as_dtype(dtype).base_dtype
     if dtype not in _SUPPORTED:
-        raise ValueError(f"Unsupported dtype {dtype.name} for feature {key!r}: Example features are "
-                         "float32, int64 or string")
+        raise ValueError(
+            f"Unsupported dtype {dtype.name} for feature {key!r}: Example features are "
+            "float32, int64 or string"
+        )
     return dtype
 
 
 def _features_to_params(features):
-    """(sparse_keys, sparse_types, dense_keys, dense_types, dense_shapes, dense_default values) from `features`."""
+    """(sparse_keys, sparse_types, dense) from `features`; dense: (key, dtype, dims, default, is_seq)."""
     if not features:
         raise ValueError("Missing: features was {}.")
     sparse_keys, sparse_types, dense = [], [], []
@@ -283,17 +375,21 @@ def _features_to_params(features):
         elif isinstance(f, FixedLenFeature):
             shape = _ts.as_shape(f.shape)
             if not shape.is_fully_defined():
-                raise ValueError(f"Cannot parse a FixedLenFeature with an unknown shape: key {key!r}, shape {shape}")
-            dense.append((key, _check_dtype(key, f.dtype), _attrs_dims(shape.as_list()), f.default_value, False))
+                raise ValueError(
+                    f"Cannot parse a FixedLenFeature with an unknown shape: key {key!r}, shape {shape}"
+                )
+            dense.append((key, _check_dtype(key, f.dtype), _dims(shape.as_list()), f.default_value, False))
         elif isinstance(f, FixedLenSequenceFeature):
             shape = _ts.as_shape(f.shape)
             if not shape.is_fully_defined():
                 raise ValueError(f"Cannot parse a FixedLenSequenceFeature with an unknown shape: key {key!r}")
             if not f.allow_missing:
-                raise ValueError(f"Unsupported: FixedLenSequenceFeature requires allow_missing to be True "
-                                 f"(key {key!r}).")
-            dense.append((key, _check_dtype(key, f.dtype), (-1,) + _attrs_dims(shape.as_list()), f.default_value,
-                          True))
+                raise ValueError(
+                    f"Unsupported: FixedLenSequenceFeature requires allow_missing to be True (key {key!r})."
+                )
+            dense.append(
+                (key, _check_dtype(key, f.dtype), (-1,) + _dims(shape.as_list()), f.default_value, True)
+            )
         elif type(f).__name__ == "SparseFeature":
             raise NotImplementedError("tf.SparseFeature is not supported by compat_tf")
         else:
@@ -307,8 +403,10 @@ def _dense_default_tensor(key, dtype, shape, default, is_seq):
     t = _constant.convert_to_tensor(default, dtype=dtype, name=f"key_{_safe(key)}")
     want = 1 if is_seq else int(np.prod(shape, dtype=np.int64))
     if t.shape.is_fully_defined() and t.shape.num_elements() != want:
-        raise ValueError(f"default_value of feature {key!r} has {t.shape.num_elements()} elements, expected "
-                         f"{want} (shape {list(shape[1:] if is_seq else shape)})")
+        raise ValueError(
+            f"default_value of feature {key!r} has {t.shape.num_elements()} elements, expected "
+            f"{want} (shape {list(shape[1:] if is_seq else shape)})"
+        )
     return t
 
 
@@ -321,14 +419,19 @@ def _build(op_type, inputs_front, features, name, batched):
     dense_keys = [d[0] for d in dense]
     defaults = [_dense_default_tensor(k, t, s, dv, seq) for k, t, s, dv, seq in dense]
     attrs = {
-        "sparse_keys": tuple(sparse_keys), "dense_keys": tuple(dense_keys),
-        "sparse_types": tuple(sparse_types), "Tdense": tuple(d[1] for d in dense),
-        "dense_shapes": tuple(d[2] for d in dense), "num_sparse": len(sparse_keys),
+        "sparse_keys": tuple(sparse_keys),
+        "dense_keys": tuple(dense_keys),
+        "sparse_types": tuple(sparse_types),
+        "Tdense": tuple(d[1] for d in dense),
+        "dense_shapes": tuple(d[2] for d in dense),
+        "num_sparse": len(sparse_keys),
     }
     if batched:
-        keys = [_constant.constant(k, dtype=_dtypes.string, name="sparse_keys") for k in sparse_keys] + \
-               [_constant.constant(k, dtype=_dtypes.string, name="dense_keys") for k in dense_keys]
+        keys = [_constant.constant(k, dtype=_dtypes.string, name="sparse_keys") for k in sparse_keys] + [
+            _constant.constant(k, dtype=_dtypes.string, name="dense_keys") for k in dense_keys
+        ]
         attrs["Nsparse"], attrs["Ndense"] = len(sparse_keys), len(dense_keys)
+        del attrs["sparse_keys"], attrs["dense_keys"], attrs["num_sparse"]  # inputs in TF's ParseExample
         inputs = inputs_front + keys + defaults
     else:
         inputs = inputs_front + defaults
@@ -371,8 +474,9 @@ def parse_example(serialized, features, name=None, example_names=None):
             raise TypeError(f"serialized must be a string tensor, got {serialized.dtype.name}")
         if serialized.shape.ndims is not None:
             serialized.shape.with_rank(1)
-        names = _constant.convert_to_tensor(example_names if example_names is not None else [],
-                                            dtype=_dtypes.string, name="names")
+        names = _constant.convert_to_tensor(
+            example_names if example_names is not None else [], dtype=_dtypes.string, name="names"
+        )
         return _build("ParseExample", [serialized, names], features, "ParseExample", batched=True)
 
 
@@ -380,8 +484,17 @@ def parse_example(serialized, features, name=None, example_names=None):
 # DecodeRaw
 # --------------------------------------------------------------------------------------------
 
-_DECODE_RAW_TYPES = (_dtypes.float16, _dtypes.float32, _dtypes.float64, _dtypes.int32, _dtypes.uint16,
-                     _dtypes.uint8, _dtypes.int16, _dtypes.int8, _dtypes.int64)
+_DECODE_RAW_TYPES = (
+    _dtypes.float16,
+    _dtypes.float32,
+    _dtypes.float64,
+    _dtypes.int32,
+    _dtypes.uint16,
+    _dtypes.uint8,
+    _dtypes.int16,
+    _dtypes.int8,
+    _dtypes.int64,
+)
 
 
 def _decode_raw_shape(op):
@@ -401,13 +514,19 @@ def _decode_raw_np(ctx, data, out_type, little_endian=True, **_):
     n0 = len(flat[0])
     if n0 % size:
         raise errors.InvalidArgumentError(
-            None, ctx.op, f"Input to DecodeRaw has length {n0} that is not a multiple of {size}, the size of "
-            f"{_TYPE_STR.get(out_type, out_type.name)}")
+            None,
+            ctx.op,
+            f"Input to DecodeRaw has length {n0} that is not a multiple of {size}, the size of "
+            f"{_TYPE_STR.get(out_type, out_type.name)}",
+        )
     for i, b in enumerate(flat):
         if len(b) != n0:
             raise errors.InvalidArgumentError(
-                None, ctx.op, f"DecodeRaw requires input strings to all be the same size, but element {i} has "
-                f"size {len(b)} != {n0}")
+                None,
+                ctx.op,
+                f"DecodeRaw requires input strings to all be the same size, but element {i} has "
+                f"size {len(b)} != {n0}",
+            )
     out = np.frombuffer(b"".join(flat), dtype=np_dt).astype(out_type.as_numpy_dtype)
     return out.reshape(arr.shape + (n0 // size,))
 
@@ -426,9 +545,14 @@ def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None, b
         raise ValueError("decode_raw needs out_type")
     out_type = _dtypes.as_dtype(out_type).base_dtype
     if out_type not in _DECODE_RAW_TYPES:
-        raise TypeError(f"Value passed to parameter 'out_type' has DataType {out_type.name} not in list of "
-                        f"allowed values: {', '.join(t.name for t in _DECODE_RAW_TYPES)}")
+        raise TypeError(
+            f"Value passed to parameter 'out_type' has DataType {out_type.name} not in list of "
+            f"allowed values: {', '.join(t.name for t in _DECODE_RAW_TYPES)}"
+        )
     x = _constant.convert_to_tensor(input_bytes, dtype=_dtypes.string)
-    return make_tensor("DecodeRaw", [x], {"out_type": out_type, "little_endian": bool(little_endian)},
-                       name=name or "DecodeRaw")
-
+    return make_tensor(
+        "DecodeRaw",
+        [x],
+        {"out_type": out_type, "little_endian": bool(little_endian)},
+        name=name or "DecodeRaw",
+    )
