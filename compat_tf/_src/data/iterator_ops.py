@@ -1,0 +1,329 @@
+"""tf.data.Iterator for TF1 graphs and its ops.
+
+Ops (host ops, run in NumPy between jitted segments; TF 1.15's op types):
+  IteratorV2 / OneShotIterator -> a resource handle (the iterator's key);
+  MakeIterator(handle, *captured tensors) -> the initializer: starts the
+      dataset's generator with the captured tensors' values of this run;
+  IteratorGetNext(handle) -> one element, as NumPy arrays;
+  IteratorToStringHandle / IteratorFromStringHandleV2 -> feedable iterators.
+The iterator state lives in the session's resources (runtime/resources.py):
+two sessions on one graph iterate independently, and `Session.close` drops it.
+A training step fed by get_next runs as a host segment (get_next) followed by
+the jitted step.
+"""
+import threading
+
+import numpy as np
+
+from compat_tf._src.framework import dtypes as _dtypes
+from compat_tf._src.framework import errors
+from compat_tf._src.framework import graph as _graph
+from compat_tf._src.framework.registry import register_op
+from compat_tf._src.runtime import resources
+from compat_tf._src.data import structure
+from compat_tf._src.data.dataset_ops import DatasetV1, IterContext
+
+_KEY_PREFIX = "tf.data.iterator:"
+
+
+class _IteratorResource:
+    """An iterator's state in one session: the running generator of elements."""
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.gen = None
+        self.initialized = False
+
+    def reset(self, gen):
+        with self.lock:
+            old, self.gen = self.gen, gen
+            self.initialized = True
+        if old is not None and hasattr(old, "close"):
+            try:
+                old.close()
+            except Exception:  # noqa: BLE001 - a finished pipeline may complain when closed
+                pass
+
+    def next(self, op):
+        with self.lock:
+            if not self.initialized:
+                raise _uninitialized(op)
+            if self.gen is None:
+                raise _end_of_sequence(op)
+            try:
+                return next(self.gen)
+            except StopIteration:
+                self.gen = None
+                raise _end_of_sequence(op) from None
+            except errors.OpError:
+                raise
+            except Exception:
+                self.gen = None
+                raise
+
+    def close(self):
+        self.gen = None
+
+
+def _uninitialized(op):
+    return errors.FailedPreconditionError(
+        None, op, "GetNext() failed because the iterator has not been initialized. Ensure that you have run "
+        "the initializer operation for this iterator before getting the next element."
+        + (f"\n\t [[node {op.name}]]" if op is not None else ""))
+
+
+def _end_of_sequence(op):
+    return errors.OutOfRangeError(None, op, "End of sequence" + (f"\n\t [[node {op.name}]]" if op is not None
+                                                                 else ""))
+
+
+def _resource(session, key):
+    return resources.get_or_create(session, key, _IteratorResource)
+
+
+def _key_of(handle):
+    if isinstance(handle, np.ndarray):
+        handle = handle.item() if handle.size == 1 else handle
+    if isinstance(handle, bytes):
+        handle = handle.decode()
+    return handle
+
+
+# ---------------------------------------------------------------------------------------------
+# ops
+# ---------------------------------------------------------------------------------------------
+
+def _resource_shape(op):
+    return [([], _dtypes.resource)]
+
+
+@register_op("IteratorV2", shape=_resource_shape, ctx=True, host=True, stateful=True, differentiable=False)
+def _iterator_v2(ctx, **attrs):
+    return _KEY_PREFIX + attrs.get("shared_name") if attrs.get("shared_name") else _KEY_PREFIX + ctx.op.name
+
+
+@register_op("OneShotIterator", shape=_resource_shape, ctx=True, host=True, stateful=True,
+             differentiable=False)
+def _one_shot_iterator(ctx, **attrs):
+    key = _KEY_PREFIX + ctx.op.name
+    res = _resource(ctx.session, key)
+    if not res.initialized:
+        with res.lock:
+            if not res.initialized:
+                dataset = attrs["_dataset"]
+                tensors = dataset._tensor_inputs()
+                values = ctx.session.run(tensors) if tensors else []
+                res.reset(dataset._iterate(IterContext(ctx.session, dict(zip(tensors, values)))))
+    return key
+
+
+@register_op("MakeIterator", shape=lambda op: [], ctx=True, host=True, stateful=True, differentiable=False)
+def _make_iterator(ctx, handle, *values, **attrs):
+    dataset = attrs["_dataset"]
+    tensors = ctx.op._inputs[1:]
+    env = dict(zip(tensors, values))
+    res = _resource(ctx.session, _key_of(handle))
+    res.reset(dataset._iterate(IterContext(ctx.session, env)))
+    return ()
+
+
+def _get_next_shape(op):
+    return list(zip(op.get_attr("output_shapes"), op.get_attr("output_types")))
+
+
+@register_op("IteratorGetNext", shape=_get_next_shape, ctx=True, host=True, stateful=True, differentiable=False,
+             num_outputs=lambda attrs, n: len(attrs["output_types"]))
+def _iterator_get_next(ctx, handle, output_types, output_shapes):
+    op = ctx.op
+    res = resources.lookup(ctx.session, _key_of(handle))
+    if res is None:
+        raise _uninitialized(op)
+    element = res.next(op)
+    if len(element) != len(output_types):
+        raise errors.InvalidArgumentError(None, op, f"The iterator produced {len(element)} components, "
+                                          f"expected {len(output_types)}")
+    out = []
+    for v, dt, shp in zip(element, output_types, output_shapes):
+        arr = structure.as_numpy(v, dt)
+        if not shp.is_compatible_with(arr.shape):
+            raise errors.InvalidArgumentError(
+                None, op, f"The iterator produced an element of shape {list(arr.shape)}, which is not "
+                f"compatible with the expected shape {shp}.")
+        out.append(arr)
+    return out
+
+
+@register_op("IteratorToStringHandle", shape=lambda op: [([], _dtypes.string)], ctx=True, host=True,
+             stateful=True, differentiable=False)
+def _to_string_handle(ctx, handle):
+    return np.asarray(_key_of(handle).encode(), dtype=object)
+
+
+@register_op("IteratorFromStringHandleV2", shape=_resource_shape, ctx=True, host=True, stateful=True,
+             differentiable=False)
+def _from_string_handle(ctx, string_handle, **attrs):
+    key = _key_of(string_handle)
+    if not isinstance(key, str) or not key.startswith(_KEY_PREFIX):
+        raise errors.InvalidArgumentError(None, ctx.op, f"Invalid iterator string handle: {key!r}")
+    return key
+
+
+# ---------------------------------------------------------------------------------------------
+# Iterator
+# ---------------------------------------------------------------------------------------------
+
+def _flat_attrs(spec):
+    flat = structure.flatten(spec)
+    return tuple(s.dtype for s in flat), tuple(s.shape for s in flat)
+
+
+def _check_no_placeholders(tensors):
+    seen, stack = set(), [t.op for t in tensors]
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        if op.type in ("Placeholder", "PlaceholderV2"):
+            raise ValueError(f"Cannot capture a placeholder (name:{op.name}, type:{op.type}) by value: "
+                             "use make_initializable_iterator() for a dataset that depends on placeholders.")
+        stack.extend(t.op for t in op._inputs)
+
+
+class Iterator:
+    """TF1's tf.data.Iterator: get_next() tensors and initializer ops over one iterator resource."""
+
+    def __init__(self, iterator_resource, initializer, spec):
+        self._iterator_resource = iterator_resource
+        self._initializer = initializer
+        self._spec = spec
+
+    # -- constructors ------------------------------------------------------------------------
+    @staticmethod
+    def _one_shot(dataset):
+        tensors = dataset._tensor_inputs()
+        _check_no_placeholders(tensors)
+        g = _graph.get_default_graph()
+        types, shapes = _flat_attrs(dataset._spec)
+        op = g.create_op("OneShotIterator", [], {"_dataset": dataset, "output_types": types,
+                                                 "output_shapes": shapes, "container": "", "shared_name": ""},
+                         name="OneShotIterator")
+        return Iterator(op.outputs[0], None, dataset._spec)
+
+    @staticmethod
+    def _initializable(dataset, shared_name=None):
+        g = _graph.get_default_graph()
+        types, shapes = _flat_attrs(dataset._spec)
+        handle = g.create_op("IteratorV2", [], {"output_types": types, "output_shapes": shapes,
+                                                "container": "", "shared_name": shared_name or ""},
+                             name="Iterator").outputs[0]
+        it = Iterator(handle, None, dataset._spec)
+        it._initializer = it._make_initializer_op(dataset, "MakeIterator")
+        return it
+
+    @staticmethod
+    def from_structure(output_types, output_shapes=None, shared_name=None, output_classes=None):
+        """A reinitializable iterator: `make_initializer(dataset)` for each dataset of this structure."""
+        types = structure.normalize_types(output_types)
+        spec = structure.spec_from(types, output_shapes)
+        g = _graph.get_default_graph()
+        ftypes, fshapes = _flat_attrs(spec)
+        handle = g.create_op("IteratorV2", [], {"output_types": ftypes, "output_shapes": fshapes,
+                                                "container": "", "shared_name": shared_name or ""},
+                             name="Iterator").outputs[0]
+        return Iterator(handle, None, spec)
+
+    @staticmethod
+    def from_string_handle(string_handle, output_types, output_shapes=None, output_classes=None):
+        """A feedable iterator: get_next reads from the iterator whose string_handle() is fed."""
+        from compat_tf._src.ops import constant as _constant
+        string_handle = _constant.convert_to_tensor(string_handle, dtype=_dtypes.string)
+        types = structure.normalize_types(output_types)
+        spec = structure.spec_from(types, output_shapes)
+        ftypes, fshapes = _flat_attrs(spec)
+        handle = string_handle.graph.create_op(
+            "IteratorFromStringHandleV2", [string_handle], {"output_types": ftypes, "output_shapes": fshapes},
+            name="IteratorFromStringHandleV2").outputs[0]
+        return Iterator(handle, None, spec)
+
+    # -- TF1 API -----------------------------------------------------------------------------
+    @property
+    def initializer(self):
+        if self._initializer is not None:
+            return self._initializer
+        raise ValueError("Iterator does not have an initializer.")
+
+    @property
+    def output_types(self):
+        return structure.types_of(self._spec)
+
+    @property
+    def output_shapes(self):
+        return structure.shapes_of(self._spec)
+
+    @property
+    def output_classes(self):
+        return structure.classes_of(self._spec)
+
+    @property
+    def element_spec(self):
+        return self._spec
+
+    def _make_initializer_op(self, dataset, name):
+        tensors = dataset._tensor_inputs()
+        g = self._iterator_resource.graph
+        return g.create_op("MakeIterator", [self._iterator_resource] + list(tensors), {"_dataset": dataset},
+                           name=name)
+
+    def make_initializer(self, dataset, name=None):
+        """An op that (re)starts this iterator on `dataset` (same types, compatible shapes)."""
+        if not isinstance(dataset, DatasetV1):
+            raise TypeError(f"make_initializer expects a Dataset, got {type(dataset).__name__}")
+        mine, theirs = self.output_types, dataset.output_types
+        if not structure.same_structure(mine, theirs) or structure.flatten(mine) != structure.flatten(theirs):
+            raise TypeError(f"Expected output types {mine} but got dataset with output types {theirs}.")
+        for a, b in zip(structure.flatten(self.output_shapes), structure.flatten(dataset.output_shapes)):
+            if not a.is_compatible_with(b):
+                raise TypeError(f"Expected output shapes compatible with {self.output_shapes} but got "
+                                f"dataset with output shapes {dataset.output_shapes}.")
+        g = self._iterator_resource.graph
+        with g.name_scope(name or "make_initializer") as scope:
+            return self._make_initializer_op(dataset, scope)
+
+    def get_next(self, name=None):
+        """The tensors of the next element (OutOfRangeError at the end of the dataset)."""
+        g = self._iterator_resource.graph
+        types, shapes = _flat_attrs(self._spec)
+        op = g.create_op("IteratorGetNext", [self._iterator_resource],
+                         {"output_types": types, "output_shapes": shapes}, name=name or "IteratorGetNext",
+                         output_specs=list(zip(shapes, types)))
+        return structure.pack_as(self._spec, op.outputs)
+
+    def string_handle(self, name=None):
+        """A string tensor naming this iterator, to feed an iterator made by from_string_handle."""
+        g = self._iterator_resource.graph
+        return g.create_op("IteratorToStringHandle", [self._iterator_resource], {},
+                           name=name or "IteratorToStringHandle").outputs[0]
+
+
+def make_one_shot_iterator(dataset):
+    """tf.data.make_one_shot_iterator(dataset) (TF 1.15 compat.v1)."""
+    return dataset.make_one_shot_iterator()
+
+
+def make_initializable_iterator(dataset, shared_name=None):
+    """tf.data.make_initializable_iterator(dataset) (TF 1.15 compat.v1)."""
+    return dataset.make_initializable_iterator(shared_name)
+
+
+def get_output_types(dataset_or_iterator):
+    return dataset_or_iterator.output_types
+
+
+def get_output_shapes(dataset_or_iterator):
+    return dataset_or_iterator.output_shapes
+
+
+def get_output_classes(dataset_or_iterator):
+    return dataset_or_iterator.output_classes
+
