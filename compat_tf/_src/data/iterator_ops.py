@@ -142,15 +142,33 @@ def _iterator_get_next(ctx, handle, output_types, output_shapes):
     if len(element) != len(output_types):
         raise errors.InvalidArgumentError(None, op, f"The iterator produced {len(element)} components, "
                                           f"expected {len(output_types)}")
+    checks = _output_checks(op, output_types, output_shapes)
     out = []
-    for v, dt, shp in zip(element, output_types, output_shapes):
-        arr = structure.as_numpy(v, dt)
-        if not shp.is_compatible_with(arr.shape):
+    for v, (dt, np_dtype, dims) in zip(element, checks):
+        if not (isinstance(v, np.ndarray) and v.dtype == np_dtype):
+            v = structure.as_numpy(v, dt)
+        if dims is not None and (len(v.shape) != len(dims) or
+                                 any(d is not None and d != n for d, n in zip(dims, v.shape))):
             raise errors.InvalidArgumentError(
-                None, op, f"The iterator produced an element of shape {list(arr.shape)}, which is not "
-                f"compatible with the expected shape {shp}.")
-        out.append(arr)
+                None, op, f"The iterator produced an element of shape {list(v.shape)}, which is not "
+                f"compatible with the expected shape {_ts_str(dims)}.")
+        out.append(v)
     return out
+
+
+def _ts_str(dims):
+    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def _output_checks(op, output_types, output_shapes):
+    """Per get_next op: (DType, NumPy dtype, static dims or None) of each component (cached)."""
+    checks = op.__dict__.get("_data_output_checks")
+    if checks is None:
+        checks = [(dt, np.dtype(object) if dt == _dtypes.string else np.dtype(dt.as_numpy_dtype),
+                   None if shp.ndims is None else tuple(shp.as_list()))
+                  for dt, shp in zip(output_types, output_shapes)]
+        op._data_output_checks = checks
+    return checks
 
 
 @register_op("IteratorToStringHandle", shape=lambda op: [([], _dtypes.string)], ctx=True, host=True,
