@@ -93,7 +93,8 @@ def test_from_generator_structure_types_and_errors():
     def gen():
         for k in range(3):
             yield k, [k, k + 1]
-    ds = tf.data.Dataset.from_generator(gen, (tf.int64, tf.float32), (tf.TensorShape([]), tf.TensorShape([2])))
+    ds = tf.data.Dataset.from_generator(gen, (tf.int64, tf.float32),
+                                        (tf.TensorShape([]), tf.TensorShape([2])))
     got = drain(ds)
     assert [int(a) for a, _ in got] == [0, 1, 2]
     assert got[2][1].dtype == np.float32 and got[2][1].tolist() == [2.0, 3.0]
@@ -309,7 +310,7 @@ def test_batch_of_mapped_elements_and_shape_mismatch():
     ragged = tf.data.Dataset.range(1, 3).map(lambda v: tf.fill([v], v)).batch(2)
     nxt = ragged.make_one_shot_iterator().get_next()
     with tf.Session() as sess:
-        with pytest.raises(tf.errors.InvalidArgumentError, match="Cannot batch tensors with different shapes"):
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Cannot batch tensors with different"):
             sess.run(nxt)
 
 

@@ -193,3 +193,24 @@ def test_train_linear_model_from_iterator():
         np.testing.assert_allclose(losses, losses_np, rtol=1e-4, atol=1e-6)
         np.testing.assert_allclose(sess.run(W), w_np, rtol=1e-4, atol=1e-5)
     assert losses[-1] < 0.01 * losses[0]
+
+
+def test_threads_share_one_iterator_without_losing_elements():
+    import threading
+    nxt = tf.data.Dataset.range(200).map(lambda v: v * 3).make_one_shot_iterator().get_next()
+    got, lock = [], threading.Lock()
+    with tf.Session() as sess:
+        def worker():
+            while True:
+                try:
+                    v = int(sess.run(nxt))
+                except tf.errors.OutOfRangeError:
+                    return
+                with lock:
+                    got.append(v)
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert sorted(got) == [3 * v for v in range(200)]

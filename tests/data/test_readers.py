@@ -38,7 +38,8 @@ def write_records(path, records, compression=None):
 def test_tfrecord_files_in_order_and_compressed(tmp_path):
     a = write_records(tmp_path / "a.tfrecord", [b"a0", b"a1"])
     b = write_records(tmp_path / "b.tfrecord", [b"b0", b"b1", b"b2"])
-    gz = write_records(tmp_path / "c.gz", [b"g%d" % i for i in range(3)], tf.python_io.TFRecordCompressionType.GZIP)
+    gz = write_records(tmp_path / "c.gz", [b"g%d" % i for i in range(3)],
+                       tf.python_io.TFRecordCompressionType.GZIP)
     zl = write_records(tmp_path / "d.z", [b"z0"], tf.python_io.TFRecordCompressionType.ZLIB)
     ds = tf.data.TFRecordDataset([a, b])
     assert ds.output_types == tf.string and ds.output_shapes.as_list() == []

@@ -95,7 +95,8 @@ def _static_int(p):
 def _leaf_param(v):
     """A from_tensors/from_tensor_slices leaf: (_Param, DType, TensorShape)."""
     if hasattr(v, "indices") and hasattr(v, "dense_shape") and not isinstance(v, Tensor):
-        raise NotImplementedError("SparseTensor components of tf.data elements are not supported by compat_tf")
+        raise NotImplementedError("SparseTensor components of tf.data elements are not supported by "
+                                  "compat_tf")
     from compat_tf._src.ops import constant as _constant
     if not isinstance(v, Tensor) and (hasattr(v, "_as_graph_element") or _constant._contains_tensor(v)):
         v = _constant.convert_to_tensor(v)
@@ -459,7 +460,8 @@ class TensorSliceDataset(DatasetV1):
         n = None
         for a in arrays:
             if a.ndim == 0:
-                raise errors.InvalidArgumentError(None, None, "Unbatching a tensor is only supported for rank >= 1")
+                raise errors.InvalidArgumentError(None, None,
+                                                  "Unbatching a tensor is only supported for rank >= 1")
             if n is None:
                 n = a.shape[0]
             elif a.shape[0] != n:
@@ -525,7 +527,8 @@ class GeneratorDataset(DatasetV1):
             except (TypeError, ValueError):
                 raise errors.InvalidArgumentError(
                     None, None, "TypeError: `generator` yielded an element that did not match the expected "
-                    f"structure. The expected structure was {structure.types_of(self._spec)}, but the yielded "
+                    f"structure. The expected structure was {structure.types_of(self._spec)}, but the "
+                    "yielded "
                     f"element was {value}.") from None
             out = []
             for v, s in zip(flat, flat_specs):
@@ -533,7 +536,8 @@ class GeneratorDataset(DatasetV1):
                     arr = structure.as_numpy(v, s.dtype)
                 except (TypeError, ValueError):
                     raise errors.InvalidArgumentError(
-                        None, None, "TypeError: `generator` yielded an element that could not be converted to "
+                        None, None, "TypeError: `generator` yielded an element that could not be converted "
+                        "to "
                         f"the expected type. The expected type was {s.dtype.name}, but the yielded element "
                         f"was {v}.") from None
                 if not s.shape.is_compatible_with(arr.shape):
@@ -632,7 +636,8 @@ class ConcatenateDataset(DatasetV1):
             raise TypeError(f"Two datasets to concatenate have different types {ta} and {tb}")
         self._a, self._b = a, b
         self._spec = structure.map_structure(
-            lambda x, y: Spec(x.dtype, structure.most_specific_compatible(x.shape, y.shape)), a._spec, b._spec)
+            lambda x, y: Spec(x.dtype, structure.most_specific_compatible(x.shape, y.shape)),
+            a._spec, b._spec)
 
     def _children(self):
         return [self._a, self._b]
@@ -801,7 +806,8 @@ class ShuffleDataset(DatasetV1):
         seeds = self._seeds
         if seeds is None:
             # unseeded: one random seed per iterator, new orders each epoch (TF1 draws fresh seeds)
-            seeds = ictx.state.setdefault(("seed", id(self)), tuple(np.random.SeedSequence().generate_state(2)))
+            seeds = ictx.state.setdefault(("seed", id(self)),
+                                          tuple(np.random.SeedSequence().generate_state(2)))
         return buffer_size, _rng(seeds, epoch if self._reshuffle else 0)
 
     def _index_source(self, ictx):
@@ -1138,7 +1144,8 @@ class PaddedBatchDataset(DatasetV1):
                     if v.ndim != rank:
                         raise errors.InvalidArgumentError(
                             None, None, f"All elements in a batch must have the same rank as the padded "
-                            f"shape for component{c}: expected rank {rank} but got element with rank {v.ndim}")
+                            f"shape for component{c}: expected rank {rank} but got element with rank "
+                            f"{v.ndim}")
                 target = []
                 for d in range(rank):
                     want = pshape[d] if pshape.ndims is not None else None
@@ -1149,7 +1156,7 @@ class PaddedBatchDataset(DatasetV1):
                     else:
                         if biggest > want:
                             raise errors.InvalidArgumentError(
-                                None, None, f"Attempted to pad to a smaller size than the input element.")
+                                None, None, "Attempted to pad to a smaller size than the input element.")
                         target.append(want)
                 dtype = vals[0].dtype
                 res = np.empty((len(vals),) + tuple(target), dtype=dtype)

@@ -108,7 +108,7 @@ def _one_shot_iterator(ctx, **attrs):
     key = _KEY_PREFIX + ctx.op.name
     res = _resource(ctx.session, key)
     if not res.initialized:
-        with res.lock:
+        with ctx.session._lock, res.lock:   # lock order: session, then iterator (see get_next)
             if not res.initialized:
                 dataset = attrs["_dataset"]
                 tensors = dataset._tensor_inputs()
@@ -131,14 +131,18 @@ def _get_next_shape(op):
     return list(zip(op.get_attr("output_shapes"), op.get_attr("output_types")))
 
 
-@register_op("IteratorGetNext", shape=_get_next_shape, ctx=True, host=True, stateful=True, differentiable=False,
+@register_op("IteratorGetNext", shape=_get_next_shape, ctx=True, host=True, stateful=True,
+             differentiable=False,
              num_outputs=lambda attrs, n: len(attrs["output_types"]))
 def _iterator_get_next(ctx, handle, output_types, output_shapes):
     op = ctx.op
     res = resources.lookup(ctx.session, _key_of(handle))
     if res is None:
         raise _uninitialized(op)
-    element = res.next(op)
+    # The pipeline may run function plans, which take the session lock: take it first, so a
+    # train step holding it (serialized runs) and a bare get_next in another thread cannot deadlock.
+    with ctx.session._lock:
+        element = res.next(op)
     if len(element) != len(output_types):
         raise errors.InvalidArgumentError(None, op, f"The iterator produced {len(element)} components, "
                                           f"expected {len(output_types)}")

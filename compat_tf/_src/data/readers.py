@@ -113,7 +113,8 @@ def _open(path, compression):
 
 
 class TFRecordDatasetV1(_FileDataset):
-    """tf.data.TFRecordDataset(filenames, compression_type=None, buffer_size=None, num_parallel_reads=None)."""
+    """tf.data.TFRecordDataset(filenames, compression_type=None, buffer_size=None,
+    num_parallel_reads=None): the records of TFRecord files, in order."""
 
     def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None):
         super().__init__(filenames, compression_type, num_parallel_reads)

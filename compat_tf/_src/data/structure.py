@@ -28,7 +28,7 @@ def _is_namedtuple(x):
 
 def is_nested(x):
     # Spec is a namedtuple but a leaf
-    return (isinstance(x, (tuple, dict)) or isinstance(x, collections.abc.Mapping)) and not isinstance(x, Spec)
+    return isinstance(x, (tuple, collections.abc.Mapping)) and not isinstance(x, Spec)
 
 
 def _sorted_keys(d):
@@ -139,7 +139,8 @@ def _broadcast_shapes(types, shapes):
         return _ts.as_shape(shapes)
     if isinstance(types, collections.abc.Mapping):
         if not isinstance(shapes, collections.abc.Mapping):
-            raise TypeError(f"output_shapes {shapes!r} does not match the structure of output_types {types!r}")
+            raise TypeError(f"output_shapes {shapes!r} does not match the structure of output_types "
+                            f"{types!r}")
         return {k: _broadcast_shapes(types[k], shapes[k]) for k in types}
     if not isinstance(shapes, (tuple, list)) or len(shapes) != len(types):
         raise TypeError(f"output_shapes {shapes!r} does not match the structure of output_types {types!r}")
