@@ -41,6 +41,9 @@ from compat_tf._src.ops.functional_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.script_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.variable_scope import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.gradients_impl import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.data_flow_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.reader_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.string_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.framework.sparse_tensor import SparseTensor, SparseTensorValue  # noqa: E402,F401
 from compat_tf._src.ops.sparse_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.parsing_ops import *  # noqa: E402,F401,F403
