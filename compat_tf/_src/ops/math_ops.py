@@ -34,6 +34,7 @@ __all__ = [
     "atan",
     "atan2",
     "atanh",
+    "bincount",
     "cast",
     "ceil",
     "clip_by_value",
@@ -132,8 +133,27 @@ __all__ = [
 # element-wise unary ops
 # --------------------------------------------------------------------------------------------
 
+def _real_inexact(x):
+    return jnp.issubdtype(x.dtype, jnp.floating)
+
+
+@jax.custom_jvp
+def _abs_tf(x):
+    return jnp.abs(x)
+
+
+@_abs_tf.defjvp
+def _abs_tf_jvp(primals, tangents):
+    (x,), (tx,) = primals, tangents
+    return jnp.abs(x), tx * jnp.sign(x)     # TF1's _AbsGrad: grad * sign(x), so 0 at x == 0
+
+
+def _abs(x):
+    return _abs_tf(x) if _real_inexact(x) else jnp.abs(x)
+
+
 _UNARY = {
-    "Neg": jnp.negative, "Abs": jnp.abs, "Sqrt": jnp.sqrt, "Rsqrt": lax.rsqrt, "Exp": jnp.exp,
+    "Neg": jnp.negative, "Abs": _abs, "Sqrt": jnp.sqrt, "Rsqrt": lax.rsqrt, "Exp": jnp.exp,
     "Log": jnp.log, "Log1p": jnp.log1p, "Expm1": jnp.expm1, "Square": jnp.square,
     "Sin": jnp.sin, "Cos": jnp.cos, "Tan": jnp.tan, "Asin": jnp.arcsin, "Acos": jnp.arccos,
     "Atan": jnp.arctan, "Sinh": jnp.sinh, "Cosh": jnp.cosh, "Tanh": jnp.tanh, "Asinh": jnp.arcsinh,
@@ -145,6 +165,11 @@ _UNARY = {
     "Real": jnp.real, "Imag": jnp.imag, "Conj": jnp.conj, "ComplexAbs": jnp.abs,
 }
 _INT_SAFE = {"Reciprocal": lambda x: jnp.floor_divide(jnp.ones_like(x), x)}
+# TF1 registers no gradient (None) for these (math_grad.py: Floor/Ceil/Round/Rint return [None],
+# FloorDiv/TruncateDiv (None, None), comparisons and logic are NotDifferentiable).
+_NOT_DIFFERENTIABLE = {"Floor", "Ceil", "Round", "Rint", "IsNan", "IsInf", "IsFinite", "LogicalNot",
+                       "FloorDiv", "TruncateDiv", "Equal", "NotEqual", "Less", "LessEqual", "Greater",
+                       "GreaterEqual", "LogicalAnd", "LogicalOr", "BitwiseAnd", "BitwiseOr", "BitwiseXor"}
 
 
 def _register_unary(op_type, fn):
@@ -155,7 +180,7 @@ def _register_unary(op_type, fn):
             return int_fn(x)
         return fn(x)
     lower.__name__ = "_" + op_type.lower()
-    register_op(op_type)(lower)
+    register_op(op_type, differentiable=op_type not in _NOT_DIFFERENTIABLE)(lower)
 
 
 for _t, _f in _UNARY.items():
@@ -233,11 +258,53 @@ def _int_aware_div(x, y):
     return x / y
 
 
+def _selecting(select, np_fn):
+    """Maximum/Minimum with TF1's gradient: ties send the whole gradient to x (x >= y for Maximum,
+    x <= y for Minimum, math_grad._MaximumMinimumGrad); JAX would split it evenly."""
+    @jax.custom_jvp
+    def f(x, y):
+        return np_fn(x, y)
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        (x, y), (tx, ty) = primals, tangents
+        out = np_fn(x, y)
+        return out, jnp.broadcast_to(jnp.where(select(x, y), tx, ty), out.shape).astype(out.dtype)
+
+    def lower(x, y):
+        if jnp.issubdtype(jnp.result_type(x, y), jnp.inexact):
+            return f(x, y)
+        return np_fn(x, y)
+    return lower
+
+
+@jax.custom_jvp
+def _pow_tf(x, y):
+    return jnp.power(x, y)
+
+
+@_pow_tf.defjvp
+def _pow_tf_jvp(primals, tangents):
+    # TF1's _PowGrad: dx = y * x^(y-1); dy = z * log(x) where x > 0 (x != 0 for complex), else 0.
+    (x, y), (tx, ty) = primals, tangents
+    z = jnp.power(x, y)
+    pos = (x != 0) if jnp.issubdtype(x.dtype, jnp.complexfloating) else (x > 0)
+    log_x = jnp.where(pos, jnp.log(jnp.where(pos, x, jnp.ones_like(x))), jnp.zeros_like(x))
+    return z, tx * (y * jnp.power(x, y - 1)) + ty * (z * log_x)
+
+
+def _pow(x, y):
+    if jnp.issubdtype(jnp.result_type(x, y), jnp.inexact):
+        return _pow_tf(x, y)
+    return jnp.power(x, y)
+
+
 _BINARY = {
     "Add": jnp.add, "AddV2": jnp.add, "Sub": jnp.subtract, "Mul": jnp.multiply,
     "RealDiv": _int_aware_div, "Div": _int_aware_div, "TruncateDiv": lambda x, y: lax.div(x, y),
     "FloorDiv": jnp.floor_divide, "FloorMod": jnp.mod, "TruncateMod": jnp.fmod, "Mod": jnp.fmod,
-    "Pow": jnp.power, "Maximum": jnp.maximum, "Minimum": jnp.minimum,
+    "Pow": _pow, "Maximum": _selecting(jnp.greater_equal, jnp.maximum),
+    "Minimum": _selecting(jnp.less_equal, jnp.minimum),
     "SquaredDifference": lambda x, y: jnp.square(x - y), "Atan2": jnp.arctan2,
     "DivNoNan": lambda x, y: jnp.where(y == 0, jnp.zeros_like(x), x / jnp.where(y == 0, 1, y)),
     "Xdivy": lambda x, y: jnp.where(x == 0, jnp.zeros_like(x), x / y),
@@ -251,11 +318,49 @@ _BINARY = {
 }
 
 
+_BOOL_OUTPUT = {"Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"}
+
+
+def _fmt_shape(shape):
+    return "?" if shape.ndims is None else "[" + ",".join("?" if d is None else str(d) for d in shape.as_list()) + "]"
+
+
+def _broadcast_shape_rule(op_type):
+    """TF1's BroadcastBinaryOpShapeFn: numpy broadcasting of the static shapes; incompatible known
+    dimensions raise ValueError when the op is built (jax.eval_shape would hide the error)."""
+    def rule(op):
+        from compat_tf._src.framework import tensor_shape as _ts
+        x, y = op.inputs[0], op.inputs[1]
+        dtype = _dtypes.bool if op_type in _BOOL_OUTPUT else x.dtype.base_dtype
+        sx, sy = x.shape, y.shape
+        if sx.ndims is None or sy.ndims is None:
+            return [(_ts.unknown_shape(), dtype)]
+        a, b = sx.as_list(), sy.as_list()
+        n = max(len(a), len(b))
+        a, b = [1] * (n - len(a)) + a, [1] * (n - len(b)) + b
+        dims = []
+        for da, db in zip(a, b):
+            if da is not None and db is not None:
+                if da != db and da != 1 and db != 1:
+                    raise ValueError(f"Dimensions must be equal, but are {da} and {db} for '{op.name}' "
+                                     f"(op: '{op_type}') with input shapes: {_fmt_shape(sx)}, {_fmt_shape(sy)}.")
+                dims.append(db if da == 1 else da)
+            elif da is not None and da > 1:
+                dims.append(da)
+            elif db is not None and db > 1:
+                dims.append(db)
+            else:
+                dims.append(None)
+        return [(_ts.TensorShape(dims), dtype)]
+    return rule
+
+
 def _register_binary(op_type, fn):
     def lower(x, y, **_):
         return fn(x, y)
     lower.__name__ = "_" + op_type.lower()
-    register_op(op_type)(lower)
+    register_op(op_type, differentiable=op_type not in _NOT_DIFFERENTIABLE,
+                shape=_broadcast_shape_rule(op_type))(lower)
 
 
 for _t, _f in _BINARY.items():
@@ -302,8 +407,22 @@ less = _binary_builder("Less")
 less_equal = _binary_builder("LessEqual")
 greater = _binary_builder("Greater")
 greater_equal = _binary_builder("GreaterEqual")
-logical_and = _binary_builder("LogicalAnd")
-logical_or = _binary_builder("LogicalOr")
+def _bool_only(builder, n_args):
+    def fn(*args, name=None):
+        ts = [_constant.convert_to_tensor(a, dtype=None if isinstance(a, _graph.Tensor) else _dtypes.bool)
+              for a in args[:n_args]]
+        for arg, t in zip("xy", ts):
+            if t.dtype.base_dtype != _dtypes.bool:
+                raise TypeError(f"Value passed to parameter '{arg}' has DataType {t.dtype.base_dtype.name} not "
+                                "in list of allowed values: bool")
+        return builder(*ts, name=name)
+    fn.__name__, fn.__doc__ = builder.__name__, builder.__doc__
+    return fn
+
+
+logical_and = _bool_only(_binary_builder("LogicalAnd"), 2)
+logical_or = _bool_only(_binary_builder("LogicalOr"), 2)
+logical_not = _bool_only(logical_not, 1)
 igamma = _binary_builder("Igamma")
 igammac = _binary_builder("Igammac")
 zeta = _binary_builder("Zeta")
@@ -325,10 +444,9 @@ floor_div = floordiv
 
 
 def logical_xor(x, y, name="LogicalXor"):
-    """tf.logical_xor, built as TF1 does: (x | y) & ~(x & y)."""
-    g = _graph.get_default_graph()
-    with g.name_scope(name) as scope:
-        return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=scope)
+    """tf.logical_xor, built as TF 1.15 does: LogicalAnd(LogicalOr(x, y), LogicalNot(LogicalAnd(x, y)))
+    with the outer op named `name` and the inner ones in the current scope."""
+    return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
 
 
 _TRUEDIV_CAST = {_dtypes.int8: _dtypes.float32, _dtypes.uint8: _dtypes.float32,
@@ -390,6 +508,15 @@ def _overload(op_type, scope_name):
     return fn
 
 
+def _scoped(scope_name, fn):
+    """TF1's _OverrideBinaryOperatorHelper: the op is named after the operator ("and", "matmul")."""
+    def wrapper(x, y):
+        g = _graph.get_default_graph()
+        with g.name_scope(scope_name) as scope:
+            return fn(x, y, scope)
+    return wrapper
+
+
 _graph.OVERLOADS.update({
     "add": _add_overload,
     "sub": _overload("Sub", "sub"),
@@ -398,14 +525,14 @@ _graph.OVERLOADS.update({
     "floordiv": _overload("FloorDiv", "floordiv"),
     "mod": _overload("FloorMod", "mod"),
     "pow": _overload("Pow", "pow"),
-    "matmul": lambda x, y: matmul(x, y),
+    "matmul": _scoped("matmul", lambda x, y, name: matmul(x, y, name=name)),
     "less": lambda x, y: less(x, y),
     "less_equal": lambda x, y: less_equal(x, y),
     "greater": lambda x, y: greater(x, y),
     "greater_equal": lambda x, y: greater_equal(x, y),
-    "logical_and": lambda x, y: logical_and(x, y),
-    "logical_or": lambda x, y: logical_or(x, y),
-    "logical_xor": lambda x, y: logical_xor(x, y),
+    "logical_and": _scoped("and", lambda x, y, name: logical_and(x, y, name=name)),
+    "logical_or": _scoped("or", lambda x, y, name: logical_or(x, y, name=name)),
+    "logical_xor": _scoped("xor", lambda x, y, name: logical_xor(x, y, name=name)),
     "neg": lambda x: negative(x),
     "abs": lambda x: abs(x),
     "logical_not": lambda x: logical_not(x),
@@ -435,7 +562,23 @@ def add_n(inputs, name=None):
     return make_tensor("AddN", inputs, name=name or "AddN")
 
 
-accumulate_n = add_n
+def accumulate_n(inputs, shape=None, tensor_dtype=None, name=None):
+    """tf.accumulate_n: the element-wise sum of `inputs` (TF 1.15 builds AddN as add_n does).
+
+    `shape`/`tensor_dtype` are checked against the inputs as in TF1."""
+    if not inputs or not isinstance(inputs, (list, tuple)):
+        raise ValueError("inputs must be a list of at least one Tensor with the same dtype and shape")
+    inputs = [_constant.convert_to_tensor(x) for x in inputs]
+    if not all(x.dtype == inputs[0].dtype for x in inputs):
+        raise ValueError("inputs must be a list of at least one Tensor with the same dtype and shape")
+    from compat_tf._src.framework import tensor_shape as _ts
+    merged = _ts.as_shape(shape) if shape is not None else _ts.unknown_shape()
+    for x in inputs:
+        merged = merged.merge_with(x.shape)
+    if tensor_dtype is not None and _dtypes.as_dtype(tensor_dtype) != inputs[0].dtype:
+        raise TypeError(f"tensor_dtype is {_dtypes.as_dtype(tensor_dtype).name}, but input is of type "
+                        f"{inputs[0].dtype.name}")
+    return add_n(inputs, name=name)
 
 
 @register_op("Cast")
@@ -492,7 +635,9 @@ def saturate_cast(value, dtype, name=None):
 
 @register_op("ClipByValue")
 def _clip_by_value(t, lo, hi, **_):
-    return jnp.minimum(jnp.maximum(t, lo), hi)
+    # where-based so that the gradient is TF1's _ClipByValueGrad: t gets it where lo <= t <= hi
+    # (boundaries included), lo where t < lo, hi where t > hi.
+    return jnp.where(t < lo, lo, jnp.where(t > hi, hi, t)).astype(t.dtype)
 
 
 def clip_by_value_raw(t, lo, hi, name=None):
@@ -508,11 +653,27 @@ def clip_by_value_raw(t, lo, hi, name=None):
 
 def _axes(axis, ndim):
     a = static_ints(axis, "the reduction axis").reshape(-1)
-    return tuple(int(i) % ndim if ndim else 0 for i in a)
+    for i in a:
+        if not -ndim <= int(i) < ndim:
+            from compat_tf._src.framework import errors
+            raise errors.InvalidArgumentError(
+                None, None, f"Invalid reduction dimension {int(i)} for input with {ndim} dimensions")
+    return tuple(sorted(set(int(i) % ndim for i in a)))
+
+
+def _check_axes(x, axis, op_type, name):
+    """TF1's reduction shape function: a constant axis out of [-rank, rank) is a build-time ValueError."""
+    if x.shape.ndims is None or axis is None or isinstance(axis, _graph.Tensor):
+        return
+    ndim = x.shape.ndims
+    for i in np.asarray(axis).reshape(-1):
+        if not -ndim <= int(i) < ndim:
+            raise ValueError(f"Invalid reduction dimension {int(i)} for input with {ndim} dimensions. for "
+                             f"'{name}' (op: '{op_type}') with input shapes: {_fmt_shape(x.shape)}")
 
 
 def _int_mean(x, axis, keepdims):
-    s = jnp.sum(x, axis=axis, keepdims=keepdims)
+    s = jnp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
     n = int(np.prod([x.shape[i] for i in axis])) if axis else 1
     return lax.div(s, jnp.asarray(max(n, 1), s.dtype))
 
@@ -529,6 +690,12 @@ def _register_reduction(op_type, fn):
         ax = _axes(axis, x.ndim)
         if op_type == "Mean" and jnp.issubdtype(x.dtype, jnp.integer):
             return _int_mean(x, ax, keep_dims)
+        if op_type in ("Max", "Min") and any(x.shape[i] == 0 for i in ax):
+            # TF1 reduces an empty set to the identity: -inf / lowest for Max, +inf / highest for Min
+            info = jnp.finfo(x.dtype) if jnp.issubdtype(x.dtype, jnp.inexact) else jnp.iinfo(x.dtype)
+            big = np.inf if jnp.issubdtype(x.dtype, jnp.inexact) else info.max
+            small = -np.inf if jnp.issubdtype(x.dtype, jnp.inexact) else info.min
+            return fn(x, axis=ax, keepdims=keep_dims, initial=small if op_type == "Max" else big)
         out = fn(x, axis=ax, keepdims=keep_dims)
         return out.astype(x.dtype) if op_type in ("Sum", "Prod") else out
     lower.__name__ = "_" + op_type.lower()
@@ -542,7 +709,11 @@ for _t, _f in dict(_REDUCERS, Mean=jnp.mean).items():
 def _reduction_axis(x, axis):
     """The axis input TF1 builds: the given axes, or range(rank) when axis is None."""
     if axis is not None:
-        return _constant.convert_to_tensor(axis, dtype=None) if not isinstance(axis, _graph.Tensor) else axis
+        if isinstance(axis, _graph.Tensor) or hasattr(axis, "_as_graph_element"):
+            return _constant.convert_to_tensor(axis)
+        if np.asarray(axis).dtype.kind not in "iu":   # axis=[]: TF1 converts it to an int32 constant
+            return _constant.convert_to_tensor(np.asarray(axis).astype(np.int32))
+        return _constant.convert_to_tensor(axis, dtype=None)
     if x.shape.ndims is not None:
         return _constant.constant(np.arange(x.shape.ndims, dtype=np.int32), name="Const")
     from compat_tf._src.ops import array_ops
@@ -557,6 +728,7 @@ def _reducer(op_type, default_name, bool_only=False):
         if bool_only and x.dtype.base_dtype != _dtypes.bool:
             raise TypeError(f"Value passed to parameter 'input' has DataType {x.dtype.base_dtype.name} not "
                             "in list of allowed values: bool")
+        _check_axes(x, axis, op_type, name or default_name)
         g = _graph.get_default_graph()
         if op_type == "ReduceLogSumExp" or op_type == "EuclideanNorm":
             with g.name_scope(name or default_name) as scope:
@@ -759,6 +931,52 @@ lin_space = linspace
 # misc
 # --------------------------------------------------------------------------------------------
 
+def _bincount_shape(op):
+    from compat_tf._src.framework import shape_inference
+    size = shape_inference.constant_value(op.inputs[1])
+    return [([int(size) if size is not None else None], op.inputs[2].dtype.base_dtype)]
+
+
+@register_op("Bincount", shape=_bincount_shape, host=True, differentiable=False)
+def _bincount(ctx, arr, size, weights, **_):
+    from compat_tf._src.framework import errors
+    arr, n, w = np.asarray(arr).reshape(-1), int(np.asarray(size)), np.asarray(weights)
+    if n < 0:
+        raise errors.InvalidArgumentError(None, ctx.op, f"size ({n}) must be non-negative")
+    if arr.size and arr.min() < 0:
+        raise errors.InvalidArgumentError(None, ctx.op, "Input arr must be non-negative!")
+    keep = arr < n                      # TF1's kernel ignores values >= size
+    if w.size:
+        out = np.bincount(arr[keep], weights=w.reshape(-1)[keep], minlength=n)
+    else:
+        out = np.bincount(arr[keep], minlength=n)
+    return out[:n].astype(w.dtype)
+
+
+def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=_dtypes.int32):
+    """tf.bincount / tf.math.bincount: counts of each value in the int32 `arr`, built as TF 1.15
+    does (output size max(arr) + 1, at least `minlength`, at most `maxlength`; values >= the size are
+    dropped). Deviation: weighted counts are computed by the Bincount op on the host, so no
+    gradient reaches `weights` (TF1 uses UnsortedSegmentSum there)."""
+    g = _graph.get_default_graph()
+    with g.name_scope("bincount"):
+        arr = _constant.convert_to_tensor(arr, name="arr", dtype=_dtypes.int32)
+        from compat_tf._src.ops import array_ops
+        nonempty = greater(reduce_prod(array_ops.shape(arr)), 0)
+        output_size = cast(nonempty, _dtypes.int32) * (reduce_max(arr) + 1)
+        if minlength is not None:
+            output_size = maximum(_constant.convert_to_tensor(minlength, name="minlength",
+                                                              dtype=_dtypes.int32), output_size)
+        if maxlength is not None:
+            output_size = minimum(_constant.convert_to_tensor(maxlength, name="maxlength",
+                                                              dtype=_dtypes.int32), output_size)
+        if weights is not None:
+            weights = _constant.convert_to_tensor(weights, name="weights")
+        else:
+            weights = _constant.constant(np.zeros((0,), _dtypes.as_dtype(dtype).as_numpy_dtype))
+        return make_tensor("Bincount", [arr, output_size, weights], name="Bincount")
+
+
 def trace(x, name=None):
     """tf.trace: sum of the main diagonal of the innermost matrices."""
     from compat_tf._src.ops import array_ops
@@ -768,7 +986,15 @@ def trace(x, name=None):
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    """tf.clip_by_value (op ClipByValue): element-wise min(max(t, lo), hi)."""
+    """tf.clip_by_value, built as TF 1.15 builds it: Maximum(Minimum(t, max), min) named
+    "clip_by_value", so the gradient reaches t where min <= t <= max (ties go to t) and is 0
+    outside. Clip values that would broadcast `t` to a larger shape raise ValueError as in TF1."""
     g = _graph.get_default_graph()
     with g.name_scope(name or "clip_by_value") as scope:
-        return clip_by_value_raw(t, clip_value_min, clip_value_max, name=scope)
+        values = _constant.convert_to_tensor(getattr(t, "values", t) if type(t).__name__ == "IndexedSlices"
+                                             else t, name="t")
+        t_min = minimum(values, clip_value_max)
+        values.shape.merge_with(t_min.shape)
+        t_max = maximum(t_min, clip_value_min, name=scope)
+        values.shape.merge_with(t_max.shape)
+        return t_max
