@@ -39,6 +39,9 @@ from compat_tf._src.ops.init_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.control_flow_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.functional_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.script_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.check_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.logging_ops import *  # noqa: E402,F401,F403,A004
+from compat_tf._src.ops.tensor_array_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.variable_scope import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.gradients_impl import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.data_flow_ops import *  # noqa: E402,F401,F403

@@ -117,6 +117,8 @@ def _flatten_outputs(out):
     if isinstance(out, (list, builtins.tuple)) and not hasattr(out, "_fields"):
         parts = [_flatten_outputs(o) for o in out]
         return [t for p in parts for t in p[0]], (type(out), [p[1] for p in parts])
+    if getattr(out, "_compat_tensor_array", False):   # tf.TensorArray: its stacked tensor travels
+        return [out.flow], ("ta", out)
     if hasattr(out, "_fields"):   # namedtuple
         parts = [_flatten_outputs(o) for o in out]
         return [t for p in parts for t in p[0]], ("namedtuple", type(out), [p[1] for p in parts])
@@ -136,6 +138,8 @@ def _pack(structure, flat_iter):
         return next(flat_iter)
     if structure == "none":
         return None
+    if structure[0] == "ta":
+        return structure[1]._with_flow(next(flat_iter))
     if structure[0] == "dict":
         return {k: _pack(s, flat_iter) for k, s in zip(structure[1], structure[2])}
     if structure[0] == "namedtuple":
@@ -350,6 +354,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
 def _kinds(structure):
     if isinstance(structure, str):
         return "tensor-or-op" if structure in ("tensor", "op") else structure
+    if structure[0] == "ta":
+        return "ta"
     if structure[0] == "dict":
         return ("dict", builtins.tuple(structure[1]), builtins.tuple(_kinds(s) for s in structure[2]))
     if structure[0] == "namedtuple":

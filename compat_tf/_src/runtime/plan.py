@@ -26,6 +26,7 @@ from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
 from compat_tf._src.framework import registry
 from compat_tf._src.framework import shape_inference
+from compat_tf._src.runtime import host_checks
 from compat_tf._src.runtime import lowering
 
 _HOST_DTYPES = None
@@ -46,7 +47,7 @@ def _host_dtypes():
 
 def is_host_op(op):
     opdef = registry.get(op.type)
-    if opdef.host:
+    if opdef.host(op) if callable(opdef.host) else opdef.host:   # callable: decided per op (py_func)
         return True
     hd = _host_dtypes()
     return any(t.dtype.base_dtype in hd for t in op._outputs)
@@ -179,6 +180,10 @@ class Plan:
         self.trace_count = 0
         self._lock = threading.Lock()
         self.uses_rng = any(registry.get(op.type).ctx for op in self.ops)
+        # ops calling back to the host in the step (tf.Assert, py_func, tf.Print): no donation, and
+        # errors they record are raised after the step, before its writes are committed
+        self.callbacks = host_checks.plan_uses_callbacks(self.ops)
+        self.uses_rng = self.uses_rng or self.callbacks
 
     def _check_feeds_and_ops(self, fed):
         missing = [op.type for op in self.ops if registry.lookup(op.type) is None]
@@ -306,7 +311,8 @@ class Plan:
             env = dict(plan.var_refs)
             env.update(seg.consts)
             env.update(zip(seg.inputs, inputs))
-            lowering.evaluate(seg.ops, env, ctx)
+            with host_checks.tracing(plan):
+                lowering.evaluate(seg.ops, env, ctx)
             outs = []
             for t in seg.outputs:
                 v = env[t]
@@ -339,7 +345,7 @@ class Plan:
         env = dict(self.var_refs)
         env.update(zip(self.feed_tensors, feed_values))
         counter = session._next_rng_counter() if self.uses_rng else np.uint32(0)
-        if len(self.segments) == 1 and not self.segments[0].host:
+        if len(self.segments) == 1 and not self.segments[0].host and not self.callbacks:
             seg = self.segments[0]
             with session._lock:
                 state = session._state
@@ -375,6 +381,8 @@ class Plan:
                 ro = {k: cur[k] for k in seg.reads if k not in seg.writes and k in cur}
                 rw = {k: cur[k] for k in seg.writes if k in cur}
                 outs, updates = seg.nodonate_fn(ro, rw, [env[t] for t in seg.inputs], counter)
+            if self.callbacks:
+                host_checks.raise_failures(self, counter, (outs, updates))
             new_state.update(updates)
             env.update(zip(seg.outputs, outs))
         with session._lock:
