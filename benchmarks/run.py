@@ -64,7 +64,7 @@ def bench_session_overhead(quick):
 # -------------------------------------------------------------------------------------------
 
 def _mlp_params(rs, sizes):
-    return [(rs.randn(a, b).astype(np.float32) * np.sqrt(2.0 / a), np.zeros(b, np.float32))
+    return [((rs.randn(a, b) * np.sqrt(2.0 / a)).astype(np.float32), np.zeros(b, np.float32))
             for a, b in zip(sizes[:-1], sizes[1:])]
 
 

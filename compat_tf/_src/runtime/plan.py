@@ -184,6 +184,7 @@ class Plan:
         # errors they record are raised after the step, before its writes are committed
         self.callbacks = host_checks.plan_uses_callbacks(self.ops)
         self.uses_rng = self.uses_rng or self.callbacks
+        self._init_fast_path()
 
     def _check_feeds_and_ops(self, fed):
         missing = [op.type for op in self.ops if registry.lookup(op.type) is None]
@@ -296,10 +297,12 @@ class Plan:
                     reads.append(k)
             s.reads, s.writes = reads, writes
             if not s.host:
-                s.fn, s.nodonate_fn = self._make_device_fn(s)
+                s.step = self._make_step(s)
+                s.nodonate_fn = jax.jit(s.step)
         return segs
 
-    def _make_device_fn(self, seg):
+    def _make_step(self, seg):
+        """The pure Python function a device segment is traced from."""
         plan = self
         written = list(seg.writes)
 
@@ -319,7 +322,126 @@ class Plan:
                 outs.append(ctx.read(v) if isinstance(v, lowering.VarRef) else v)
             return outs, {k: state[k] for k in written}
 
-        return jax.jit(step, donate_argnums=(1,)), jax.jit(step)
+        return step
+
+    # -- the one-segment fast path -------------------------------------------------
+    def _init_fast_path(self):
+        """Precomputes what a run of a one-device-segment plan needs (most training steps).
+
+        The steady-state run is then: pick the state buffers by precomputed keys,
+        call one jitted function with flat positional arguments (the written
+        buffers donated), publish the new buffers. No per-op Python work, no
+        pytree of dicts, no environment dict.
+        """
+        self._fast = None
+        if len(self.segments) != 1 or self.segments[0].host or self.callbacks:
+            return
+        seg = self.segments[0]
+        feed_pos = {}
+        for i, t in enumerate(self.feed_tensors):
+            feed_pos.setdefault(t, i)
+        if any(t not in feed_pos for t in seg.inputs):
+            return
+        out_pos = {t: i for i, t in enumerate(seg.outputs)}
+        sources = []
+        for t in self.fetch_tensors:
+            if t in out_pos:
+                sources.append((0, out_pos[t]))
+            elif t in feed_pos:
+                sources.append((1, feed_pos[t]))
+            elif t in self.var_refs:
+                sources.append((2, self.var_refs[t].key))
+            else:
+                return
+        self._fast = (seg, tuple(feed_pos[t] for t in seg.inputs), tuple(sources), len(seg.outputs))
+        # fetches that are exactly the step's leading outputs: its result is returned as is
+        # (the caller reads only the first len(fetch_tensors) values)
+        direct = tuple(i for _, i in sources) if all(k == 0 for k, _ in sources) else None
+        if direct is not None and direct == tuple(range(len(direct))):
+            direct = _IDENTITY
+        self._fast_direct = direct
+        self._layout = None       # _FastLayout for the state keys present now
+        self._flat_fns = {}       # (ro keys, rw keys) -> jitted flat step
+        self._stateless_fn = None
+        if not (seg.reads or seg.writes or self.needs_init or any(k == 2 for k, _ in sources)):
+            self._stateless_fn = self._flat_fns[((), ())] = self._make_flat_fn(seg, (), ())
+
+    def _make_layout(self, state):
+        """Which state keys the flat step takes, given the keys present in `state`.
+
+        Raises FailedPreconditionError for a variable read before it is initialised.
+        """
+        _check_initialized(self.needs_init, state)
+        seg = self._fast[0]
+        writes = set(seg.writes)
+        ro = tuple(k for k in seg.reads if k not in writes and k in state)
+        rw = tuple(k for k in seg.writes if k in state)
+        absent = tuple(k for k in list(seg.reads) + list(seg.writes) if k not in state)
+        fn = self._flat_fns.get((ro, rw))
+        if fn is None:
+            fn = self._flat_fns[(ro, rw)] = self._make_flat_fn(seg, ro, rw)
+        passed = set(ro) | set(rw)
+        check = tuple(k for k in self.needs_init if k not in passed)
+        return _FastLayout(ro + rw, absent, check, fn)
+
+    def _make_flat_fn(self, seg, ro, rw):
+        step = seg.step
+        n_ro, n_rw = len(ro), len(rw)
+        written = list(seg.writes)
+        uses_rng = self.uses_rng
+        zero = np.uint32(0)
+
+        def flat(*args):
+            state_ro = dict(zip(ro, args[:n_ro]))
+            state_rw = dict(zip(rw, args[n_ro:n_ro + n_rw]))
+            if uses_rng:
+                inputs, counter = args[n_ro + n_rw:-1], args[-1]
+            else:
+                inputs, counter = args[n_ro + n_rw:], zero
+            outs, new = step(state_ro, state_rw, list(inputs), counter)
+            return (*outs, *(new[k] for k in written))
+
+        return jax.jit(flat, donate_argnums=tuple(range(n_ro, n_ro + n_rw)))
+
+    def _run_fast(self, session, feed_values):
+        seg, in_idx, sources, n_out = self._fast
+        tail = [feed_values[i] for i in in_idx] if in_idx else []
+        if self.uses_rng:
+            tail.append(session._next_rng_counter())
+        stateless = self._stateless_fn
+        if stateless is not None:
+            # touches no variable: nothing to read or publish, so no lock
+            res = stateless(*tail)
+            direct = self._fast_direct
+            if direct is not None:
+                return res if direct is _IDENTITY else [res[i] for i in direct]
+            return [res[i] if kind == 0 else feed_values[i] for kind, i in sources]
+        with session._lock:
+            state = session._state
+            layout = self._layout
+            args = None
+            # the layout holds while the same keys are present (keys are only ever added)
+            if layout is not None and layout.state_id == id(state) and (
+                    layout.simple or (not any(k in state for k in layout.absent)
+                                      and all(k in state for k in layout.check))):
+                try:
+                    args = [state[k] for k in layout.keys]
+                except KeyError:
+                    pass
+            if args is None:
+                layout = self._layout = self._make_layout(state)
+                layout.state_id = id(state)
+                args = [state[k] for k in layout.keys]
+            if tail:
+                args.extend(tail)
+            res = layout.fn(*args)
+            if seg.writes:
+                state.update(zip(seg.writes, res[n_out:]))
+            direct = self._fast_direct
+            if direct is not None:
+                return res if direct is _IDENTITY else [res[i] for i in direct]
+            return [res[i] if kind == 0 else (feed_values[i] if kind == 1 else _copy(state[i]))
+                    for kind, i in sources]
 
     # -- running ------------------------------------------------------------
     def run(self, session, feed_values):
@@ -336,25 +458,14 @@ class Plan:
         device segments are dispatched under it (a dispatched computation keeps
         its inputs alive), and host segments and fetched variables get copies.
         """
-        state = session._state
-        uninit = [k for k in self.needs_init if k not in state]
-        if uninit:
-            raise errors.FailedPreconditionError(
-                None, None, f"Attempting to use uninitialized value {uninit[0]}\n\t [[node {uninit[0]}]]"
-                + (f" (and {len(uninit) - 1} more uninitialized variables)" if len(uninit) > 1 else ""))
+        if self._fast is not None:
+            # _run_fast may hand back extra trailing values (the new state); the Session
+            # reads only what it fetched, other callers get exactly one value per fetch
+            return list(self._run_fast(session, feed_values)[:len(self.fetch_tensors)])
+        _check_initialized(self.needs_init, session._state)
         env = dict(self.var_refs)
         env.update(zip(self.feed_tensors, feed_values))
         counter = session._next_rng_counter() if self.uses_rng else np.uint32(0)
-        if len(self.segments) == 1 and not self.segments[0].host and not self.callbacks:
-            seg = self.segments[0]
-            with session._lock:
-                state = session._state
-                ro = {k: state[k] for k in seg.reads if k not in seg.writes and k in state}
-                rw = {k: state[k] for k in seg.writes if k in state}
-                outs, updates = seg.fn(ro, rw, [env[t] for t in seg.inputs], counter)
-                session._state.update(updates)
-                env.update(zip(seg.outputs, outs))
-                return self._fetch_values(env, session._state)
         with session._lock if self.serialize else contextlib.nullcontext():
             return self._run_segments(session, env, counter)
 
@@ -398,6 +509,27 @@ class Plan:
                 v = _copy(state[v.key])
             out.append(v)
         return out
+
+
+_IDENTITY = object()     # Plan._fast_direct: the fetches are the step's first outputs, in order
+
+
+class _FastLayout:
+    """The flat step for one set of present state keys (see Plan._init_fast_path)."""
+    __slots__ = ("keys", "absent", "check", "fn", "state_id", "simple")
+
+    def __init__(self, keys, absent, check, fn):
+        self.keys, self.absent, self.check, self.fn = keys, absent, check, fn
+        self.state_id = None
+        self.simple = not absent and not check
+
+
+def _check_initialized(needs_init, state):
+    uninit = [k for k in needs_init if k not in state]
+    if uninit:
+        raise errors.FailedPreconditionError(
+            None, None, f"Attempting to use uninitialized value {uninit[0]}\n\t [[node {uninit[0]}]]"
+            + (f" (and {len(uninit) - 1} more uninitialized variables)" if len(uninit) > 1 else ""))
 
 
 def _copy(value):

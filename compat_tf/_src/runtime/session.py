@@ -16,6 +16,7 @@ import threading
 
 import numpy as np
 
+from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework.graph import Operation, Tensor
@@ -45,6 +46,7 @@ class BaseSession:
         self._state = {}
         self._lock = threading.RLock()
         self._plans = {}
+        self._runners = {}
         self._rng_counter = 0
         self._default_ctx = None
 
@@ -78,10 +80,27 @@ class BaseSession:
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        mapper = _fetches.FetchMapper(self._graph, fetches)
-        feed_tensors, feed_values = _fetches.prepare_feeds(self._graph, feed_dict)
-        fetch_tensors = mapper.unique_tensors
-        targets = mapper.unique_ops
+        # Steady state: the fetch structure and the feed keys find a cached _Runner,
+        # with the fetch mapping, the feed converters and the plan all precomputed.
+        try:
+            if type(fetches) in _LEAF_TYPES:
+                key = (fetches, tuple(feed_dict) if feed_dict else ())
+            else:
+                key = (_structure_key(fetches), tuple(feed_dict) if feed_dict else ())
+            runner = self._runners.get(key)
+        except TypeError:            # an unhashable fetch: always the full path (and its error)
+            key = runner = None
+        if runner is not None:
+            return runner.run(self, feed_dict)
+        runner = _Runner(self._graph, fetches, feed_dict)
+        feed_values = runner.convert_feeds(feed_dict)
+        runner.plan = self._plan_for(runner.mapper.unique_tensors, runner.mapper.unique_ops,
+                                     runner.feed_tensors)
+        if key is not None:
+            self._runners[key] = runner
+        return runner.finish(self, feed_values)
+
+    def _plan_for(self, fetch_tensors, targets, feed_tensors):
         key = (tuple(fetch_tensors), tuple(targets), tuple(feed_tensors))
         plan = self._plans.get(key)
         if plan is None:
@@ -90,8 +109,7 @@ class BaseSession:
                 if plan is None:
                     plan = _plan.Plan(self._graph, fetch_tensors, targets, feed_tensors)
                     self._plans[key] = plan
-        values = plan.run(self, feed_values)
-        return mapper.build([_fetches.to_numpy(v, t) for v, t in zip(values, fetch_tensors)])
+        return plan
 
     def partial_run_setup(self, fetches, feeds=None):
         raise NotImplementedError("tf.Session.partial_run_setup is not supported by compat_tf")
@@ -120,6 +138,7 @@ class BaseSession:
         resources.close_all(self)
         self._state = {}
         self._plans = {}
+        self._runners = {}
 
     def as_default(self):
         return _SessionContext(self)
@@ -145,6 +164,143 @@ class BaseSession:
     @staticmethod
     def reset(target, containers=None, config=None):
         pass
+
+
+class _StructureMarker:
+    """Tags the containers in a fetch-structure key (no fetch can contain one)."""
+
+
+_SEQ, _MAP, _NT = _StructureMarker(), _StructureMarker(), _StructureMarker()
+_LEAF_TYPES = (Tensor, Operation, str)
+
+
+def _structure_key(fetches):
+    """A hashable key of a fetch structure: equal keys flatten to the same fetches.
+
+    Leaves (Tensors, Operations, Variables, names) stand for themselves; they
+    compare by identity or by value (names), and the graph never renames or
+    removes an element, so a key resolves to the same tensors forever.
+    TypeError for an unhashable leaf.
+    """
+    t = type(fetches)
+    if t is list or t is tuple:
+        return (_SEQ, t, tuple(_structure_key(f) for f in fetches))
+    if isinstance(fetches, dict):
+        return (_MAP, t, getattr(fetches, "default_factory", None),
+                tuple((k, _structure_key(v)) for k, v in fetches.items()))
+    if isinstance(fetches, tuple) and hasattr(fetches, "_fields"):
+        return (_NT, t, tuple(_structure_key(f) for f in fetches))
+    if isinstance(fetches, (list, tuple)):
+        return (_SEQ, t, tuple(_structure_key(f) for f in fetches))
+    hash(fetches)
+    return fetches
+
+
+class _Runner:
+    """One run signature of a session, everything about it that does not depend on values.
+
+    Built on the first `run` with a fetch structure and a set of feed keys:
+    the FetchMapper, the feed tensors with a converter per feed (in the
+    feed_dict's key order) and their permutation into the plan's feed order,
+    a converter per fetch, and the Plan. Later runs with the same structure
+    only convert the fed values (once each) and call the plan.
+    """
+
+    def __init__(self, graph, fetches, feed_dict):
+        self.mapper = _fetches.FetchMapper(graph, fetches)
+        self.graph = graph
+        self.plan = None
+        tensors = []
+        self.general_feeds = False
+        for key in (feed_dict or ()):
+            try:
+                t = _fetches._feed_key(graph, key)
+            except TypeError:
+                if isinstance(key, (Tensor, str, bytes)):
+                    raise
+                # a key that stands for several tensors (a SparseTensor): the general path
+                self.general_feeds = True
+                break
+            tensors.append(t)
+        if self.general_feeds:
+            self.feed_tensors, _ = _fetches.prepare_feeds(graph, feed_dict)
+            self.feed_convs = self.feed_order = None
+        else:
+            self.feed_order = sorted(range(len(tensors)),
+                                     key=lambda i: (tensors[i].op._id, tensors[i].value_index))
+            self.feed_tensors = [tensors[i] for i in self.feed_order]
+            self.feed_convs = [_feed_converter(t) for t in tensors]
+        self.fetch_convs = [_fetch_converter(t) for t in self.mapper.unique_tensors]
+        self.kind = self.mapper._structure[0]     # "tensor" / "op": a single fetch, no structure
+        self.plan_run = None
+
+    def convert_feeds(self, feed_dict):
+        if not feed_dict:
+            return []
+        if self.general_feeds:
+            return _fetches.prepare_feeds(self.graph, feed_dict)[1]
+        values = list(feed_dict.values())
+        convs = self.feed_convs
+        return [convs[i](values[i]) for i in self.feed_order]
+
+    def finish(self, session, feed_values):
+        plan = self.plan
+        self.plan_run = plan._run_fast if plan._fast is not None else plan.run
+        return self._fetched(self.plan_run(session, feed_values))
+
+    def _fetched(self, values):
+        kind = self.kind
+        if kind == "tensor":
+            return self.fetch_convs[0](values[0])
+        if kind == "op":
+            return None
+        return self.mapper.build([conv(v) for conv, v in zip(self.fetch_convs, values)])
+
+    def run(self, session, feed_dict):
+        if feed_dict:
+            if self.general_feeds:
+                feed_values = _fetches.prepare_feeds(self.graph, feed_dict)[1]
+            else:
+                values = list(feed_dict.values())
+                convs = self.feed_convs
+                feed_values = [convs[i](values[i]) for i in self.feed_order]
+        else:
+            feed_values = ()
+        return self._fetched(self.plan_run(session, feed_values))
+
+
+def _feed_converter(tensor):
+    """convert_feed_value for one tensor, with a no-copy fast path for an ndarray of its dtype."""
+    if tensor.dtype.base_dtype == _dtypes.string:
+        return lambda value: _fetches.convert_feed_value(tensor, value)
+    np_dtype = np.dtype(tensor.dtype.base_dtype.as_numpy_dtype)
+    shape = tensor.shape
+    dims = None if shape.ndims is None else tuple(shape.as_list())
+
+    def convert(value):
+        if type(value) is np.ndarray and value.dtype == np_dtype:
+            vs = value.shape
+            if dims is None or (len(vs) == len(dims) and all(
+                    d is None or d == n for d, n in zip(dims, vs))):
+                return value
+        return _fetches.convert_feed_value(tensor, value)
+    return convert
+
+
+def _fetch_converter(tensor):
+    """to_numpy for one tensor: a writable ndarray of the TF dtype, a NumPy scalar for 0-d."""
+    if tensor.dtype.base_dtype == _dtypes.string:
+        return lambda value: _fetches.to_numpy(value, tensor)
+    np_dtype = np.dtype(tensor.dtype.base_dtype.as_numpy_dtype)
+
+    def convert(value):
+        if value is None:
+            return None
+        if getattr(value, "ndim", None) == 0 and value.dtype == np_dtype:
+            return np.asarray(value)[()]
+        arr = np.array(value, dtype=np_dtype)       # a copy: the caller's own, writable
+        return arr[()] if arr.ndim == 0 else arr
+    return convert
 
 
 class _SessionContext:
