@@ -703,7 +703,8 @@ class PaddingFIFOQueue(QueueBase):
         if len(dtypes) != len(shapes):
             raise ValueError(f"Shapes must be provided for all components, but received {len(dtypes)} "
                              f"dtypes and {len(shapes)} shapes.")
-        ref = _make_queue_ref("PaddingFIFOQueueV2", {"component_types": tuple(dtypes), "shapes": tuple(shapes),
+        ref = _make_queue_ref("PaddingFIFOQueueV2", {"component_types": tuple(dtypes),
+                                                     "shapes": tuple(shapes),
                                                      "capacity": int(capacity), "container": "",
                                                      "shared_name": _shared_name(shared_name)}, name)
         super().__init__(dtypes, shapes, names, ref)
@@ -738,7 +739,8 @@ class PriorityQueue(QueueBase):
     def __init__(self, capacity, types, shapes=None, names=None, shared_name=None, name="priority_queue"):
         types = _as_type_list(types)
         shapes = _as_shape_list(shapes, types)
-        ref = _make_queue_ref("PriorityQueueV2", {"component_types": tuple(types), "shapes": tuple(shapes or ()),
+        ref = _make_queue_ref("PriorityQueueV2", {"component_types": tuple(types),
+                                                  "shapes": tuple(shapes or ()),
                                                   "capacity": int(capacity), "container": "",
                                                   "shared_name": _shared_name(shared_name)}, name)
         priority_dtypes = [_dtypes.int64] + types

@@ -252,7 +252,8 @@ def _as_string(ctx, x, T=None, precision=-1, scientific=False, shortest=False, w
     return _obj_array(x.shape, [fmt(v).encode() for v in x.reshape(-1)])
 
 
-def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="", name=None):  # noqa: A002
+def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="",  # noqa: A002
+              name=None):
     """tf.as_string / tf.strings.as_string (op AsString): numbers and bools formatted printf-style."""
     x = _constant.convert_to_tensor(input)
     t = x.dtype.base_dtype
@@ -465,7 +466,8 @@ def string_split(source, sep=None, skip_empty=True, delimiter=None, result_type=
     """
     from compat_tf._src.framework.sparse_tensor import SparseTensor
     if result_type != "SparseTensor":
-        raise NotImplementedError(f"tf.string_split(result_type={result_type!r}) is not supported by compat_tf")
+        raise NotImplementedError(f"tf.string_split(result_type={result_type!r}) is not supported by "
+                                  "compat_tf")
     if sep is not None and delimiter is not None:
         raise ValueError("Cannot specify both 'sep' and 'delimiter'")
     delimiter = sep if sep is not None else delimiter if delimiter is not None else " "
@@ -474,5 +476,6 @@ def string_split(source, sep=None, skip_empty=True, delimiter=None, result_type=
         raise ValueError(f"Shape must be rank 1 but is rank {x.shape.ndims} for 'StringSplit'")
     with x.graph.as_default():
         d = _constant.convert_to_tensor(delimiter, dtype=_dtypes.string)
-    op = x.graph.create_op("StringSplit", [x, d], {"skip_empty": bool(skip_empty)}, name=name or "StringSplit")
+    op = x.graph.create_op("StringSplit", [x, d], {"skip_empty": bool(skip_empty)},
+                           name=name or "StringSplit")
     return SparseTensor(*op.outputs)

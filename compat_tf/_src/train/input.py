@@ -46,7 +46,8 @@ def limit_epochs(tensor, num_epochs=None, name=None):
 
 def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=True, seed=None, capacity=32,
                    shared_name=None, summary_name=None, name=None, cancel_op=None):
-    """Rows of `input_tensor` enqueued (shuffled each epoch if `shuffle`) by a QueueRunner; returns the queue."""
+    """Rows of `input_tensor` enqueued (shuffled each epoch if `shuffle`) by a QueueRunner; returns the
+    queue."""
     from compat_tf._src.ops import gather_ops
     from compat_tf._src.ops import random_ops
     from compat_tf._src.ops import array_ops
@@ -270,13 +271,15 @@ def _shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, keep_input,
     tensor_list = _as_tensor_list(tensors)
     with _graph.name_scope(name, "shuffle_batch", list(tensor_list)) as scope:
         if capacity <= min_after_dequeue:
-            raise ValueError(f"capacity {capacity} must be bigger than min_after_dequeue {min_after_dequeue}.")
+            raise ValueError(f"capacity {capacity} must be bigger than min_after_dequeue "
+                             f"{min_after_dequeue}.")
         tensor_list = _validate(tensor_list)
         keep = _keep_input(keep_input, what)
         types = _dtypes_of([tensor_list])
         shapes = _shapes([tensor_list], shapes, enqueue_many)
         queue = data_flow_ops.RandomShuffleQueue(capacity=capacity, min_after_dequeue=min_after_dequeue,
-                                                 seed=seed, dtypes=types, shapes=shapes, shared_name=shared_name)
+                                                 seed=seed, dtypes=types, shapes=shapes,
+                                                 shared_name=shared_name)
         if keep:
             _enqueue(queue, tensor_list, num_threads, enqueue_many)
         dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
@@ -289,13 +292,15 @@ def _shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, k
     tensor_list_list = _as_tensor_list_list(tensors_list)
     with _graph.name_scope(name, "shuffle_batch_join", [t for tl in tensor_list_list for t in tl]) as scope:
         if capacity <= min_after_dequeue:
-            raise ValueError(f"capacity {capacity} must be bigger than min_after_dequeue {min_after_dequeue}.")
+            raise ValueError(f"capacity {capacity} must be bigger than min_after_dequeue "
+                             f"{min_after_dequeue}.")
         tensor_list_list = _validate_join(tensor_list_list)
         keep = _keep_input(keep_input, what)
         types = _dtypes_of(tensor_list_list)
         shapes = _shapes(tensor_list_list, shapes, enqueue_many)
         queue = data_flow_ops.RandomShuffleQueue(capacity=capacity, min_after_dequeue=min_after_dequeue,
-                                                 seed=seed, dtypes=types, shapes=shapes, shared_name=shared_name)
+                                                 seed=seed, dtypes=types, shapes=shapes,
+                                                 shared_name=shared_name)
         if keep:
             _enqueue_join(queue, tensor_list_list, enqueue_many)
         dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
@@ -333,15 +338,16 @@ def maybe_batch_join(tensors_list, keep_input, batch_size, capacity=32, enqueue_
 
 
 def shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads=1, seed=None,
-                  enqueue_many=False, shapes=None, allow_smaller_final_batch=False, shared_name=None, name=None):
+                  enqueue_many=False, shapes=None, allow_smaller_final_batch=False, shared_name=None,
+                  name=None):
     """tf.train.shuffle_batch: batches drawn at random from a RandomShuffleQueue."""
     return _shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, True, num_threads, seed,
                           enqueue_many, shapes, allow_smaller_final_batch, shared_name, name)
 
 
-def maybe_shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, keep_input, num_threads=1, seed=None,
-                        enqueue_many=False, shapes=None, allow_smaller_final_batch=False, shared_name=None,
-                        name=None):
+def maybe_shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, keep_input, num_threads=1,
+                        seed=None, enqueue_many=False, shapes=None, allow_smaller_final_batch=False,
+                        shared_name=None, name=None):
     return _shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, keep_input, num_threads, seed,
                           enqueue_many, shapes, allow_smaller_final_batch, shared_name, name,
                           what="maybe_shuffle_batch")
@@ -350,13 +356,13 @@ def maybe_shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, keep_i
 def shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, seed=None, enqueue_many=False,
                        shapes=None, allow_smaller_final_batch=False, shared_name=None, name=None):
     """tf.train.shuffle_batch_join: shuffle_batch with one enqueue thread per tensor list."""
-    return _shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, True, seed, enqueue_many,
-                               shapes, allow_smaller_final_batch, shared_name, name)
+    return _shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, True, seed,
+                               enqueue_many, shapes, allow_smaller_final_batch, shared_name, name)
 
 
 def maybe_shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, keep_input, seed=None,
-                             enqueue_many=False, shapes=None, allow_smaller_final_batch=False, shared_name=None,
-                             name=None):
+                             enqueue_many=False, shapes=None, allow_smaller_final_batch=False,
+                             shared_name=None, name=None):
     return _shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, keep_input, seed,
                                enqueue_many, shapes, allow_smaller_final_batch, shared_name, name,
                                what="maybe_shuffle_batch_join")

@@ -27,7 +27,8 @@ class QueueRunner:
     def __init__(self, queue=None, enqueue_ops=None, close_op=None, cancel_op=None,
                  queue_closed_exception_types=None, queue_runner_def=None, import_scope=None):
         if queue_runner_def is not None:
-            raise NotImplementedError("tf.train.QueueRunner(queue_runner_def=...) is not supported by compat_tf")
+            raise NotImplementedError("tf.train.QueueRunner(queue_runner_def=...) is not supported by "
+                                      "compat_tf")
         if not queue or not enqueue_ops:
             raise ValueError("Must provide queue and enqueue_ops.")
         self._queue = queue
@@ -167,7 +168,8 @@ def start_queue_runners(sess=None, coord=None, daemon=True, start=True,
         sess = get_default_session()
         if not sess:
             raise ValueError("Cannot start queue runners: No default session is registered. Use `with "
-                             "sess.as_default()` or pass an explicit session to tf.start_queue_runners(sess=sess)")
+                             "sess.as_default()` or pass an explicit session to "
+                             "tf.start_queue_runners(sess=sess)")
     if not isinstance(sess, BaseSession):
         if sess.__class__.__name__ in ("MonitoredSession", "SingularMonitoredSession"):
             return []

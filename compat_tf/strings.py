@@ -1,0 +1,7 @@
+"""tf.strings: TF 1.15's string namespace (the ops compat_tf has, from compat_tf._src.ops.string_ops)."""
+from compat_tf._src.ops.string_ops import (  # noqa: F401
+    as_string, string_join as join, string_length as length, string_strip as strip,
+    string_to_number as to_number, substr)
+from compat_tf._src.dropin.missing import missing_attr_hook as _hook
+
+__getattr__ = _hook("tf.strings")
