@@ -156,36 +156,63 @@ def self_adjoint_eigvals(tensor, name=None):
 
 
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None):
-    """tf.norm: Euclidean/Frobenius (default), 1, 2 (vectors), inf, or any p > 0 for vectors."""
+    """tf.norm, as TF 1.15 builds it: vector norms ('euclidean', 1, 2, inf, any p > 0) over all
+    elements (axis=None) or one axis; matrix norms ('euclidean'/'fro', 1, 2, inf) over a 2-tuple of
+    axes (ord=2: the largest singular value). Unsupported (ord, axis) pairs raise ValueError."""
     keep = bool(keepdims if keepdims is not None else (keep_dims or False))
-    t = _constant.convert_to_tensor(tensor)
-    g = _graph.get_default_graph()
-    with g.name_scope(name or "norm") as scope:
-        is_matrix = isinstance(axis, (list, tuple)) and len(axis) == 2
-        if ord in ("euclidean", "fro") or (ord == 2 and not is_matrix):
-            out = math_ops.sqrt(math_ops.reduce_sum(math_ops.square(math_ops.abs(t)), axis, keepdims=True))
-        elif ord == 1 and not is_matrix:
-            out = math_ops.reduce_sum(math_ops.abs(t), axis, keepdims=True)
-        elif ord == np.inf and not is_matrix:
-            out = math_ops.reduce_max(math_ops.abs(t), axis, keepdims=True)
-        elif isinstance(ord, (int, float)) and ord > 0 and not is_matrix:
-            out = math_ops.pow(math_ops.reduce_sum(math_ops.pow(math_ops.abs(t), float(ord)), axis,
-                                                   keepdims=True), 1.0 / ord)
-        elif is_matrix and ord in (1, np.inf):
-            rows, cols = axis
-            inner, outer = (rows, cols) if ord == 1 else (cols, rows)
-            out = math_ops.reduce_max(math_ops.reduce_sum(math_ops.abs(t), inner, keepdims=True), outer,
-                                      keepdims=True)
-        else:
+    is_matrix = isinstance(axis, (list, tuple)) and len(axis) == 2
+    if is_matrix:
+        axis = tuple(axis)
+        if not all(isinstance(a, (int, np.integer)) for a in axis) or axis[0] == axis[1]:
+            raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}")
+        if ord not in ("euclidean", "fro", 1, 2, np.inf):
+            raise ValueError(f"'ord' must be a supported matrix norm in ['euclidean', 'fro', 1, 2, inf], "
+                             f"got {ord}")
+    else:
+        if not (axis is None or isinstance(axis, (int, np.integer))):
+            raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}")
+        if ord not in ("euclidean", 1, 2, np.inf) and (
+                isinstance(ord, str) or not np.isreal(ord) or ord <= 0):
             raise ValueError(f"'ord' must be a supported vector norm, got {ord}")
-        if not keep:
-            from compat_tf._src.ops import array_ops
-            if axis is None:
-                out = array_ops.reshape(out, [])
+        if axis is not None:
+            axis = (int(axis),)
+    from compat_tf._src.ops import array_ops
+    g = _graph.get_default_graph()
+    with g.name_scope(name or "norm"):
+        t = _constant.convert_to_tensor(tensor)
+        if ord in ("fro", "euclidean", 2, 2.0):
+            if is_matrix and ord in (2, 2.0):
+                rank = t.shape.ndims
+                if rank is None:
+                    raise ValueError("tf.norm(ord=2) of matrices needs the tensor's rank at graph build time")
+                pos = [a % rank for a in axis]
+                perm = [i for i in range(rank) if i not in pos] + pos
+                s = svd(array_ops.transpose(t, perm), compute_uv=False)
+                top = math_ops.reduce_max(math_ops.abs(s), axis=-1, keepdims=True)
+                result = array_ops.transpose(array_ops.expand_dims(top, -1), list(np.argsort(perm)))
             else:
-                out = array_ops.squeeze(out, list(axis) if isinstance(axis, (list, tuple)) else [axis])
-        from compat_tf._src.ops import control_flow_ops
-        return control_flow_ops.identity(out, name=scope)
+                sq = t * math_ops.conj(t) if t.dtype.is_complex else t * t
+                result = math_ops.sqrt(math_ops.reduce_sum(sq, axis, keepdims=True))
+                if t.dtype.is_complex:
+                    result = math_ops.real(result)
+        else:
+            result = math_ops.abs(t)
+            if ord == 1:
+                sum_axis = None if axis is None else axis[0]
+                result = math_ops.reduce_sum(result, sum_axis, keepdims=True)
+                if is_matrix:
+                    result = math_ops.reduce_max(result, axis[-1], keepdims=True)
+            elif ord == np.inf:
+                if is_matrix:
+                    result = math_ops.reduce_sum(result, axis[1], keepdims=True)
+                max_axis = None if axis is None else axis[0]
+                result = math_ops.reduce_max(result, max_axis, keepdims=True)
+            else:
+                result = math_ops.pow(math_ops.reduce_sum(math_ops.pow(result, float(ord)), axis, keepdims=True),
+                                      1.0 / ord)
+        if not keep:
+            result = array_ops.squeeze(result, list(axis) if axis is not None else None)
+        return result
 
 
 def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False, name=None):
