@@ -57,7 +57,7 @@ from compat_tf._src.runtime.session import (  # noqa: E402,F401
 from compat_tf import compat  # noqa: E402,F401
 from compat_tf import data  # noqa: E402,F401
 from compat_tf import io  # noqa: E402,F401
-from compat_tf import strings  # noqa: E402,F401
+from compat_tf import queue, strings  # noqa: E402,F401
 from compat_tf import app, contrib, flags, gfile, initializers, linalg, logging, losses, math, nn, python_io, random, sparse, train  # noqa: E402,F401,E501
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _missing_attr_hook  # noqa: E402

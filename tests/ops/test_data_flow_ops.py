@@ -320,3 +320,9 @@ def test_load_close_with_cancel_releases_blocked_producers(sess):
     assert any("Enqueue operation was cancelled" in o for o in outcome)
     # the elements enqueued before the close are still there
     np.testing.assert_array_equal(sess.run(q.dequeue_up_to(10)), [1, 1, 1, 1])
+
+
+def test_tf_queue_namespace():
+    assert tf.queue.FIFOQueue is tf.FIFOQueue and tf.queue.QueueBase is tf.QueueBase
+    assert tf.queue.RandomShuffleQueue is tf.RandomShuffleQueue
+    assert tf.queue.PaddingFIFOQueue is tf.PaddingFIFOQueue and tf.queue.PriorityQueue is tf.PriorityQueue

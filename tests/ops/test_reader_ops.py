@@ -158,3 +158,30 @@ def test_reader_pipeline_with_string_input_producer_and_decode_csv(tmp_path, gra
     assert [int(r[0]) for r in rows] == [0, 1, 2, 3] * 2
     assert [r[2] for r in rows] == [b"n0", b"n1", b"n2", b"n3"] * 2
     np.testing.assert_allclose([r[3] for r in rows], [i * i * 0.5 for i in range(4)] * 2)
+
+
+def test_blocked_read_in_a_variable_writing_step_does_not_hold_the_session(tmp_path, graph):
+    # A training-like step (writes a variable) whose reader waits for a filename: another
+    # thread's enqueue run must still get through (the plan must not hold the session lock;
+    # it does not, because the work queue's op, FIFOQueueV2, is in the plan).
+    import threading
+    p = tmp_path / "n.txt"
+    p.write_text("2.5\n")
+    q = tf.FIFOQueue(4, tf.string, shapes=[[]])
+    enq = q.enqueue(str(p))
+    _, value = tf.TextLineReader().read(q)
+    total = tf.Variable(0.0)
+    step = tf.assign_add(total, tf.string_to_number(value))
+    with tf.Session() as sess:
+        sess.run(total.initializer)
+        out = []
+        consumer = threading.Thread(target=lambda: out.append(sess.run(step)), daemon=True)
+        consumer.start()
+        consumer.join(0.2)
+        assert consumer.is_alive()                  # waiting for a filename
+        producer = threading.Thread(target=sess.run, args=(enq,), daemon=True)
+        producer.start()
+        producer.join(10)
+        consumer.join(10)
+        assert not producer.is_alive() and not consumer.is_alive(), "deadlock"
+        assert out == [2.5] and sess.run(total) == 2.5

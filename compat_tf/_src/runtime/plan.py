@@ -34,8 +34,8 @@ _HOST_DTYPES = None
 _TF_TYPE_STRINGS = {"float32": "float", "float64": "double", "float16": "half"}
 _VARIABLE_OP_TYPES = ("VariableV2", "Variable", "VarHandleOp")
 # host op types that may wait for another thread's run (TF1's queues, barriers, staging areas,
-# gradient accumulators, readers: ReaderRead* dequeues its work queue)
-_BLOCKING_OP_MARKERS = ("Queue", "Barrier", "Stage", "Accumulator", "ReaderRead")
+# gradient accumulators)
+_BLOCKING_OP_MARKERS = ("Queue", "Barrier", "Stage", "Accumulator")
 
 
 def _host_dtypes():
