@@ -54,17 +54,30 @@ def _assign(ctx, ref, value, validate_shape=True, use_locking=True):
     return ref
 
 
+def _check_same_size(ctx, old, value):
+    # TF1's DenseUpdateOp (ref AssignAdd/AssignSub) requires equal shapes: no broadcasting
+    if np.shape(old) != np.shape(value):
+        from compat_tf._src.framework import errors
+        raise errors.InvalidArgumentError(
+            None, ctx.op, f"Parameters and update must be the same size: {list(np.shape(old))} vs "
+            f"{list(np.shape(value))}\n\t [[node {ctx.op.name}]]")
+
+
 @register_op("AssignAdd", shape=_ref_shape, ctx=True, stateful=True, ref_inputs=(0,), ref_outputs=(0,),
              reads_ref=True, writes_ref=True)
 def _assign_add(ctx, ref, value, use_locking=False):
-    ctx.write(ref, _cast_like_var(ctx, ref, ctx.read(ref) + value))
+    old = ctx.read(ref)
+    _check_same_size(ctx, old, value)
+    ctx.write(ref, _cast_like_var(ctx, ref, old + value))
     return ref
 
 
 @register_op("AssignSub", shape=_ref_shape, ctx=True, stateful=True, ref_inputs=(0,), ref_outputs=(0,),
              reads_ref=True, writes_ref=True)
 def _assign_sub(ctx, ref, value, use_locking=False):
-    ctx.write(ref, _cast_like_var(ctx, ref, ctx.read(ref) - value))
+    old = ctx.read(ref)
+    _check_same_size(ctx, old, value)
+    ctx.write(ref, _cast_like_var(ctx, ref, old - value))
     return ref
 
 
@@ -92,20 +105,54 @@ def _update(op_type, ref, value, use_locking, name):
     ref = _as_ref(ref)
     _check_ref(ref, f"tf.{'assign_add' if op_type == 'AssignAdd' else 'assign_sub'}")
     value = _constant.convert_to_tensor(value, dtype=ref.dtype.base_dtype)
-    if not ref.shape.is_compatible_with(value.shape) and value.shape.ndims != 0:
+    # TF1's shape function (MergeBothInputsShapeFn) merges the two shapes: a scalar does not broadcast
+    if not ref.shape.is_compatible_with(value.shape):
         raise ValueError(f"Shapes {ref.shape} and {value.shape} are incompatible for {op_type} on "
-                         f"{ref.op.name}")
+                         f"{ref.op.name}: Shapes must be equal rank and dimension sizes must match")
     op = _graph.get_default_graph().create_op(op_type, [ref, value], {"use_locking": bool(use_locking)},
                                               name=name or op_type)
     return op.outputs[0]
 
 
 def assign_add(ref, value, use_locking=None, name=None):
+    """tf.assign_add: ref += value (op AssignAdd); `value` must have the variable's shape, as TF1."""
     return _update("AssignAdd", ref, value, use_locking, name)
 
 
 def assign_sub(ref, value, use_locking=None, name=None):
+    """tf.assign_sub: ref -= value (op AssignSub); `value` must have the variable's shape, as TF1."""
     return _update("AssignSub", ref, value, use_locking, name)
+
+
+def _count_up_to_shape(op):
+    return [(op.inputs[0].shape, op.inputs[0].dtype.base_dtype)]
+
+
+@register_op("CountUpTo", shape=_count_up_to_shape, host=True, stateful=True, ref_inputs=(0,),
+             reads_ref=True, writes_ref=True, differentiable=False)
+def _count_up_to(ctx, ref, limit, **_):
+    from compat_tf._src.framework import errors
+    old = np.asarray(ctx.read(ref))
+    if old >= limit:
+        raise errors.OutOfRangeError(None, ctx.op, f"Reached limit of {limit}\n\t [[node {ctx.op.name}]]")
+    ctx.write(ref, np.asarray(old + 1, old.dtype))
+    return old.copy()
+
+
+def count_up_to(ref, limit, name=None):
+    """tf.count_up_to: increments the int32/int64 scalar variable and returns its value before the
+    increment; OutOfRangeError once the value has reached `limit` (op CountUpTo, run on the host)."""
+    ref = _as_ref(ref)
+    _check_ref(ref, "tf.count_up_to")
+    if ref.dtype.base_dtype not in (_dtypes.int32, _dtypes.int64):
+        raise TypeError(f"Value passed to parameter 'ref' has DataType {ref.dtype.base_dtype.name} not in "
+                        "list of allowed values: int32, int64")
+    if not ref.shape.is_compatible_with(_ts.TensorShape([])):
+        raise ValueError(f"Shape must be rank 0 but is rank {ref.shape.ndims} for 'CountUpTo'")
+    op = _graph.get_default_graph().create_op("CountUpTo", [ref], {"limit": int(limit),
+                                                                  "T": ref.dtype.base_dtype},
+                                              name=name or "CountUpTo")
+    return op.outputs[0]
 
 
 def _as_ref(ref):
