@@ -22,7 +22,7 @@ from compat_tf._src.framework import errors  # noqa: E402,F401
 from compat_tf._src.ops.constant import (  # noqa: E402,F401
     constant, convert_to_tensor, placeholder, placeholder_with_default,
     register_tensor_conversion_function)
-from compat_tf._src.ops.state_ops import assign, assign_add, assign_sub  # noqa: E402,F401
+from compat_tf._src.ops.state_ops import assign, assign_add, assign_sub, count_up_to  # noqa: E402,F401
 from compat_tf._src.ops.variables import (  # noqa: E402,F401
     Variable, all_variables, assert_variables_initialized, global_variables,
     global_variables_initializer, initialize_all_variables, initialize_local_variables,

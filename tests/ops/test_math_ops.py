@@ -789,3 +789,15 @@ def test_trace():
     a = RS.randn(2, 3, 3)
     np.testing.assert_allclose(run(tf.trace(a)), np.trace(a, axis1=-2, axis2=-1), rtol=1e-12)
     check(tf.trace, lambda v: np.trace(v), RS.randn(3, 3))
+
+
+def test_equal_and_not_equal_compare_strings_on_the_host():
+    with tf.Graph().as_default():
+        a = tf.constant([b"x", b"y", b"z"])
+        e = tf.equal(a, "y")
+        n = tf.not_equal(a, tf.constant([b"x", b"q", b"z"]))
+        assert e.dtype == tf.bool and e.shape.as_list() == [3]
+        with tf.Session() as sess:
+            ev, nv = sess.run([e, n])
+    np.testing.assert_array_equal(ev, [False, True, False])
+    np.testing.assert_array_equal(nv, [False, True, False])

@@ -284,3 +284,16 @@ def test_count_up_to_ordered_with_other_updates():
         assert s.run(doubled) == 2
         assert [int(x) for x in s.run([c, doubled])] == [1, 4]   # fetched together: increments once
         assert s.run(v) == 2
+
+
+def test_variable_count_up_to_method_and_top_level_name():
+    with tf.Graph().as_default():
+        v = tf.Variable(0, dtype=tf.int64)
+        c = v.count_up_to(2)
+        assert tf.count_up_to is not None and c.op.type == "CountUpTo"
+        with tf.Session() as sess:
+            sess.run(v.initializer)
+            assert [sess.run(c), sess.run(c)] == [0, 1]
+            with pytest.raises(tf.errors.OutOfRangeError):
+                sess.run(c)
+            assert sess.run(v) == 2

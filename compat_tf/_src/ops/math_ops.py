@@ -355,8 +355,15 @@ def _broadcast_shape_rule(op_type):
     return rule
 
 
+_STRING_COMPARISONS = {"Equal": np.equal, "NotEqual": np.not_equal}
+
+
 def _register_binary(op_type, fn):
+    np_fn = _STRING_COMPARISONS.get(op_type)
+
     def lower(x, y, **_):
+        if np_fn is not None and getattr(x, "dtype", None) is not None and x.dtype.kind in "OSU":
+            return np_fn(np.asarray(x, object), np.asarray(y, object))   # strings, on the host
         return fn(x, y)
     lower.__name__ = "_" + op_type.lower()
     register_op(op_type, differentiable=op_type not in _NOT_DIFFERENTIABLE,

@@ -159,7 +159,9 @@ class Variable:
         return self._variable.eval(session=session)
 
     def count_up_to(self, limit):
-        raise NotImplementedError("tf.Variable.count_up_to is not supported by compat_tf yet")
+        """TF1's Variable.count_up_to: tf.count_up_to(self, limit)."""
+        from compat_tf._src.ops import state_ops
+        return state_ops.count_up_to(self, limit)
 
     def to_proto(self, export_scope=None):
         raise NotImplementedError("tf.Variable.to_proto is not supported by compat_tf yet")

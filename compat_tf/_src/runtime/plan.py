@@ -50,7 +50,9 @@ def is_host_op(op):
     if opdef.host(op) if callable(opdef.host) else opdef.host:   # callable: decided per op (py_func)
         return True
     hd = _host_dtypes()
-    return any(t.dtype.base_dtype in hd for t in op._outputs)
+    # a string input too (tf.equal of two strings has a bool output but no device lowering)
+    return (any(t.dtype.base_dtype in hd for t in op._outputs)
+            or any(t.dtype.base_dtype == _dtypes.string for t in op._inputs))
 
 
 def ref_key(tensor, fed=()):
