@@ -241,3 +241,26 @@ def test_fetched_scalar_types_follow_tf_dtypes():
     with tf.Session() as s:
         va, vb, vc = s.run(a), s.run(b), s.run(c)
         assert type(va) is np.int64 and type(vb) is np.bool_ and type(vc) is np.float16
+
+
+# -- large values known at build time stay in the program, not on the host ---------------------
+
+def test_large_fill_from_constants_is_traced_not_embedded():
+    v = tf.Variable(tf.zeros([600, 600]), name="v")        # a Fill with concrete inputs
+    w = tf.Variable(tf.ones([300], tf.int32), name="w")
+    with tf.Session() as s:
+        s.run([v.initializer, w.initializer])
+        plan = _only_plan(s)
+        layout = plan._layout
+        args = [s._state[k] for k in layout.keys] + ([np.uint32(0)] if plan.uses_rng else [])
+        closed = layout.fn.trace(*args).jaxpr
+        assert all(np.size(c) <= 1 << 16 for c in closed.consts)
+        assert s.run(v).sum() == 0.0 and s.run(v).shape == (600, 600)
+        assert s.run(w).tolist() == [1] * 300
+
+
+def test_large_float_range_is_still_folded_when_it_must_be():
+    r = tf.range(0.0, 100000.0, 1.0)
+    with tf.Session() as s:
+        out = s.run(r)
+        assert out.shape == (100000,) and out[-1] == 99999.0

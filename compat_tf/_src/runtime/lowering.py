@@ -12,7 +12,8 @@ assign by a control dependency sees the assigned value, as in TF1.
 
 Ops whose inputs are all concrete (constants, static shapes) are evaluated
 at trace time (`jax.ensure_compile_time_eval`), which is how shape arithmetic
-such as `tf.reshape(x, [tf.shape(x)[0] * 3])` stays static under jit.
+such as `tf.reshape(x, [tf.shape(x)[0] * 3])` stays static under jit; not
+when the op's static output is large (it would be a literal in the program).
 """
 import jax
 import jax.numpy as jnp
@@ -47,6 +48,7 @@ class LoweringContext:
         self.initialized = initialized
         self.op = None
         self.written = set()
+        self.staging = False     # True while tracing a jitted step (see _lower_staged)
 
     def read(self, value):
         if isinstance(value, VarRef):
@@ -81,6 +83,42 @@ def _is_concrete(v):
     return not isinstance(v, jax.core.Tracer) and not isinstance(v, VarRef)
 
 
+# Outputs bigger than this are not computed at trace time even when their inputs are concrete:
+# a folded value becomes a literal in the compiled program (a `tf.zeros([8192, 8192])` slot
+# initialiser would embed 256 MB in the executable and cost that much again while compiling),
+# where the traced op is a cheap broadcast. Values needed statically (shapes, axes) are small.
+_MAX_FOLD_ELEMENTS = 1 << 16
+
+
+def _large_output(op):
+    for t in op._outputs:
+        n = t._shape.num_elements()
+        if n is not None and n > _MAX_FOLD_ELEMENTS:
+            return True
+    return False
+
+
+def _lower_staged(opdef, ins, attrs):
+    """Lowers an op with concrete inputs into the trace instead of computing it now.
+
+    Floating inputs become traced constants, so the lowering takes its jax.numpy
+    path (a broadcast in the program, not an array built on the host); integer
+    inputs stay concrete, as shapes and axes must. A lowering that needs its
+    float inputs concrete (a float tf.range) is folded as before.
+    """
+    staged = [jnp.asarray(v) if _is_floating(v) else v for v in ins]
+    try:
+        return opdef.lower(*staged, **attrs)
+    except Exception:  # noqa: BLE001 - retried folded; a real error is raised again there
+        with jax.ensure_compile_time_eval():
+            return opdef.lower(*ins, **attrs)
+
+
+def _is_floating(v):
+    dt = getattr(v, "dtype", None)
+    return dt is not None and np.issubdtype(dt, np.inexact)
+
+
 def evaluate(ops, env, ctx):
     """Runs `ops` in order, filling `env`; outputs already in `env` (fed) are kept."""
     for op in ops:
@@ -98,8 +136,11 @@ def evaluate(ops, env, ctx):
         if opdef.ctx or opdef.host:
             out = opdef.lower(ctx, *ins, **op._attrs)
         elif not opdef.stateful and all(_is_concrete(v) for v in ins):
-            with jax.ensure_compile_time_eval():
-                out = opdef.lower(*ins, **op._attrs)
+            if ctx.staging and _large_output(op):
+                out = _lower_staged(opdef, ins, op._attrs)
+            else:
+                with jax.ensure_compile_time_eval():
+                    out = opdef.lower(*ins, **op._attrs)
         else:
             out = opdef.lower(*ins, **op._attrs)
         outs = out if isinstance(out, (list, tuple)) else (out,)

@@ -313,6 +313,7 @@ class Plan:
             state = dict(state_ro)
             state.update(state_rw)
             ctx = lowering.LoweringContext(state, rng_counter)
+            ctx.staging = True
             env = dict(plan.var_refs)
             env.update(seg.consts)
             env.update(zip(seg.inputs, inputs))
