@@ -276,10 +276,12 @@ class Operation:
         self._control_inputs = list(control_inputs)
         self._device = device or ""
         self._outputs = []
-        self._id = graph._next_id()
+        graph._id_counter += 1
+        self._id = graph._id_counter
         # Ops created inside a tf.cond branch or tf.while_loop body belong to
         # that function: they run only inside their owner's lowering.
-        self._func_owner = graph._current_function()
+        fs = graph._function_stack
+        self._func_owner = fs[-1] if fs else None
 
     @property
     def graph(self):
@@ -356,6 +358,18 @@ class _ControlDependencies:
     def __init__(self, control_inputs):
         self.control_inputs = control_inputs
         self.seen = set()
+
+
+_shape_inference_module = None
+
+
+def _shape_inference():
+    # imported on first use: shape_inference imports jax, which graph.py itself does not need
+    global _shape_inference_module
+    if _shape_inference_module is None:
+        from compat_tf._src.framework import shape_inference
+        _shape_inference_module = shape_inference
+    return _shape_inference_module
 
 
 class _GraphState(threading.local):
@@ -605,7 +619,7 @@ class Graph:
         for t in inputs:
             if not isinstance(t, Tensor):
                 raise TypeError(f"input to {op_type} must be a Tensor, got {type(t).__name__}")
-            if t.graph is not self:
+            if t._op._graph is not self:
                 raise ValueError(f"Tensor {t.name} must be from the same graph as the op being "
                                  f"created ({op_type}); it belongs to another tf.Graph.")
         opdef = registry.get(op_type)
@@ -613,7 +627,8 @@ class Graph:
             if name is None:
                 name = op_type
             name = name[:-1] if name.endswith("/") else self.unique_name(name)
-            controls = self._control_inputs_for({t.op for t in inputs})
+            control_stack = self._control_stack
+            controls = self._control_inputs_for({t._op for t in inputs}) if control_stack else []
             for c in control_inputs:
                 if c not in controls:
                     controls.append(c)
@@ -621,19 +636,17 @@ class Graph:
             if self._device_stack:
                 self._apply_device_functions(op)
             if output_specs is None:
-                from compat_tf._src.framework import shape_inference
-                output_specs = shape_inference.infer(op, opdef)
+                output_specs = _shape_inference().infer(op, opdef)
             op._outputs = [Tensor(op, i, dt, shp) for i, (shp, dt) in enumerate(output_specs)]
             for t in inputs:
                 t._consumers.append(op)
             self._ops.append(op)
             self._ops_by_name[name] = op
-            for level in self._control_stack:
+            for level in control_stack:
                 level.seen.add(op)
             self._version += 1
-            owner = self._current_function()
-            if owner is not None:
-                owner.append(op)
+            if self._function_stack:
+                self._function_stack[-1].append(op)
         return op
 
     def get_operations(self):

@@ -31,7 +31,7 @@ def infer(op, opdef):
     if opdef.host or opdef.ctx:
         raise TypeError(f"op type {op.type} needs a shape rule: host and stateful lowerings are not "
                         "evaluated at build time")
-    consts = [constant_value(t) if _foldable_input(t) else None for t in op.inputs]
+    consts = [constant_value(t) if _foldable_input(t) else None for t in op._inputs]
     key = _cache_key(op, consts)
     if key is not None and key in _cache:
         return _cache[key]
@@ -42,9 +42,16 @@ def infer(op, opdef):
 
 
 def _foldable_input(t):
-    dt = t.dtype.base_dtype
-    return (dt.is_integer or dt == _dtypes.bool) and t.shape.is_fully_defined() \
-        and (t.shape.num_elements() or 0) <= _MAX_FOLD_ELEMENTS
+    dt = t._dtype.base_dtype
+    if dt not in _FOLDABLE_DTYPES:
+        return False
+    n = t._shape.num_elements()
+    return n is not None and n <= _MAX_FOLD_ELEMENTS
+
+
+# integer and bool dtypes: small values of these are shapes, axes and sizes, folded at build time
+_FOLDABLE_DTYPES = frozenset(d for d in _dtypes._INTERN_TABLE.values()
+                             if d == _dtypes.bool or (d.base_dtype == d and d.is_integer))
 
 
 def _freeze(v):
@@ -60,11 +67,17 @@ def _freeze(v):
     return v
 
 
+def _shape_key(shape):
+    dims = shape._dims
+    return None if dims is None else tuple(d._value for d in dims)
+
+
 def _cache_key(op, consts):
     try:
-        sig = tuple((None if t.shape.ndims is None else tuple(t.shape.as_list()), t.dtype.name,
-                     None if c is None else _freeze(c)) for t, c in zip(op.inputs, consts))
-        return (op.type, sig, _freeze(op.attrs))
+        sig = tuple((_shape_key(t._shape), t._dtype, None if c is None else _freeze(c))
+                    for t, c in zip(op._inputs, consts))
+        attrs = op._attrs
+        return (op._type, sig, _freeze(attrs) if attrs else ())
     except TypeError:
         return None
 
