@@ -51,6 +51,7 @@ from compat_tf._src.framework.sparse_tensor import SparseTensor, SparseTensorVal
 from compat_tf._src.ops.sparse_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.parsing_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.io_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.protos.public import *  # noqa: E402,F401,F403 - tf.GraphDef, tf.ConfigProto, ...
 from compat_tf._src.runtime.session import (  # noqa: E402,F401
     BaseSession, InteractiveSession, Session, get_default_session)
 

@@ -17,6 +17,8 @@ from compat_tf._src.train.proximal_gradient_descent import ProximalGradientDesce
 from compat_tf._src.train.rmsprop import RMSPropOptimizer  # noqa: F401
 from compat_tf._src.protos.example_pb2 import (  # noqa: F401
     BytesList, Example, Feature, FeatureList, FeatureLists, Features, FloatList, Int64List, SequenceExample)
+from compat_tf._src.protos.cluster_pb2 import ClusterDef, JobDef  # noqa: F401
+from compat_tf._src.protos.saver_pb2 import SaverDef  # noqa: F401
 from compat_tf._src.train.training_util import (  # noqa: F401
     assert_global_step, create_global_step, get_global_step, get_or_create_global_step, global_step)
 

@@ -29,6 +29,10 @@ _PREFIXES = {
     "python.platform.app": "compat_tf.app",
     "python.platform": "compat_tf._src.platform",
     "python": "compat_tf",
+    "core": "compat_tf._src.protos",             # tensorflow.core.framework.graph_pb2, ...
+    "core.framework": "compat_tf._src.protos",
+    "core.protobuf": "compat_tf._src.protos",
+    "core.example": "compat_tf._src.protos",
 }
 
 # tensorflow.python.* module names that are spelled differently here
@@ -42,6 +46,7 @@ _RENAMES = {
     "compat_tf._src.ops.init_ops": "compat_tf._src.ops.init_ops",
     "compat_tf._src.ops.losses": "compat_tf.losses",
     "compat_tf._src.train.training": "compat_tf.train",
+    "compat_tf._src.train.checkpoint_state_pb2": "compat_tf._src.protos.checkpoint_state_pb2",
 }
 
 

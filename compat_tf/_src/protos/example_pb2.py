@@ -17,99 +17,55 @@ parse here and vice versa.
     message Example { Features features = 1; }
     message SequenceExample { Features context = 1; FeatureLists feature_lists = 2; }
 """
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from compat_tf._src.protos import _builder as _b
 
 __all__ = ["BytesList", "FloatList", "Int64List", "Feature", "Features", "FeatureList",
            "FeatureLists", "Example", "SequenceExample"]
 
-_F = descriptor_pb2.FieldDescriptorProto
 _FEATURE_FILE = "tensorflow/core/example/feature.proto"
 _EXAMPLE_FILE = "tensorflow/core/example/example.proto"
-
-
-def _field(msg, name, number, ftype, label=_F.LABEL_OPTIONAL, type_name=None, packed=None, oneof=None,
-           json_name=None):
-    f = msg.field.add(name=name, number=number, type=ftype, label=label)
-    if type_name:
-        f.type_name = type_name
-    if packed is not None:
-        f.options.packed = packed
-    if oneof is not None:
-        f.oneof_index = oneof
-    f.json_name = json_name or _camel(name)
-    return f
-
-
-def _camel(name):
-    head, *rest = name.split("_")
-    return head + "".join(p[:1].upper() + p[1:] for p in rest)
-
-
-def _map_field(msg, name, number, entry_name, value_type):
-    entry = msg.nested_type.add(name=entry_name)
-    entry.options.map_entry = True
-    _field(entry, "key", 1, _F.TYPE_STRING)
-    _field(entry, "value", 2, _F.TYPE_MESSAGE, type_name=value_type)
-    _field(msg, name, number, _F.TYPE_MESSAGE, _F.LABEL_REPEATED, f".tensorflow.{msg.name}.{entry_name}")
-
-
-def _set_options(fd, outer):
-    fd.options.cc_enable_arenas = True
-    fd.options.java_outer_classname = outer
-    fd.options.java_multiple_files = True
-    fd.options.java_package = "org.tensorflow.example"
-    fd.options.go_package = "github.com/tensorflow/tensorflow/tensorflow/go/core/example"
+_GO = "github.com/tensorflow/tensorflow/tensorflow/go/core/example"
 
 
 def _feature_file():
-    fd = descriptor_pb2.FileDescriptorProto(name=_FEATURE_FILE, package="tensorflow", syntax="proto3")
-    _set_options(fd, "FeatureProtos")
-    m = fd.message_type.add(name="BytesList")
-    _field(m, "value", 1, _F.TYPE_BYTES, _F.LABEL_REPEATED)
-    m = fd.message_type.add(name="FloatList")
-    _field(m, "value", 1, _F.TYPE_FLOAT, _F.LABEL_REPEATED, packed=True)
-    m = fd.message_type.add(name="Int64List")
-    _field(m, "value", 1, _F.TYPE_INT64, _F.LABEL_REPEATED, packed=True)
-    m = fd.message_type.add(name="Feature")
-    m.oneof_decl.add(name="kind")
-    _field(m, "bytes_list", 1, _F.TYPE_MESSAGE, type_name=".tensorflow.BytesList", oneof=0)
-    _field(m, "float_list", 2, _F.TYPE_MESSAGE, type_name=".tensorflow.FloatList", oneof=0)
-    _field(m, "int64_list", 3, _F.TYPE_MESSAGE, type_name=".tensorflow.Int64List", oneof=0)
-    m = fd.message_type.add(name="Features")
-    _map_field(m, "feature", 1, "FeatureEntry", ".tensorflow.Feature")
-    m = fd.message_type.add(name="FeatureList")
-    _field(m, "feature", 1, _F.TYPE_MESSAGE, _F.LABEL_REPEATED, ".tensorflow.Feature")
-    m = fd.message_type.add(name="FeatureLists")
-    _map_field(m, "feature_list", 1, "FeatureListEntry", ".tensorflow.FeatureList")
+    fd = _b.new_file(_FEATURE_FILE, "FeatureProtos", java_package="org.tensorflow.example", go_package=_GO)
+    m = _b.message(fd, "BytesList")
+    _b.field(m, "value", 1, "bytes", repeated=True)
+    m = _b.message(fd, "FloatList")
+    _b.field(m, "value", 1, "float", repeated=True, packed=True)
+    m = _b.message(fd, "Int64List")
+    _b.field(m, "value", 1, "int64", repeated=True, packed=True)
+    m = _b.message(fd, "Feature")
+    kind = _b.oneof(m, "kind")
+    _b.field(m, "bytes_list", 1, "msg:BytesList", oneof=kind)
+    _b.field(m, "float_list", 2, "msg:FloatList", oneof=kind)
+    _b.field(m, "int64_list", 3, "msg:Int64List", oneof=kind)
+    m = _b.message(fd, "Features")
+    _b.map_field(m, "feature", 1, "string", "msg:Feature", "tensorflow.Features")
+    m = _b.message(fd, "FeatureList")
+    _b.field(m, "feature", 1, "msg:Feature", repeated=True)
+    m = _b.message(fd, "FeatureLists")
+    _b.map_field(m, "feature_list", 1, "string", "msg:FeatureList", "tensorflow.FeatureLists")
     return fd
 
 
 def _example_file():
-    fd = descriptor_pb2.FileDescriptorProto(name=_EXAMPLE_FILE, package="tensorflow", syntax="proto3")
-    fd.dependency.append(_FEATURE_FILE)
-    _set_options(fd, "ExampleProtos")
-    m = fd.message_type.add(name="Example")
-    _field(m, "features", 1, _F.TYPE_MESSAGE, type_name=".tensorflow.Features")
-    m = fd.message_type.add(name="SequenceExample")
-    _field(m, "context", 1, _F.TYPE_MESSAGE, type_name=".tensorflow.Features")
-    _field(m, "feature_lists", 2, _F.TYPE_MESSAGE, type_name=".tensorflow.FeatureLists")
+    fd = _b.new_file(_EXAMPLE_FILE, "ExampleProtos", deps=[_FEATURE_FILE],
+                     java_package="org.tensorflow.example", go_package=_GO)
+    m = _b.message(fd, "Example")
+    _b.field(m, "features", 1, "msg:Features")
+    m = _b.message(fd, "SequenceExample")
+    _b.field(m, "context", 1, "msg:Features")
+    _b.field(m, "feature_lists", 2, "msg:FeatureLists")
     return fd
 
 
-def _register(pool, fd):
-    try:
-        return pool.FindFileByName(fd.name)  # already registered (e.g. by real TF protos)
-    except KeyError:
-        return pool.AddSerializedFile(fd.SerializeToString())
-
-
-_pool = descriptor_pool.Default()
-FEATURE_DESCRIPTOR = _register(_pool, _feature_file())
-DESCRIPTOR = _register(_pool, _example_file())
+FEATURE_DESCRIPTOR = _b.register(_feature_file())
+DESCRIPTOR = _b.register(_example_file())
 
 
 def _cls(full_name):
-    return message_factory.GetMessageClass(_pool.FindMessageTypeByName(full_name))
+    return _b.message_class(DESCRIPTOR, full_name[len("tensorflow."):])
 
 
 BytesList = _cls("tensorflow.BytesList")

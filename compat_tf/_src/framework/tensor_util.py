@@ -1,0 +1,198 @@
+"""TensorProto <-> NumPy (TF1's tensor_util.make_tensor_proto / make_ndarray) and
+TensorShape <-> TensorShapeProto.
+
+Encodes as TF 1.15 does, so GraphDefs we write carry the same `value` attrs as
+TF's: numeric tensors of more than one element go to `tensor_content` (raw
+little-endian bytes); scalars, one-element tensors, bools, complex, half and
+strings go to the typed `*_val` fields; a scalar broadcast to `shape` is
+stored once (TF's compact form for `tf.constant(0., shape=[...])`).
+`make_ndarray` decodes all these forms, padding a short `*_val` with its last
+element as TF does.
+"""
+import numpy as np
+
+from compat_tf._src.framework import dtypes as _dtypes
+from compat_tf._src.framework import tensor_shape as _ts
+from compat_tf._src.protos import tensor_pb2, tensor_shape_pb2
+
+__all__ = ["make_tensor_proto", "make_ndarray"]
+
+# dtypes whose multi-element values TF writes to tensor_content
+_CONTENT_ENUMS = frozenset([1, 2, 3, 4, 5, 6, 9, 11, 12, 13, 15, 16, 17, 22, 23])
+
+
+def shape_to_proto(shape):
+    """TensorShape (or anything as_shape takes) -> TensorShapeProto (unknown dims are -1)."""
+    shape = _ts.as_shape(shape)
+    proto = tensor_shape_pb2.TensorShapeProto()
+    if shape.dims is None:
+        proto.unknown_rank = True
+        return proto
+    for d in shape.as_list():
+        proto.dim.add(size=-1 if d is None else d)
+    return proto
+
+
+def shape_from_proto(proto):
+    """TensorShapeProto -> TensorShape."""
+    if proto.unknown_rank:
+        return _ts.TensorShape(None)
+    return _ts.TensorShape([None if d.size == -1 else d.size for d in proto.dim])
+
+
+def _np_dtype(dtype):
+    np_dt = dtype.as_numpy_dtype
+    if np_dt is None:
+        raise TypeError(f"tensors of dtype {dtype.name} have no NumPy value and no TensorProto encoding "
+                        "in compat_tf")
+    return np_dt
+
+
+def make_tensor_proto(values, dtype=None, shape=None, verify_shape=False, allow_broadcast=False):
+    """TF1's tf.make_tensor_proto: a TensorProto holding `values` (converted to `dtype`).
+
+    With `shape`, a single value is broadcast to it (stored once); otherwise the number
+    of values must equal the shape's (TypeError/ValueError as TF1).
+    """
+    if isinstance(values, tensor_pb2.TensorProto):
+        return values
+    if dtype is not None:
+        dtype = _dtypes.as_dtype(dtype).base_dtype
+    if isinstance(values, (np.ndarray, np.generic)):
+        nparray = values
+        if dtype is not None and nparray.dtype != _np_dtype(dtype):
+            nparray = nparray.astype(_np_dtype(dtype))
+    else:
+        if values is None:
+            raise ValueError("None values not supported.")
+        np_dt = _np_dtype(dtype) if dtype is not None else None
+        if np_dt is None:
+            nparray = np.array(values)
+            if nparray.dtype == np.float64 and not _has_float64(values):
+                nparray = nparray.astype(np.float32)   # Python floats are float32 in TF
+            elif nparray.dtype == np.int64 and _fits_int32(nparray):
+                nparray = nparray.astype(np.int32)     # Python ints are int32 when they fit
+        else:
+            nparray = np.array(values, dtype=np_dt)
+    if nparray.dtype.kind in "USO":
+        dtype = _dtypes.string
+        strings = [v if isinstance(v, bytes) else str(v).encode() for v in nparray.ravel().tolist()]
+        nparray = np.array(strings, dtype=object).reshape(nparray.shape)
+    elif dtype is None:
+        dtype = _dtypes.as_dtype(nparray.dtype)
+    if dtype.base_dtype.as_numpy_dtype is not None and nparray.dtype != _np_dtype(dtype) \
+            and dtype != _dtypes.string:
+        nparray = nparray.astype(_np_dtype(dtype))
+
+    if shape is None:
+        shape = nparray.shape
+        is_same_size = True
+    else:
+        shape = [int(d) for d in shape]
+        size = int(np.prod(shape, dtype=np.int64))
+        is_same_size = size == nparray.size
+        if allow_broadcast:
+            if nparray.shape != tuple(shape) and not (nparray.size == 1):
+                np.broadcast_to(nparray, shape)   # ValueError if not broadcastable
+                nparray = np.broadcast_to(nparray, shape)
+                is_same_size = True
+        elif verify_shape and nparray.shape != tuple(shape):
+            raise TypeError(f"Expected Tensor's shape: {tuple(shape)}, got {nparray.shape}.")
+        elif nparray.size > size:
+            raise ValueError(f"Too many elements provided. Needed at most {size}, but received "
+                             f"{nparray.size}")
+        elif not is_same_size and nparray.size != 1 and nparray.size != 0:
+            raise ValueError(f"Expected {size} elements for shape {shape}, got {nparray.size}")
+
+    proto = tensor_pb2.TensorProto(dtype=dtype.as_datatype_enum, tensor_shape=shape_to_proto(shape))
+    enum = dtype.base_dtype.as_datatype_enum
+    if is_same_size and enum in _CONTENT_ENUMS and nparray.size > 1:
+        if nparray.nbytes >= (1 << 31):
+            raise ValueError("Cannot create a tensor proto whose content is larger than 2GB.")
+        proto.tensor_content = np.ascontiguousarray(nparray).astype(nparray.dtype.newbyteorder("<")).tobytes()
+        return proto
+    flat = nparray.ravel()
+    _append_values(proto, enum, flat)
+    return proto
+
+
+def _has_float64(values):
+    return isinstance(values, np.ndarray) and values.dtype == np.float64
+
+
+def _fits_int32(a):
+    return a.size == 0 or (a.min() >= -2 ** 31 and a.max() < 2 ** 31)
+
+
+def _append_values(proto, enum, flat):
+    if enum == 7:
+        proto.string_val.extend(flat.tolist())
+    elif enum == 1:
+        proto.float_val.extend(flat.astype(np.float32).tolist())
+    elif enum == 2:
+        proto.double_val.extend(flat.tolist())
+    elif enum in (19, 14):  # half, bfloat16: the 16-bit patterns in int32s
+        proto.half_val.extend(flat.view(np.uint16).astype(np.int32).tolist())
+    elif enum in (3, 4, 5, 6, 17, 11, 12, 13, 15, 16):
+        if flat.dtype.names:  # quantized types are structured dtypes
+            flat = flat[flat.dtype.names[0]]
+        proto.int_val.extend(flat.astype(np.int64).tolist())
+    elif enum == 9:
+        proto.int64_val.extend(flat.tolist())
+    elif enum == 10:
+        proto.bool_val.extend(flat.tolist())
+    elif enum == 8:
+        proto.scomplex_val.extend(np.stack([flat.real, flat.imag], -1).ravel().astype(np.float32).tolist())
+    elif enum == 18:
+        proto.dcomplex_val.extend(np.stack([flat.real, flat.imag], -1).ravel().tolist())
+    elif enum == 22:
+        proto.uint32_val.extend(flat.tolist())
+    elif enum == 23:
+        proto.uint64_val.extend(flat.tolist())
+    else:
+        raise TypeError(f"cannot encode values of DataType {enum} in a TensorProto")
+
+
+def make_ndarray(tensor):
+    """TF1's tf.make_ndarray: the NumPy array a TensorProto holds."""
+    shape = [d.size for d in tensor.tensor_shape.dim]
+    num = int(np.prod(shape, dtype=np.int64))
+    dtype = _dtypes.as_dtype(tensor.dtype).base_dtype
+    enum = dtype.as_datatype_enum
+    np_dt = _np_dtype(dtype)
+    if tensor.tensor_content:
+        return np.frombuffer(tensor.tensor_content, dtype=np.dtype(np_dt).newbyteorder("<")) \
+            .astype(np_dt).copy().reshape(shape)
+    if enum == 7:
+        values = list(tensor.string_val)
+        if num > len(values):
+            values.extend([values[-1] if values else b""] * (num - len(values)))
+        return np.array(values, dtype=object).reshape(shape)
+    if enum in (19, 14):
+        values = np.array(tensor.half_val, dtype=np.uint16).view(np_dt)
+    elif enum == 1:
+        values = np.array(tensor.float_val, dtype=np_dt)
+    elif enum == 2:
+        values = np.array(tensor.double_val, dtype=np_dt)
+    elif enum in (3, 4, 5, 6, 17):
+        values = np.array(tensor.int_val, dtype=np.int64).astype(np_dt)
+    elif enum in (11, 12, 13, 15, 16):
+        values = np.array([(v,) for v in tensor.int_val], dtype=np_dt)
+    elif enum == 9:
+        values = np.array(tensor.int64_val, dtype=np_dt)
+    elif enum == 10:
+        values = np.array(tensor.bool_val, dtype=np_dt)
+    elif enum in (8, 18):
+        raw = np.array(tensor.scomplex_val if enum == 8 else tensor.dcomplex_val, dtype=np.float64)
+        values = (raw[0::2] + 1j * raw[1::2]).astype(np_dt)
+    elif enum == 22:
+        values = np.array(tensor.uint32_val, dtype=np_dt)
+    elif enum == 23:
+        values = np.array(tensor.uint64_val, dtype=np_dt)
+    else:
+        raise TypeError(f"Unsupported tensor type: {tensor.dtype}")
+    if values.size == 0:
+        return np.zeros(shape, np_dt)
+    if values.size != num:
+        values = np.pad(values, (0, num - values.size), "edge")
+    return values.reshape(shape)
