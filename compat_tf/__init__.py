@@ -52,6 +52,7 @@ from compat_tf._src.ops.sparse_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.parsing_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.io_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.protos.public import *  # noqa: E402,F401,F403 - tf.GraphDef, tf.ConfigProto, ...
+from compat_tf._src.summary.protos import Event, HistogramProto, LogMessage, SessionLog, Summary, SummaryMetadata  # noqa: E402,F401,E501
 from compat_tf._src.runtime.session import (  # noqa: E402,F401
     BaseSession, InteractiveSession, Session, get_default_session)
 
@@ -59,6 +60,7 @@ from compat_tf import compat  # noqa: E402,F401
 from compat_tf import data  # noqa: E402,F401
 from compat_tf import io  # noqa: E402,F401
 from compat_tf import queue, strings  # noqa: E402,F401
+from compat_tf import image, summary  # noqa: E402,F401
 from compat_tf import app, contrib, flags, gfile, initializers, linalg, logging, losses, math, nn, python_io, random, sparse, train  # noqa: E402,F401,E501
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _missing_attr_hook  # noqa: E402

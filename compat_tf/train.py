@@ -22,6 +22,7 @@ from compat_tf._src.protos.saver_pb2 import SaverDef  # noqa: F401
 from compat_tf._src.train.training_util import (  # noqa: F401
     assert_global_step, create_global_step, get_global_step, get_or_create_global_step, global_step)
 
+from compat_tf._src.summary.writer import summary_iterator  # noqa: E402,F401
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
 
 __getattr__ = _hook("tf.train")
