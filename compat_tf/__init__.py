@@ -62,6 +62,7 @@ from compat_tf import io  # noqa: E402,F401
 from compat_tf import queue, strings  # noqa: E402,F401
 from compat_tf import image, summary  # noqa: E402,F401
 from compat_tf import app, contrib, flags, gfile, initializers, linalg, logging, losses, math, nn, python_io, random, sparse, train  # noqa: E402,F401,E501
+from compat_tf import layers  # noqa: E402,F401
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _missing_attr_hook  # noqa: E402
 

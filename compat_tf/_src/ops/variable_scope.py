@@ -395,10 +395,20 @@ class variable_scope:  # noqa: N801 - TF1 name
             constraint=kw["constraint"] if kw["constraint"] is not None else base.constraint)
         stack.append(scope)
         self._graph = g
+        self._entered_name = name
+        self._old_counts = dict(store.variable_scopes_count) if isinstance(nos, VariableScope) else None
         return scope
 
     def __exit__(self, *exc):
         _scope_stack(self._graph).pop()
+        # TF1 (_pure_variable_scope.__exit__): leaving a named scope resets the default_name
+        # counters of its sub-scopes (so `variable_scope("m", reuse=True)` + tf.layers.dense gives
+        # "m/dense" again); leaving a re-entered scope object restores the counters
+        store = _store(self._graph)
+        if self._old_counts is not None:
+            store.variable_scopes_count = self._old_counts
+        else:
+            store.close_variable_subscopes(self._entered_name)
         return self._stack.__exit__(*exc)
 
 
