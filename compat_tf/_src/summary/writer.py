@@ -6,6 +6,7 @@ framing and the 'brain.Event:2' file_version record at the start of each file); 
 the writer thread are TF1's: `flush()` waits until every queued event is on disk, `close()`
 then closes the file, `reopen()` starts a new events file in the same directory.
 """
+import logging
 import os
 import socket
 import threading
@@ -162,8 +163,9 @@ def _graph_def_bytes(graph, graph_def):
         return graph.as_graph_def(add_shapes=True).SerializeToString()
     gd = graph if graph is not None else graph_def
     if gd is not None and hasattr(gd, "SerializeToString") and type(gd).__name__ == "GraphDef":
-        if graph is None:
-            warnings.warn("add_graph: graph_def is deprecated, pass a Graph as `graph`.")
+        logging.getLogger("tensorflow").warning(
+            "Passing a `GraphDef` to the SummaryWriter is deprecated. Pass a `Graph` object instead, such "
+            "as `sess.graph`.")
         return gd.SerializeToString()
     raise TypeError("The passed graph must be an instance of `Graph` or the deprecated `GraphDef`")
 
