@@ -24,6 +24,22 @@ depthwise_conv2d_backprop_filter = depthwise_conv2d_native_backprop_filter
 
 from compat_tf._src.ops.array_ops import (  # noqa: E402,F401
     batch_to_space, depth_to_space, space_to_batch, space_to_depth)
+from compat_tf._src.ops.rnn import (  # noqa: E402,F401
+    bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn, static_rnn)
+from compat_tf._src.ops import rnn_cell_impl as _rnn_cell_impl  # noqa: E402
+
+
+def _rnn_cell_module():
+    import types
+    mod = types.ModuleType("compat_tf.nn.rnn_cell", "tf.nn.rnn_cell: TF1's recurrent cells.")
+    for _name in _rnn_cell_impl.PUBLIC_NAMES:
+        setattr(mod, _name, getattr(_rnn_cell_impl, _name))
+    mod.__getattr__ = _hook("tf.nn.rnn_cell")
+    return mod
+
+
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
+
+rnn_cell = _rnn_cell_module()
 
 __getattr__ = _hook("tf.nn")
