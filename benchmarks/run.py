@@ -30,6 +30,34 @@ import optax  # noqa: E402
 import compat_tf as tf  # noqa: E402
 
 
+def _load_tf1():
+    """tf.compat.v1 of real TensorFlow when importable, else None (the TF1 column is optional).
+
+    BENCH_TF1_MODULE=compat_tf runs the TF1 column's code path on compat_tf itself (a check of
+    this script on machines without TensorFlow).
+    """
+    name = os.environ.get("BENCH_TF1_MODULE", "tensorflow")
+    try:
+        if name == "compat_tf":
+            return tf
+        import tensorflow as real_tf
+    except Exception:  # noqa: BLE001 - any import failure: no TF1 column
+        return None
+    v1 = real_tf.compat.v1
+    v1.disable_eager_execution()
+    return v1
+
+
+TF1 = None          # set in main()
+
+
+def _sync(sess):
+    """Waits for a session's dispatched work (compat_tf dispatches asynchronously; TF1 does not)."""
+    state = getattr(sess, "_state", None)
+    if state is not None:
+        jax.block_until_ready(state)
+
+
 def _median_alternating(fns, rounds, inner):
     """Median seconds per call of each fn, measured in alternating rounds of `inner` calls."""
     times = {k: [] for k in fns}
@@ -46,17 +74,49 @@ def _median_alternating(fns, rounds, inner):
 # 1. session overhead
 # -------------------------------------------------------------------------------------------
 
-def bench_session_overhead(quick):
-    g = tf.Graph()
+def _const_session(tfm):
+    g = tfm.Graph()
     with g.as_default():
-        c = tf.constant(1.0)
-        sess = tf.Session()
-    f = jax.jit(lambda: jnp.float32(1.0))
+        c = tfm.constant(1.0)
+        sess = tfm.Session(graph=g)
     sess.run(c)
+    return lambda: sess.run(c)
+
+
+def bench_session_overhead(quick):
+    f = jax.jit(lambda: jnp.float32(1.0))
     np.asarray(f())
-    med = _median_alternating({"compat_tf": lambda: sess.run(c), "jax": lambda: np.asarray(f())},
-                              rounds=5 if quick else 15, inner=200 if quick else 1000)
-    return {"unit": "us/call", "compat_tf": med["compat_tf"] * 1e6, "jax": med["jax"] * 1e6}
+    fns = {"compat_tf": _const_session(tf), "jax": lambda: np.asarray(f())}
+    if TF1 is not None:
+        fns["tf1"] = _const_session(TF1)
+    med = _median_alternating(fns, rounds=5 if quick else 15, inner=200 if quick else 1000)
+    return {"unit": "us/call", **{k: v * 1e6 for k, v in med.items()}}
+
+
+def _fed_session(tfm):
+    g = tfm.Graph()
+    with g.as_default():
+        x = tfm.placeholder(tfm.float32, [])
+        w = tfm.Variable(3.0)
+        y = x * w
+        sess = tfm.Session(graph=g)
+        sess.run(tfm.global_variables_initializer())
+    xv = np.float32(2.0)
+    sess.run(y, {x: xv})
+    return lambda: sess.run(y, {x: xv})
+
+
+def bench_session_overhead_feed(quick):
+    """Informational: a fed scalar times a variable, fetched (feeds, state and a fetch)."""
+    f = jax.jit(lambda w, x: x * w)
+    w = jnp.float32(3.0)
+    xv = np.float32(2.0)
+    np.asarray(f(w, xv))
+    fns = {"compat_tf": _fed_session(tf), "jax": lambda: np.asarray(f(w, xv))}
+    if TF1 is not None:
+        fns["tf1"] = _fed_session(TF1)
+    med = _median_alternating(fns, rounds=5 if quick else 15, inner=200 if quick else 1000)
+    return {"unit": "us/call", **{k: v * 1e6 for k, v in med.items()}}
 
 
 # -------------------------------------------------------------------------------------------
@@ -68,18 +128,33 @@ def _mlp_params(rs, sizes):
             for a, b in zip(sizes[:-1], sizes[1:])]
 
 
-def _tf_mlp(params, lr=1e-3):
-    x = tf.placeholder(tf.float32, [None, params[0][0].shape[0]])
-    y = tf.placeholder(tf.int64, [None])
+def _tf_mlp(params, lr=1e-3, tfm=tf):
+    x = tfm.placeholder(tfm.float32, [None, params[0][0].shape[0]])
+    y = tfm.placeholder(tfm.int64, [None])
     h = x
     for i, (w0, b0) in enumerate(params):
-        w, b = tf.Variable(w0, name=f"w{i}"), tf.Variable(b0, name=f"b{i}")
-        h = tf.matmul(h, w) + b
+        w, b = tfm.Variable(w0, name=f"w{i}"), tfm.Variable(b0, name=f"b{i}")
+        h = tfm.matmul(h, w) + b
         if i < len(params) - 1:
-            h = tf.nn.relu(h)
-    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=h))
-    train = tf.train.AdamOptimizer(lr).minimize(loss)
+            h = tfm.nn.relu(h)
+    loss = tfm.reduce_mean(tfm.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=h))
+    train = tfm.train.AdamOptimizer(lr).minimize(loss)
     return x, y, loss, train
+
+
+def _mlp_session(tfm, params, xb, yb):
+    g = tfm.Graph()
+    with g.as_default():
+        x, y, loss, train = _tf_mlp(params, tfm=tfm)
+        sess = tfm.Session(graph=g)
+        sess.run(tfm.global_variables_initializer())
+    feed = {x: xb, y: yb}
+    sess.run(train, feed)
+
+    def step():
+        sess.run(train, feed)
+        _sync(sess)
+    return step
 
 
 def _jax_mlp(params, lr=1e-3):
@@ -108,27 +183,18 @@ def bench_mlp_step(quick):
     params = _mlp_params(rs, [784, 256, 256, 10])
     xb = rs.rand(128, 784).astype(np.float32)
     yb = rs.randint(0, 10, 128).astype(np.int64)
-    g = tf.Graph()
-    with g.as_default():
-        x, y, loss, train = _tf_mlp(params)
-        sess = tf.Session()
-        sess.run(tf.global_variables_initializer())
-    feed = {x: xb, y: yb}
-    sess.run(train, feed)
     step, p, s = _jax_mlp(params)
     state = {"p": p, "s": s}
 
     def jax_step():
         state["p"], state["s"], _ = step(state["p"], state["s"], xb, yb)
         jax.block_until_ready(state["p"])
-
-    def tf_step():
-        sess.run(train, feed)
-        jax.block_until_ready(sess._state)
     jax_step()
-    med = _median_alternating({"compat_tf": tf_step, "jax": jax_step}, rounds=5 if quick else 11,
-                              inner=20 if quick else 100)
-    return {"unit": "us/step", "compat_tf": med["compat_tf"] * 1e6, "jax": med["jax"] * 1e6}
+    fns = {"compat_tf": _mlp_session(tf, params, xb, yb), "jax": jax_step}
+    if TF1 is not None:
+        fns["tf1"] = _mlp_session(TF1, params, xb, yb)
+    med = _median_alternating(fns, rounds=5 if quick else 11, inner=20 if quick else 100)
+    return {"unit": "us/step", **{k: v * 1e6 for k, v in med.items()}}
 
 
 # -------------------------------------------------------------------------------------------
@@ -148,24 +214,6 @@ def bench_cnn_step(quick):
     P = _cnn_params(rs)
     xb = rs.rand(64, 28, 28, 1).astype(np.float32)
     yb = rs.randint(0, 10, 64).astype(np.int64)
-    g = tf.Graph()
-    with g.as_default():
-        x = tf.placeholder(tf.float32, [None, 28, 28, 1])
-        y = tf.placeholder(tf.int64, [None])
-        V = {k: tf.Variable(v, name=k) for k, v in P.items()}
-        h = tf.nn.relu(tf.nn.conv2d(x, V["c1"], [1, 1, 1, 1], "SAME") + V["b1"])
-        h = tf.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
-        h = tf.nn.relu(tf.nn.conv2d(h, V["c2"], [1, 1, 1, 1], "SAME") + V["b2"])
-        h = tf.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
-        h = tf.reshape(h, [-1, 7 * 7 * 64])
-        h = tf.nn.relu(tf.matmul(h, V["f1"]) + V["bf1"])
-        logits = tf.matmul(h, V["f2"]) + V["bf2"]
-        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
-        train = tf.train.AdamOptimizer(1e-3).minimize(loss)
-        sess = tf.Session()
-        sess.run(tf.global_variables_initializer())
-    feed = {x: xb, y: yb}
-    sess.run(train, feed)
     opt = optax.adam(1e-3)
 
     def loss_fn(p, x, y):
@@ -189,64 +237,107 @@ def bench_cnn_step(quick):
         state["p"], state["s"], _ = step(state["p"], state["s"], xb, yb)
         jax.block_until_ready(state["p"])
 
-    def tf_step():
-        sess.run(train, feed)
-        jax.block_until_ready(sess._state)
     jax_step()
-    med = _median_alternating({"compat_tf": tf_step, "jax": jax_step}, rounds=3 if quick else 7,
-                              inner=3 if quick else 10)
-    return {"unit": "ms/step", "compat_tf": med["compat_tf"] * 1e3, "jax": med["jax"] * 1e3}
+    fns = {"compat_tf": _cnn_session(tf, P, xb, yb), "jax": jax_step}
+    if TF1 is not None:
+        fns["tf1"] = _cnn_session(TF1, P, xb, yb)
+    med = _median_alternating(fns, rounds=3 if quick else 7, inner=3 if quick else 10)
+    return {"unit": "ms/step", **{k: v * 1e3 for k, v in med.items()}}
+
+
+def _cnn_session(tfm, P, xb, yb):
+    g = tfm.Graph()
+    with g.as_default():
+        x = tfm.placeholder(tfm.float32, [None, 28, 28, 1])
+        y = tfm.placeholder(tfm.int64, [None])
+        V = {k: tfm.Variable(v, name=k) for k, v in P.items()}
+        h = tfm.nn.relu(tfm.nn.conv2d(x, V["c1"], [1, 1, 1, 1], "SAME") + V["b1"])
+        h = tfm.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+        h = tfm.nn.relu(tfm.nn.conv2d(h, V["c2"], [1, 1, 1, 1], "SAME") + V["b2"])
+        h = tfm.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+        h = tfm.reshape(h, [-1, 7 * 7 * 64])
+        h = tfm.nn.relu(tfm.matmul(h, V["f1"]) + V["bf1"])
+        logits = tfm.matmul(h, V["f2"]) + V["bf2"]
+        loss = tfm.reduce_mean(tfm.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+        train = tfm.train.AdamOptimizer(1e-3).minimize(loss)
+        sess = tfm.Session(graph=g)
+        sess.run(tfm.global_variables_initializer())
+    feed = {x: xb, y: yb}
+    sess.run(train, feed)
+
+    def step():
+        sess.run(train, feed)
+        _sync(sess)
+    return step
 
 
 # -------------------------------------------------------------------------------------------
 # 4. first run: trace + compile of the MLP train op
 # -------------------------------------------------------------------------------------------
 
+def _first_run(tfm, params, lr, xb, yb):
+    g = tfm.Graph()
+    with g.as_default():
+        x, y, loss, train = _tf_mlp(params, lr=lr, tfm=tfm)
+        sess = tfm.Session(graph=g)
+        sess.run(tfm.global_variables_initializer())
+    t0 = time.perf_counter()
+    sess.run(train, {x: xb, y: yb})
+    _sync(sess)
+    return time.perf_counter() - t0
+
+
 def bench_first_run(quick):
+    """Trace + compile + one step of the MLP train op, on a fresh graph each round (new learning
+    rates, so no compilation cache is reused)."""
     rs = np.random.RandomState(1)
     xb = rs.rand(128, 784).astype(np.float32)
     yb = rs.randint(0, 10, 128).astype(np.int64)
-    tf_times, jax_times = [], []
+    times = {"compat_tf": [], "jax": []}
+    if TF1 is not None:
+        times["tf1"] = []
     for i in range(2 if quick else 5):
         params = _mlp_params(np.random.RandomState(100 + i), [784, 256, 256, 10])
-        g = tf.Graph()
-        with g.as_default():
-            x, y, loss, train = _tf_mlp(params, lr=1e-3 * (1 + i))
-            sess = tf.Session()
-            sess.run(tf.global_variables_initializer())
-        t0 = time.perf_counter()
-        sess.run(train, {x: xb, y: yb})
-        jax.block_until_ready(sess._state)
-        tf_times.append(time.perf_counter() - t0)
-        step, p, s = _jax_mlp(params, lr=1e-3 * (1 + i))
+        lr = 1e-3 * (1 + i)
+        times["compat_tf"].append(_first_run(tf, params, lr, xb, yb))
+        step, p, s = _jax_mlp(params, lr=lr)
         t0 = time.perf_counter()
         jax.block_until_ready(step(p, s, xb, yb))
-        jax_times.append(time.perf_counter() - t0)
-    return {"unit": "s", "compat_tf": statistics.median(tf_times), "jax": statistics.median(jax_times)}
+        times["jax"].append(time.perf_counter() - t0)
+        if TF1 is not None:
+            times["tf1"].append(_first_run(TF1, params, lr, xb, yb))
+    return {"unit": "s", **{k: statistics.median(v) for k, v in times.items()}}
 
 
 # -------------------------------------------------------------------------------------------
 # 5. graph construction
 # -------------------------------------------------------------------------------------------
 
-def bench_graph_construction(quick):
-    n_layers = 300 if quick else 1000
+def _build_graph(tfm, n_layers):
+    g = tfm.Graph()
+    with g.as_default():
+        x = tfm.placeholder(tfm.float32, [None, 16])
+        h = x
+        for _ in range(n_layers):     # 5 ops per layer: two Consts, Mul, Add, Tanh
+            h = tfm.tanh(h * 0.5 + 1.0)
+    return len(g.get_operations())
 
-    def build():
-        g = tf.Graph()
-        with g.as_default():
-            x = tf.placeholder(tf.float32, [None, 16])
-            h = x
-            for _ in range(n_layers):     # 3 ops per layer
-                h = tf.tanh(h * 0.5 + 1.0)
-        return len(g.get_operations())
-    build()
-    times = []
-    for _ in range(3 if quick else 5):
-        t0 = time.perf_counter()
-        n = build()
-        times.append((time.perf_counter() - t0) / n)
-    return {"unit": "us/op", "compat_tf": statistics.median(times) * 1e6, "jax": None, "ops": n}
+
+def bench_graph_construction(quick):
+    n_layers = 120 if quick else 600          # 601 / 3,001 ops
+    mods = {"compat_tf": tf}
+    if TF1 is not None:
+        mods["tf1"] = TF1
+    times = {k: [] for k in mods}
+    for m in mods.values():
+        _build_graph(m, 10)
+    for _ in range(3 if quick else 7):
+        for k, m in mods.items():
+            t0 = time.perf_counter()
+            n = _build_graph(m, n_layers)
+            times[k].append((time.perf_counter() - t0) / n)
+    return {"unit": "us/op", **{k: statistics.median(v) * 1e6 for k, v in times.items()}, "jax": None,
+            "ops": n}
 
 
 # -------------------------------------------------------------------------------------------
@@ -305,7 +396,8 @@ def bench_memory_100m(quick):
     return {"unit": "MiB peak RSS", **out}
 
 
-CASES = {"session_overhead": bench_session_overhead, "mlp_step": bench_mlp_step, "cnn_step": bench_cnn_step,
+CASES = {"session_overhead": bench_session_overhead, "session_overhead_feed": bench_session_overhead_feed,
+         "mlp_step": bench_mlp_step, "cnn_step": bench_cnn_step,
          "first_run": bench_first_run, "graph_construction": bench_graph_construction,
          "memory_100m": bench_memory_100m}
 TARGETS = {"session_overhead": 1.5, "mlp_step": 1.05, "cnn_step": 1.05, "first_run": 1.3,
@@ -318,6 +410,9 @@ def main():
     ap.add_argument("--only", action="append", help="run only these cases")
     ap.add_argument("--json", default=os.path.join(HERE, "results", "latest.json"))
     args = ap.parse_args()
+    global TF1
+    TF1 = _load_tf1()
+    print(f"{'case':<22} {'compat_tf':>12} {'jax':>12} {'ratio':>8}" + (f" {'tf1':>12}" if TF1 else ""))
     results = {}
     for name, fn in CASES.items():
         if args.only and name not in args.only:
@@ -335,7 +430,7 @@ def main():
             r["target"] = 30.0
         results[name] = r
         print(_row(name, r), flush=True)
-    meta = {"machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(),
+    meta = {"machine": _cpu_model(), "cpus": os.cpu_count(), "tf1_column": TF1 is not None,
             "python": platform.python_version(), "jax": jax.__version__,
             "device": str(jax.devices()[0]), "quick": args.quick}
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
@@ -344,12 +439,25 @@ def main():
     print(f"wrote {args.json}")
 
 
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def _row(name, r):
     if "error" in r:
-        return f"{name:<20} ERROR {r['error']}"
+        return f"{name:<22} ERROR {r['error']}"
     jx = "" if r.get("jax") is None else f"{r['jax']:>12.3f}"
     ratio = "" if "ratio" not in r else f"{r['ratio']:>7.2f}x"
-    return f"{name:<20} {r['compat_tf']:>12.3f} {jx:>12} {ratio:>8}  {r['unit']}  (target {r.get('target', '-')})"
+    tf1 = "" if r.get("tf1") is None else f" {r['tf1']:>12.3f}"
+    return (f"{name:<22} {r['compat_tf']:>12.3f} {jx:>12} {ratio:>8}{tf1}  {r['unit']}  "
+            f"(target {r.get('target', '-')})")
 
 
 if __name__ == "__main__":

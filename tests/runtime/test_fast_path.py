@@ -153,7 +153,10 @@ def test_feeds_are_converted_once_and_matching_arrays_not_at_all(monkeypatch):
         assert calls == [n.name] * 3
         calls.clear()
         assert s.run(y, {x: [[1.0, 2.0]], n: np.int32(1)}) == 3.0
-        assert calls == [x.name, n.name]
+        assert calls == [x.name]                    # a NumPy scalar of the dtype is not converted
+        calls.clear()
+        assert s.run(y, {x: arr, n: np.int64(1)}) == 6.0
+        assert calls == [n.name]
     conv = _session._feed_converter(x)
     assert conv(arr) is arr                                  # no copy
     assert conv(np.ones((3, 2), np.float64)).dtype == np.float32

@@ -14,7 +14,6 @@ import contextlib
 import re
 import threading
 
-from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import registry
 from compat_tf._src.framework import tensor_shape as _ts
 
@@ -313,9 +312,9 @@ class Operation:
 
     @property
     def node_def(self):
-        return {"name": self._name, "op": self._type, "input": [t.name for t in self._inputs]
-                + ["^" + c.name for c in self._control_inputs], "device": self._device,
-                "attr": dict(self._attrs)}
+        """This op's NodeDef proto, as written by Graph.as_graph_def."""
+        from compat_tf._src.framework import graph_io
+        return graph_io.op_to_node_def(self)
 
     @property
     def attrs(self):
@@ -754,8 +753,14 @@ class Graph:
         pass
 
     def as_graph_def(self, from_version=None, add_shapes=False):
-        from compat_tf._src.io import graph_def  # noqa: F401 - provided by the GraphDef issue
-        return graph_def.graph_to_graph_def(self)
+        """The GraphDef proto of this graph (see graph_io.py)."""
+        from compat_tf._src.framework import graph_io
+        return graph_io.graph_to_graph_def(self, from_version, add_shapes)
+
+    @property
+    def graph_def_versions(self):
+        from compat_tf._src.framework import graph_io
+        return graph_io.graph_def_versions()
 
 
 def get_default_graph():

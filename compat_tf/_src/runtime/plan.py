@@ -181,7 +181,9 @@ class Plan:
             for op in seg.ops)
         self.trace_count = 0
         self._lock = threading.Lock()
-        self.uses_rng = any(registry.get(op.type).ctx for op in self.ops)
+        # variable ops are not executed (their outputs are VarRefs), so they need no counter
+        self.uses_rng = any(registry.get(op.type).ctx for op in self.ops
+                            if op.type not in _VARIABLE_OP_TYPES)
         # ops calling back to the host in the step (tf.Assert, py_func, tf.Print): no donation, and
         # errors they record are raised after the step, before its writes are committed
         self.callbacks = host_checks.plan_uses_callbacks(self.ops)
@@ -409,11 +411,11 @@ class Plan:
     def _run_fast(self, session, feed_values):
         seg, in_idx, sources, n_out = self._fast
         tail = [feed_values[i] for i in in_idx] if in_idx else []
-        if self.uses_rng:
-            tail.append(session._next_rng_counter())
         stateless = self._stateless_fn
         if stateless is not None:
             # touches no variable: nothing to read or publish, so no lock
+            if self.uses_rng:
+                tail.append(session._next_rng_counter())
             res = stateless(*tail)
             direct = self._fast_direct
             if direct is not None:
@@ -437,6 +439,9 @@ class Plan:
                 args = [state[k] for k in layout.keys]
             if tail:
                 args.extend(tail)
+            if self.uses_rng:
+                session._rng_counter += 1           # session._next_rng_counter, lock held
+                args.append(np.uint32(session._rng_counter & 0xFFFFFFFF))
             res = layout.fn(*args)
             if seg.writes:
                 state.update(zip(seg.writes, res[n_out:]))

@@ -71,7 +71,7 @@ class BaseSession:
     def _next_rng_counter(self):
         with self._lock:
             self._rng_counter += 1
-            return np.uint32(self._rng_counter)
+            return np.uint32(self._rng_counter & 0xFFFFFFFF)
 
     def _variable_value(self, key):
         return self._state.get(key)
@@ -277,12 +277,18 @@ def _feed_converter(tensor):
     shape = tensor.shape
     dims = None if shape.ndims is None else tuple(shape.as_list())
 
+    scalar_ok = dims is None or dims == ()
+    scalar_type = np_dtype.type
+
     def convert(value):
-        if type(value) is np.ndarray and value.dtype == np_dtype:
+        t = type(value)
+        if t is np.ndarray and value.dtype == np_dtype:
             vs = value.shape
             if dims is None or (len(vs) == len(dims) and all(
                     d is None or d == n for d, n in zip(dims, vs))):
                 return value
+        elif t is scalar_type and scalar_ok:      # a NumPy scalar of the dtype: as it is
+            return value
         return _fetches.convert_feed_value(tensor, value)
     return convert
 
