@@ -6,12 +6,14 @@ framing and the 'brain.Event:2' file_version record at the start of each file); 
 the writer thread are TF1's: `flush()` waits until every queued event is on disk, `close()`
 then closes the file, `reopen()` starts a new events file in the same directory.
 """
+import atexit
 import logging
 import os
 import socket
 import threading
 import time
 import warnings
+import weakref
 
 from tensorboardX.event_file_writer import EventsWriter as _TBXEventsWriter
 
@@ -21,6 +23,35 @@ try:
     import queue as _queue
 except ImportError:  # pragma: no cover
     import Queue as _queue
+
+
+def _use_fast_crc32c():
+    """tensorboardX checksums records with a pure-Python CRC32C unless the `crc32c` package is
+    installed; compat_tf depends on google-crc32c (same CRC-32C), so use it (checked on a sample)."""
+    try:
+        import google_crc32c
+        from tensorboardX import crc32c as _tbx_crc, record_writer as _tbx_rw
+    except ImportError:
+        return
+    if getattr(_tbx_crc, "_crc32c_native", None) is None and getattr(_tbx_rw, "crc32c", None) is not None:
+        sample = b"compat_tf crc32c check \x00\xff" * 3
+        if google_crc32c.value(sample) == _tbx_rw.crc32c(sample):
+            _tbx_rw.crc32c = google_crc32c.value
+
+
+_use_fast_crc32c()
+_OPEN_WRITERS = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_open_writers():
+    """Like TF's C++ writer at exit: queued events of writers never closed reach the file."""
+    for w in list(_OPEN_WRITERS):
+        try:
+            if not w._closed:
+                w.flush()
+        except Exception:  # noqa: BLE001 - best effort at interpreter exit
+            pass
 
 
 def _new_events_writer(logdir, suffix):
@@ -47,6 +78,7 @@ class EventFileWriter:
         self._closed = False
         self._worker = _EventLoggerThread(self._event_queue, self, flush_secs, self._sentinel_event)
         self._worker.start()
+        _OPEN_WRITERS.add(self)
 
     def get_logdir(self):
         return self._logdir
