@@ -371,3 +371,72 @@ def test_init_from_checkpoint(tmp_path):
             sess.run(tf.global_variables_initializer())
             assert sess.run(x) == 2.5
     del a, b
+
+
+def _needs_graph_io():
+    pytest.importorskip("compat_tf._src.framework.graph_io")
+
+
+def _small_model():
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    w = tf.Variable(np.ones((2, 1), np.float32), name="layer/w")
+    step = tf.train.get_or_create_global_step()
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - 1.0), name="loss")
+    train = tf.group(tf.assign_sub(w, 0.25 * tf.ones_like(w)), tf.assign_add(step, 1), name="train")
+    tf.add_to_collection("train_op", train)
+    tf.add_to_collection("outputs", loss)
+    tf.add_to_collection("nums", 3)
+    tf.add_to_collection("rates", 0.5)
+    tf.add_to_collection("tags", "hello")
+    return x, w, step, loss, train
+
+
+@pytest.mark.parametrize("scope", [None, "imp"])
+def test_import_meta_graph_restores_collections_and_variables(tmp_path, scope):
+    _needs_graph_io()
+    x, w, step, loss, train = _small_model()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)
+        path = tf.train.Saver().save(sess, str(tmp_path / "m"), global_step=step)
+    assert path.endswith("m-1") and os.path.isfile(path + ".meta")
+    pre = scope + "/" if scope else ""
+    with tf.Graph().as_default() as g:
+        saver = tf.train.import_meta_graph(path + ".meta", import_scope=scope)
+        assert [v.op.name for v in tf.global_variables()] == [pre + "layer/w", pre + "global_step"]
+        assert [v.op.name for v in tf.trainable_variables()] == [pre + "layer/w"]
+        assert all(isinstance(v, tf.Variable) for v in tf.global_variables())
+        assert tf.trainable_variables()[0] is tf.global_variables()[0]     # one object per variable
+        assert [t.name for t in tf.get_collection("outputs")] == [pre + "loss:0"]
+        assert tf.get_collection("nums") == [3] and tf.get_collection("rates") == [0.5]
+        assert tf.get_collection("tags") == ([b"hello"] if scope is None else ["imp/hello"])
+        train_op = tf.get_collection("train_op")[0]
+        assert train_op.name == pre + "train"
+        with tf.Session() as sess:
+            saver.restore(sess, path)
+            np.testing.assert_array_equal(sess.run(pre + "layer/w:0"), [[0.75], [0.75]])
+            assert sess.run(pre + "global_step:0") == 1
+            sess.run(train_op)
+            assert sess.run(tf.get_collection(tf.GraphKeys.GLOBAL_STEP)[0]) == 2
+            feed = {g.get_tensor_by_name(pre + "x:0"): np.ones((1, 2), np.float32)}
+            assert sess.run(tf.get_collection("outputs")[0], feed) == pytest.approx(0.0)
+            sess.run(tf.global_variables_initializer())       # imported initializers work too
+            np.testing.assert_array_equal(sess.run(pre + "layer/w:0"), [[1.0], [1.0]])
+
+
+def test_export_meta_graph_contents(tmp_path):
+    _needs_graph_io()
+    _small_model()
+    saver = tf.train.Saver(max_to_keep=3)
+    mgd = saver.export_meta_graph(str(tmp_path / "g.meta"))
+    assert os.path.isfile(tmp_path / "g.meta")
+    assert mgd.saver_def.max_to_keep == 3 and mgd.saver_def.restore_op_name == "save/restore_all"
+    assert sorted(mgd.collection_def) == ["global_step", "nums", "outputs", "rates", "tags", "train_op",
+                                          "trainable_variables", "variables"]
+    assert list(mgd.collection_def["outputs"].node_list.value) == ["loss:0"]
+    from compat_tf._src.protos import variable_pb2
+    vd = variable_pb2.VariableDef.FromString(mgd.collection_def["variables"].bytes_list.value[0])
+    assert (vd.variable_name, vd.initializer_name, vd.snapshot_name, vd.trainable) == (
+        "layer/w:0", "layer/w/Assign", "layer/w/read:0", True)
+    assert {n.name for n in mgd.graph_def.node} >= {"x", "layer/w", "layer/w/Assign", "layer/w/read", "loss"}
+    assert tf.train.export_meta_graph().HasField("graph_def")

@@ -141,7 +141,8 @@ def _add_collection_def(meta_graph_def, key, graph, export_scope=None):
 
 def _graph_def_of(graph, add_shapes=True):
     try:
-        return graph.as_graph_def(add_shapes=add_shapes)
+        from compat_tf._src.framework import graph_io
+        return graph_io.graph_to_graph_def(graph, add_shapes=add_shapes)
     except ImportError as e:
         raise NotImplementedError(f"MetaGraphDef export needs GraphDef export, which is not available: {e}") \
             from None
@@ -298,8 +299,8 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
                 for value in col.float_list.value:
                     graph.add_to_collection(key, float(value))
             elif kind == "bytes_list":
-                for value in col.bytes_list.value:
-                    graph.add_to_collection(key, value)
+                for value in col.bytes_list.value:     # TF1 prepends the import scope to these too
+                    graph.add_to_collection(key, _prepend(value.decode(), scope) if scope else value)
             else:
                 logging.warning("Cannot import collection %s of kind %s", key, kind)
         except (KeyError, ValueError, TypeError) as e:
