@@ -241,3 +241,32 @@ def test_decode_image_dispatches_on_format(sess):
     assert out.shape == RGB.shape
     with pytest.raises(tf.errors.InvalidArgumentError, match="Unknown image file format"):
         sess.run(dec, {data: b"hello"})
+
+
+def test_decode_and_crop_jpeg_gif_bmp(sess):
+    yy, xx = np.mgrid[0:16, 0:24]
+    img = np.stack([xx * 9, yy * 13, (xx + yy) * 4], -1).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, "JPEG", quality=90)
+    data = tf.placeholder(tf.string, [])
+    full = sess.run(tf.image.decode_jpeg(data), {data: buf.getvalue()})
+    crop = tf.image.decode_and_crop_jpeg(data, [2, 3, 5, 7])
+    np.testing.assert_array_equal(sess.run(crop, {data: buf.getvalue()}), full[2:7, 3:10])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="crop window"):
+        sess.run(tf.image.decode_and_crop_jpeg(data, [10, 0, 10, 5]), {data: buf.getvalue()})
+    # GIF: every frame, [frames, h, w, 3]
+    pal = [Image.fromarray(np.full((4, 5, 3), c, np.uint8)) for c in ((255, 0, 0), (0, 0, 255))]
+    gbuf = io.BytesIO()
+    pal[0].save(gbuf, "GIF", save_all=True, append_images=pal[1:])
+    gif = sess.run(tf.image.decode_gif(data), {data: gbuf.getvalue()})
+    assert gif.shape == (2, 4, 5, 3)
+    np.testing.assert_array_equal(gif[0, 0, 0], [255, 0, 0])
+    np.testing.assert_array_equal(gif[1, 3, 4], [0, 0, 255])
+    assert tf.image.decode_gif(data).shape.as_list() == [None, None, None, 3]
+    bbuf = io.BytesIO()
+    Image.fromarray(RGB).save(bbuf, "BMP")
+    np.testing.assert_array_equal(sess.run(tf.image.decode_bmp(data), {data: bbuf.getvalue()}), RGB)
+    rgba = sess.run(tf.image.decode_bmp(data, channels=4), {data: bbuf.getvalue()})
+    assert rgba.shape == (7, 9, 4) and (rgba[..., 3] == 255).all()
+    with pytest.raises(tf.errors.InvalidArgumentError, match="BMP"):
+        sess.run(tf.image.decode_bmp(data), {data: buf.getvalue()})

@@ -466,3 +466,86 @@ def decode_image(contents, channels=None, dtype=_dtypes.uint8, name=None, expand
     attrs = {"channels": int(channels or 0), "dtype": dtype, "expand_animations": bool(expand_animations)}
     return contents.graph.create_op("DecodeImage", [contents], attrs,
                                     name=name or "decode_image").outputs[0]
+
+
+def _pil_open(ctx, data, fmt, what):
+    Image = _pil()
+    try:
+        img = Image.open(io.BytesIO(data))
+        if img.format != fmt:
+            raise ValueError(f"not a {fmt} file")
+        img.load()
+        return img
+    except Exception as e:  # noqa: BLE001 - Pillow raises many types
+        raise errors.InvalidArgumentError(None, ctx.op, f"{what} ({e})") from None
+
+
+@register_op("DecodeAndCropJpeg", shape=_decode_rule, ctx=True, **_REG)
+def _decode_and_crop_jpeg(ctx, contents, crop_window, channels=0, ratio=1, fancy_upscaling=True,
+                          try_recover_truncated=False, acceptable_fraction=1.0, dct_method="",
+                          dtype=_dtypes.uint8):
+    img = _decode_jpeg(ctx, contents, channels, ratio, fancy_upscaling, try_recover_truncated,
+                       acceptable_fraction, dct_method)
+    win = np.asarray(crop_window).reshape(-1)
+    if win.size != 4:
+        raise errors.InvalidArgumentError(None, ctx.op, f"crop_window must have 4 elements, got {win.size}")
+    y, x, h, w = (int(v) for v in win)
+    if y < 0 or x < 0 or h <= 0 or w <= 0 or y + h > img.shape[0] or x + w > img.shape[1]:
+        raise errors.InvalidArgumentError(None, ctx.op, "Invalid JPEG data or crop window, data size "
+                                          f"{len(_scalar_bytes(ctx, contents))}")
+    return np.ascontiguousarray(img[y:y + h, x:x + w])
+
+
+def decode_and_crop_jpeg(contents, crop_window, channels=0, ratio=1, fancy_upscaling=True,
+                         try_recover_truncated=False, acceptable_fraction=1, dct_method="", name=None):
+    """tf.image.decode_and_crop_jpeg (op DecodeAndCropJpeg): decode_jpeg, then the window
+    [crop_y, crop_x, crop_height, crop_width] (decoded whole, then cropped)."""
+    if not fancy_upscaling or try_recover_truncated or acceptable_fraction != 1:
+        raise NotImplementedError("tf.image.decode_and_crop_jpeg(fancy_upscaling=False, try_recover_"
+                                  "truncated, acceptable_fraction<1) is not supported by compat_tf")
+    contents = _constant.convert_to_tensor(contents, dtype=_dtypes.string)
+    _check_scalar_input(contents, "DecodeAndCropJpeg contents")
+    crop_window = _constant.convert_to_tensor(crop_window, dtype=_dtypes.int32)
+    attrs = {"channels": int(channels), "ratio": int(ratio), "fancy_upscaling": True,
+             "try_recover_truncated": False, "acceptable_fraction": 1.0, "dct_method": dct_method or "",
+             "dtype": _dtypes.uint8}
+    return contents.graph.create_op("DecodeAndCropJpeg", [contents, crop_window], attrs,
+                                    name=name or "DecodeAndCropJpeg").outputs[0]
+
+
+@register_op("DecodeGif", shape=lambda op: [(_ts.TensorShape([None, None, None, 3]), _dtypes.uint8)],
+             ctx=True, **_REG)
+def _decode_gif(ctx, contents):
+    data = _scalar_bytes(ctx, contents)
+    img = _pil_open(ctx, data, "GIF", "Invalid GIF data")
+    frames = []
+    for i in range(getattr(img, "n_frames", 1)):
+        img.seek(i)
+        frames.append(_pil_to_array(img, 3))
+    return np.stack(frames)
+
+
+def decode_gif(contents, name=None):
+    """tf.image.decode_gif (op DecodeGif): all frames, [num_frames, height, width, 3] uint8
+    (frames composited by Pillow)."""
+    contents = _constant.convert_to_tensor(contents, dtype=_dtypes.string)
+    _check_scalar_input(contents, "DecodeGif contents")
+    return contents.graph.create_op("DecodeGif", [contents], {}, name=name or "DecodeGif").outputs[0]
+
+
+@register_op("DecodeBmp", shape=lambda op: [(_ts.TensorShape([None, None, op.get_attr("channels") or None]),
+                                              _dtypes.uint8)], ctx=True, **_REG)
+def _decode_bmp(ctx, contents, channels=0):
+    _check_channels(ctx, channels, (0, 1, 3, 4))
+    img = _pil_open(ctx, _scalar_bytes(ctx, contents), "BMP", "Invalid BMP data")
+    if channels == 0:
+        channels = 4 if img.mode == "RGBA" else (1 if img.mode in ("L", "1") else 3)
+    return _pil_to_array(img, channels)
+
+
+def decode_bmp(contents, channels=0, name=None):
+    """tf.image.decode_bmp (op DecodeBmp): [height, width, channels] uint8."""
+    contents = _constant.convert_to_tensor(contents, dtype=_dtypes.string)
+    _check_scalar_input(contents, "DecodeBmp contents")
+    return contents.graph.create_op("DecodeBmp", [contents], {"channels": int(channels)},
+                                    name=name or "DecodeBmp").outputs[0]
