@@ -61,6 +61,7 @@ from compat_tf import data  # noqa: E402,F401
 from compat_tf import io  # noqa: E402,F401
 from compat_tf import queue, strings  # noqa: E402,F401
 from compat_tf import image, summary  # noqa: E402,F401
+from compat_tf import graph_util  # noqa: E402,F401
 from compat_tf import app, contrib, flags, gfile, initializers, linalg, logging, losses, math, nn, python_io, random, sparse, train  # noqa: E402,F401,E501
 from compat_tf import layers  # noqa: E402,F401
 

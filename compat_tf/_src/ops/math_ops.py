@@ -501,9 +501,23 @@ def scalar_mul(scalar, x, name=None):
 # operator overloads (a + b etc.): TF1 names these ops by the operator
 # --------------------------------------------------------------------------------------------
 
+def _convert_operands(x, y):
+    """As TF1's operator wrappers, inside the operator's name scope: a non-tensor operand becomes
+    a constant named "y" (or "x" for the reflected operators, `2.0 * t`) of the tensor's dtype."""
+    x_t, y_t = _constant._is_tensor_like(x), _constant._is_tensor_like(y)
+    if x_t and not y_t:
+        x = _constant.convert_to_tensor(x)
+        y = _constant.convert_to_tensor(y, dtype=x.dtype.base_dtype, name="y")
+    elif y_t and not x_t:
+        y = _constant.convert_to_tensor(y)
+        x = _constant.convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x")
+    return x, y
+
+
 def _add_overload(x, y):
     g = _graph.get_default_graph()
     with g.name_scope("add") as scope:
+        x, y = _convert_operands(x, y)
         return add(x, y, name=scope)
 
 
@@ -511,6 +525,7 @@ def _overload(op_type, scope_name):
     def fn(x, y):
         g = _graph.get_default_graph()
         with g.name_scope(scope_name) as scope:
+            x, y = _convert_operands(x, y)
             return _binary(op_type, x, y, scope)
     return fn
 
@@ -520,6 +535,7 @@ def _scoped(scope_name, fn):
     def wrapper(x, y):
         g = _graph.get_default_graph()
         with g.name_scope(scope_name) as scope:
+            x, y = _convert_operands(x, y)
             return fn(x, y, scope)
     return wrapper
 

@@ -1,0 +1,560 @@
+"""GraphDef export and import (TF1's Graph.as_graph_def and tf.import_graph_def).
+
+Export writes one NodeDef per Operation with TF's attr names and types: the
+attrs an op already keeps (they use TF's names: strides, padding, data_format,
+dtype, shape, value, keep_dims, ...) plus the type attrs TF's OpDefs declare
+and compat_tf does not store (T, Tidx, Tshape, Index, ...), and
+`_output_shapes` with add_shapes=True. compat_tf's private attrs (names with a
+leading underscore: cond branches, loop bodies, py_func callables) are Python
+objects, not TF attrs, and are left out; such ops cannot be imported back (see
+_NOT_IMPORTABLE).
+
+Import builds each node by op type through the same registry as the Python
+builders, so an imported graph runs through the same lowerings. Each TF attr is
+converted back to a Python value (type -> DType, shape -> TensorShape, tensor
+-> ndarray, list -> tuple, s -> str) and passed on when the lowering takes it
+(by name, or through its **kwargs); attrs TF adds that the lowering does not
+take are dropped. The import is atomic: every node is checked (op type known,
+inputs resolvable, input_map keys used) before the first op is added, and ops
+added before a later failure are removed again.
+"""
+import inspect
+
+import numpy as np
+from google.protobuf import message as _message
+
+from compat_tf._src.framework import dtypes as _dtypes
+from compat_tf._src.framework import graph as _graph
+from compat_tf._src.framework import registry
+from compat_tf._src.framework import tensor_shape as _ts
+from compat_tf._src.framework import tensor_util
+from compat_tf._src.protos import attr_value_pb2, graph_pb2, node_def_pb2, versions_pb2
+
+# TF 1.15's GraphDef versions (tf.GRAPH_DEF_VERSION, ...).
+GRAPH_DEF_VERSION = 134
+GRAPH_DEF_VERSION_MIN_CONSUMER = 0
+GRAPH_DEF_VERSION_MIN_PRODUCER = 0
+
+# -- attr values ---------------------------------------------------------------
+
+
+def _is_shape(v):
+    return isinstance(v, _ts.TensorShape)
+
+
+def attr_to_proto(value):
+    """A Python attr value -> AttrValue, or None when it has no TF encoding (a Python object)."""
+    av = attr_value_pb2.AttrValue()
+    if isinstance(value, _dtypes.DType):
+        av.type = value.as_datatype_enum
+    elif _is_shape(value):
+        av.shape.CopyFrom(tensor_util.shape_to_proto(value))
+    elif isinstance(value, (bool, np.bool_)):
+        av.b = bool(value)
+    elif isinstance(value, (int, np.integer)):
+        av.i = int(value)
+    elif isinstance(value, (float, np.floating)):
+        av.f = float(value)
+    elif isinstance(value, str):
+        av.s = value.encode()
+    elif isinstance(value, bytes):
+        av.s = value
+    elif isinstance(value, np.ndarray) or hasattr(value, "__array__") and hasattr(value, "dtype"):
+        try:
+            av.tensor.CopyFrom(_const_tensor_proto(np.asarray(value)))
+        except (TypeError, ValueError):
+            return None
+    elif isinstance(value, attr_value_pb2.NameAttrList):
+        av.func.CopyFrom(value)
+    elif isinstance(value, (list, tuple)):
+        lv = av.list
+        items = list(value)
+        if not items:
+            av.list.SetInParent()
+        elif all(isinstance(v, _dtypes.DType) for v in items):
+            lv.type.extend(v.as_datatype_enum for v in items)
+        elif all(_is_shape(v) or v is None or isinstance(v, (list, tuple)) for v in items) \
+                and any(_is_shape(v) for v in items):
+            lv.shape.extend(tensor_util.shape_to_proto(_ts.as_shape(v) if v is not None else _ts.unknown_shape())
+                            for v in items)
+        elif all(isinstance(v, (bool, np.bool_)) for v in items):
+            lv.b.extend(bool(v) for v in items)
+        elif all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items):
+            lv.i.extend(int(v) for v in items)
+        elif all(isinstance(v, (int, float, np.integer, np.floating)) for v in items):
+            lv.f.extend(float(v) for v in items)
+        elif all(isinstance(v, (str, bytes)) for v in items):
+            lv.s.extend(v.encode() if isinstance(v, str) else v for v in items)
+        else:
+            return None
+    else:
+        return None
+    return av
+
+
+def _const_tensor_proto(arr):
+    # TF writes a constant whose elements are all equal (tf.zeros, tf.fill of a
+    # static shape) compactly; do the same for big ones.
+    if arr.size >= 1000 and arr.dtype.kind in "biuf" and (arr == arr.flat[0]).all():
+        return tensor_util.make_tensor_proto(arr.flat[0:1], dtype=_dtypes.as_dtype(arr.dtype), shape=arr.shape)
+    if arr.dtype.kind in "USO":
+        return tensor_util.make_tensor_proto(arr, dtype=_dtypes.string)
+    return tensor_util.make_tensor_proto(arr)
+
+
+def attr_from_proto(av):
+    """AttrValue -> the Python value compat_tf ops keep (tuples for lists)."""
+    kind = av.WhichOneof("value")
+    if kind == "s":
+        try:
+            return av.s.decode()
+        except UnicodeDecodeError:
+            return av.s
+    if kind in ("i", "f", "b", "placeholder"):
+        return getattr(av, kind)
+    if kind == "type":
+        return _dtypes.as_dtype(av.type)
+    if kind == "shape":
+        return tensor_util.shape_from_proto(av.shape)
+    if kind == "tensor":
+        return tensor_util.make_ndarray(av.tensor)
+    if kind == "func":
+        return av.func
+    if kind == "list":
+        lv = av.list
+        for f in ("s", "i", "f", "b", "type", "shape", "tensor", "func"):
+            vals = getattr(lv, f)
+            if len(vals):
+                return tuple(attr_from_proto(_wrap(f, v)) for v in vals)
+        return ()
+    return None
+
+
+def _wrap(field, v):
+    av = attr_value_pb2.AttrValue()
+    if field in ("shape", "tensor", "func"):
+        getattr(av, field).CopyFrom(v)
+    else:
+        setattr(av, field, v)
+    return av
+
+
+# -- export --------------------------------------------------------------------
+
+# Type attrs TF's OpDefs declare that compat_tf ops do not keep: attr -> input index
+# (an int), "N" (number of data inputs), or a callable(op) -> value. The default for an
+# op not listed is T = dtype of input 0 (ops with no T in TF are in _NO_T).
+_N = "N"
+_TYPE_ATTRS = {
+    "Reshape": {"T": 0, "Tshape": 1},
+    "Sum": {"T": 0, "Tidx": 1}, "Prod": {"T": 0, "Tidx": 1}, "Mean": {"T": 0, "Tidx": 1},
+    "Max": {"T": 0, "Tidx": 1}, "Min": {"T": 0, "Tidx": 1}, "All": {"Tidx": 1}, "Any": {"Tidx": 1},
+    "EuclideanNorm": {"T": 0, "Tidx": 1}, "Cumsum": {"T": 0, "Tidx": 1}, "Cumprod": {"T": 0, "Tidx": 1},
+    "ArgMax": {"T": 0, "Tidx": 1}, "ArgMin": {"T": 0, "Tidx": 1},
+    "Transpose": {"T": 0, "Tperm": 1}, "ExpandDims": {"T": 0, "Tdim": 1},
+    "Tile": {"T": 0, "Tmultiples": 1}, "Pad": {"T": 0, "Tpaddings": 1}, "PadV2": {"T": 0, "Tpaddings": 1},
+    "MirrorPad": {"T": 0, "Tpaddings": 1}, "Slice": {"T": 0, "Index": 1}, "StridedSlice": {"T": 0, "Index": 1},
+    "GatherV2": {"Tparams": 0, "Tindices": 1, "Taxis": 2}, "GatherNd": {"Tparams": 0, "Tindices": 1},
+    "Fill": {"T": 1, "index_type": 0}, "Range": {"Tidx": 0}, "BroadcastTo": {"T": 0, "Tidx": 1},
+    "Split": {"T": 1}, "SplitV": {"T": 0, "Tlen": 1}, "OneHot": {"T": 2, "TI": 0}, "Select": {"T": 1},
+    "SelectV2": {"T": 1}, "InTopKV2": {"T": 1},
+    "SparseSoftmaxCrossEntropyWithLogits": {"T": 0, "Tlabels": 1},
+    "UnsortedSegmentSum": {"T": 0, "Tindices": 1, "Tnumsegments": 2},
+    "UnsortedSegmentMax": {"T": 0, "Tindices": 1, "Tnumsegments": 2},
+    "UnsortedSegmentMin": {"T": 0, "Tindices": 1, "Tnumsegments": 2},
+    "UnsortedSegmentProd": {"T": 0, "Tindices": 1, "Tnumsegments": 2},
+    "SegmentSum": {"T": 0, "Tindices": 1}, "SegmentMean": {"T": 0, "Tindices": 1},
+    "SegmentMax": {"T": 0, "Tindices": 1}, "SegmentMin": {"T": 0, "Tindices": 1},
+    "SegmentProd": {"T": 0, "Tindices": 1},
+    "ScatterUpdate": {"T": 0, "Tindices": 1}, "ScatterAdd": {"T": 0, "Tindices": 1},
+    "ScatterSub": {"T": 0, "Tindices": 1}, "ScatterMul": {"T": 0, "Tindices": 1},
+    "ScatterDiv": {"T": 0, "Tindices": 1}, "ScatterMax": {"T": 0, "Tindices": 1},
+    "ScatterMin": {"T": 0, "Tindices": 1}, "ScatterNd": {"T": 1, "Tindices": 0},
+    "ScatterNdUpdate": {"T": 0, "Tindices": 1}, "ScatterNdAdd": {"T": 0, "Tindices": 1},
+    "ScatterNdSub": {"T": 0, "Tindices": 1},
+    "TensorScatterUpdate": {"T": 0, "Tindices": 1}, "TensorScatterAdd": {"T": 0, "Tindices": 1},
+    "TensorScatterSub": {"T": 0, "Tindices": 1},
+    "Conv2DBackpropInput": {"T": 1}, "Conv3DBackpropInputV2": {"T": 1, "Tshape": 0},
+    "DepthwiseConv2dNativeBackpropInput": {"T": 1},
+    "LinSpace": {"T": 0, "Tidx": 2}, "MatrixBandPart": {"T": 0, "Tindex": 1},
+    "AddN": {"T": 0, "N": _N}, "Pack": {"T": 0, "N": _N}, "ShapeN": {"T": 0, "N": _N},
+    "ConcatV2": {"T": 0, "N": lambda op: len(op.inputs) - 1, "Tidx": -1},
+    "DynamicStitch": {"T": lambda op: op.inputs[len(op.inputs) // 2].dtype.base_dtype,
+                      "N": lambda op: len(op.inputs) // 2},
+    "IdentityN": {"T": lambda op: tuple(t.dtype.base_dtype for t in op.inputs)},
+    "RandomUniformInt": {"T": 0, "Tout": 1}, "Multinomial": {"T": 0},
+    "StatelessRandomNormal": {"T": 0, "Tseed": 1}, "StatelessRandomUniform": {"T": 0, "Tseed": 1},
+    "StatelessTruncatedNormal": {"T": 0, "Tseed": 1},
+    "ReverseV2": {"T": 0, "Tidx": 1}, "BatchToSpaceND": {"T": 0, "Tblock_shape": 1, "Tcrops": 2},
+    "SpaceToBatchND": {"T": 0, "Tblock_shape": 1, "Tpaddings": 2},
+    "ReverseSequence": {"T": 0, "Tlen": 1}, "Bincount": {"T": 2},
+}
+_NO_T = frozenset([
+    "Const", "Placeholder", "VariableV2", "NoOp", "Cast", "LogicalAnd", "LogicalOr", "LogicalNot",
+    "IsVariableInitialized", "ReportUninitializedVariables", "Assert", "Print", "PrintV2",
+    "ReadFile", "WriteFile", "MatchingFiles", "DecodeRaw", "DecodeCSV", "StringJoin", "StringLength",
+    "StringSplit", "StringStrip", "StringToNumber", "ParseExample", "ParseSingleExample", "PyFunc",
+    "PyFuncStateless", "If", "While", "Gradients", "RnnScan", "FunctionalScan", "_LoopVar",
+    "SoftmaxCrossEntropyWithLogits_", "Where_",
+])
+_SHAPE_ATTR_OPS = frozenset(["Placeholder", "VariableV2", "PlaceholderWithDefault"])
+
+
+def _type_attr_value(op, src):
+    if callable(src):
+        return src(op)
+    if src == _N:
+        return len(op.inputs)
+    ins = op.inputs
+    if not ins or not -len(ins) <= src < len(ins):
+        return None
+    return ins[src].dtype.base_dtype
+
+
+def _extra_type_attrs(op):
+    spec = _TYPE_ATTRS.get(op.type)
+    if spec is None:
+        opdef = registry.lookup(op.type)
+        if op.type in _NO_T or not op.inputs or (opdef is not None and opdef.host) or op.type.startswith("_"):
+            return {}
+        spec = {"T": 0}
+    out = {}
+    for name, src in spec.items():
+        v = _type_attr_value(op, src)
+        if v is not None:
+            out[name] = v
+    return out
+
+
+def _input_name(t):
+    return t.op.name if t.value_index == 0 else f"{t.op.name}:{t.value_index}"
+
+
+def op_to_node_def(op, add_shapes=False):
+    """Operation -> NodeDef (TF's attr names and types)."""
+    nd = node_def_pb2.NodeDef(name=op.name, op=op.type, device=op.device or "")
+    nd.input.extend(_input_name(t) for t in op.inputs)
+    nd.input.extend("^" + c.name for c in op.control_inputs)
+    attrs = dict(_extra_type_attrs(op))
+    for k, v in op.attrs.items():
+        if k.startswith("_") or v is None:
+            continue
+        attrs[k] = v
+    for k in sorted(attrs):
+        av = attr_to_proto(attrs[k])
+        if av is not None:
+            nd.attr[k].CopyFrom(av)
+    if add_shapes:
+        shapes = [t.shape for t in op.outputs]
+        nd.attr["_output_shapes"].list.shape.extend(tensor_util.shape_to_proto(s) for s in shapes)
+        if not shapes:
+            nd.attr["_output_shapes"].list.SetInParent()
+    return nd
+
+
+def graph_def_versions():
+    return versions_pb2.VersionDef(producer=GRAPH_DEF_VERSION, min_consumer=GRAPH_DEF_VERSION_MIN_CONSUMER)
+
+
+def graph_to_graph_def(graph, from_version=None, add_shapes=False):
+    """Graph.as_graph_def: the ops added after version `from_version` (all by default)."""
+    with graph._lock:
+        ops = list(graph.get_operations())
+    if from_version is not None:
+        ops = ops[from_version:]
+    gd = graph_pb2.GraphDef()
+    gd.versions.CopyFrom(graph_def_versions())
+    gd.node.extend(op_to_node_def(op, add_shapes) for op in ops)
+    return gd
+
+
+# -- import --------------------------------------------------------------------
+
+# TF op types run by another registered type with the same inputs, outputs and attrs.
+_ALIASES = {
+    "BatchMatMul": "BatchMatMulV2", "Variable": "VariableV2", "Snapshot": "Identity",
+    "PreventGradient": "Identity", "RefIdentity": "Identity", "DebugIdentity": "Identity",
+}
+_NOT_IMPORTABLE = {
+    "If": "tf.cond", "While": "tf.while_loop", "Gradients": "tf.gradients", "RnnScan": "tf.nn.dynamic_rnn",
+    "FunctionalScan": "tf.scan/tf.map_fn/tf.foldl", "_LoopVar": "tf.while_loop", "PyFunc": "tf.py_func",
+    "PyFuncStateless": "tf.py_func", "Switch": "TF1 control flow (tf.cond)", "Merge": "TF1 control flow",
+    "RefSwitch": "TF1 control flow", "Enter": "TF1 control flow (tf.while_loop)",
+    "Exit": "TF1 control flow (tf.while_loop)", "NextIteration": "TF1 control flow (tf.while_loop)",
+    "LoopCond": "TF1 control flow (tf.while_loop)", "StatelessIf": "functional control flow",
+    "StatelessWhile": "functional control flow", "PartitionedCall": "graph functions",
+    "StatefulPartitionedCall": "graph functions",
+}
+# Attrs a lowering requires that old or foreign GraphDefs may omit.
+_ATTR_DEFAULTS = {
+    "Placeholder": {"shape": _ts.unknown_shape()},
+    "VariableV2": {"shape": _ts.unknown_shape()},
+}
+
+_sig_cache = {}
+
+
+def _lowering_params(opdef, n_inputs):
+    """(names of attrs the lowering takes, required ones, takes **kwargs)."""
+    key = (opdef.type, n_inputs)
+    hit = _sig_cache.get(key)
+    if hit is not None:
+        return hit
+    try:
+        params = list(inspect.signature(opdef.lower).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    if opdef.ctx or opdef.host:
+        params = params[1:]
+    names, required, var_kw = set(), set(), False
+    positional_seen = 0
+    has_varargs = any(p.kind == p.VAR_POSITIONAL for p in params)
+    for p in params:
+        if p.kind == p.VAR_KEYWORD:
+            var_kw = True
+        elif p.kind == p.VAR_POSITIONAL:
+            continue
+        elif p.kind == p.KEYWORD_ONLY:
+            names.add(p.name)
+            if p.default is p.empty:
+                required.add(p.name)
+        else:
+            positional_seen += 1
+            if has_varargs or positional_seen <= n_inputs:
+                continue
+            names.add(p.name)
+            if p.default is p.empty:
+                required.add(p.name)
+    out = _sig_cache[key] = (names, required, var_kw)
+    return out
+
+
+def _parse_input(s):
+    """'x' -> ('x', 0, False); 'x:2' -> ('x', 2, False); '^x' -> ('x', -1, True)."""
+    if s.startswith("^"):
+        return s[1:], -1, True
+    name, sep, idx = s.rpartition(":")
+    if sep and idx.isdigit():
+        return name, int(idx), False
+    return s, 0, False
+
+
+def _node_error(node, msg, cls=ValueError):
+    return cls(f"Node '{node.name}' (op type {node.op!r}) in the imported GraphDef: {msg}")
+
+
+def _resolve_op_type(node):
+    op_type = _ALIASES.get(node.op, node.op)
+    if op_type in _NOT_IMPORTABLE or node.op in _NOT_IMPORTABLE:
+        what = _NOT_IMPORTABLE.get(node.op) or _NOT_IMPORTABLE[op_type]
+        raise _node_error(node, f"compat_tf cannot import {what} ops from a GraphDef (op type {node.op!r}); "
+                                "build that part of the model in Python instead.", NotImplementedError)
+    if registry.lookup(op_type) is None:
+        raise _node_error(node, f"Op type not registered {node.op!r} in compat_tf: no lowering exists for "
+                                "this TF op type, so the GraphDef cannot be imported.")
+    return op_type
+
+
+def _node_attrs(node, op_type, n_inputs):
+    opdef = registry.get(op_type)
+    names, required, var_kw = _lowering_params(opdef, n_inputs)
+    attrs = {}
+    for k in sorted(node.attr):
+        if k.startswith("_"):
+            continue
+        if k in names or var_kw:
+            attrs[k] = attr_from_proto(node.attr[k])
+    for k, v in _ATTR_DEFAULTS.get(op_type, {}).items():
+        attrs.setdefault(k, v)
+    missing = sorted(required - set(attrs))
+    if missing:
+        raise _node_error(node, f"missing attr(s) {missing} that compat_tf's {op_type} needs")
+    return attrs
+
+
+def _toposort(nodes, by_name):
+    order, state = [], {}
+    for root in nodes:
+        if root.name in state:
+            continue
+        stack = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                state[node.name] = 2
+                order.append(node)
+                continue
+            st = state.get(node.name)
+            if st == 2:
+                continue
+            if st == 1:
+                continue
+            state[node.name] = 1
+            stack.append((node, True))
+            for inp in node.input:
+                src, _, _ = _parse_input(inp)
+                dep = by_name.get(src)
+                if dep is None:
+                    continue
+                s = state.get(src)
+                if s == 1:
+                    raise _node_error(node, f"the GraphDef has a cycle through node '{src}' (TF1 while "
+                                            "loops are not supported by compat_tf's importer)")
+                if s is None:
+                    stack.append((dep, False))
+    return order
+
+
+def _rollback(graph, ops, marked):
+    """Removes `ops` (added by a failed import) from `graph`."""
+    gone = set(ops)
+    with graph._lock:
+        graph._ops = [o for o in graph._ops if o not in gone]
+        for o in ops:
+            graph._ops_by_name.pop(o.name, None)
+            for t in o.inputs:
+                t._consumers[:] = [c for c in t._consumers if c is not o]
+        for key in marked:
+            graph._names_in_use.pop(key, None)
+
+
+def import_graph_def(graph_def, input_map=None, return_elements=None, name=None, op_dict=None,
+                     producer_op_list=None):
+    """TF1's tf.import_graph_def into the default graph.
+
+    Node names get the prefix `name` ("import" by default, uniquified like a name scope;
+    '' imports the names as they are). `input_map` maps GraphDef tensor names ("x:0" or
+    "x") to Tensors of this graph, and "^x" to Operations; `return_elements` names
+    tensors ("x:0") or operations ("x") of the GraphDef to return. `op_dict` and
+    `producer_op_list` are accepted and ignored (op types resolve through compat_tf's registry).
+    """
+    if isinstance(graph_def, (bytes, bytearray)):
+        graph_def = graph_pb2.GraphDef.FromString(bytes(graph_def))
+    if not isinstance(graph_def, graph_pb2.GraphDef):
+        if isinstance(graph_def, _message.Message) and graph_def.DESCRIPTOR.full_name == "tensorflow.GraphDef":
+            graph_def = graph_pb2.GraphDef.FromString(graph_def.SerializeToString())
+        else:
+            raise TypeError(f"graph_def must be a GraphDef proto, got {type(graph_def).__name__}")
+    graph = _graph.get_default_graph()
+    input_map = dict(input_map or {})
+    norm_map = {}
+    for k, v in input_map.items():
+        if not isinstance(k, str):
+            raise TypeError(f"input_map keys must be strings, got {type(k).__name__}")
+        src, idx, ctrl = _parse_input(k)
+        if ctrl:
+            v = graph.as_graph_element(v, allow_tensor=False, allow_operation=True)
+        else:
+            v = graph.as_graph_element(v, allow_tensor=True, allow_operation=False)
+        norm_map[(src, idx)] = v
+    if return_elements is not None:
+        if isinstance(return_elements, str) or not all(isinstance(x, str) for x in return_elements):
+            raise TypeError("return_elements must be a list of strings.")
+
+    nodes = list(graph_def.node)
+    by_name = {}
+    for n in nodes:
+        if n.name in by_name:
+            raise ValueError(f"Node '{n.name}' is not unique in the imported GraphDef")
+        by_name[n.name] = n
+
+    # Check everything before adding anything.
+    types = {n.name: _resolve_op_type(n) for n in nodes}
+    for n in nodes:
+        for inp in n.input:
+            src, idx, ctrl = _parse_input(inp)
+            if (src, idx) in norm_map:
+                continue
+            if src not in by_name:
+                raise _node_error(n, f"input '{inp}' refers to node '{src}', which is not in the GraphDef "
+                                     "(and not in input_map)")
+    used = set()
+    for n in nodes:
+        for inp in n.input:
+            src, idx, _ = _parse_input(inp)
+            used.add((src, idx))
+    for key in norm_map:
+        if key not in used:
+            src, idx = key
+            shown = "^" + src if idx == -1 else f"{src}:{idx}"
+            raise ValueError(f"Attempted to map inputs that were not found in graph_def: [{shown}]")
+    if return_elements is not None:
+        for r in return_elements:
+            src, _, ctrl = _parse_input(r)
+            if ctrl or src not in by_name:
+                raise ValueError(f"Requested return_element {r!r} not found in graph_def.")
+    attrs = {n.name: _node_attrs(n, types[n.name],
+                                 sum(1 for i in n.input if not i.startswith("^"))) for n in nodes}
+    order = _toposort(nodes, by_name)
+
+    created, marked = [], []
+    with graph._lock:
+        if name == "":
+            prefix = ""
+        else:
+            with graph.name_scope(name or "import") as scope:
+                prefix = scope
+            marked.append(prefix[:-1].lower())
+        for n in nodes:
+            full = prefix + n.name
+            if graph._get_operation_or_none(full) is not None:
+                raise ValueError(f"Node name '{full}' from the imported GraphDef is already used by an "
+                                 "operation of the graph (import under a `name` prefix)")
+        ops_by_node = {}
+        try:
+            for n in order:
+                inputs, controls = [], []
+                for i, inp in enumerate(n.input):
+                    src, idx, ctrl = _parse_input(inp)
+                    mapped = norm_map.get((src, idx))
+                    if ctrl:
+                        controls.append(mapped if mapped is not None else ops_by_node[src])
+                        continue
+                    if mapped is not None:
+                        t = mapped
+                    else:
+                        src_op = ops_by_node[src]
+                        if idx >= len(src_op.outputs):
+                            raise _node_error(n, f"input '{inp}' asks for output {idx} of '{src}', which has "
+                                                 f"{len(src_op.outputs)} output(s)")
+                        t = src_op.outputs[idx]
+                    inputs.append(t)
+                full = prefix + n.name
+                try:
+                    op = graph.create_op(types[n.name], inputs, attrs[n.name], name=full + "/",
+                                         control_inputs=controls)
+                except (ValueError, TypeError) as e:
+                    raise _node_error(n, f"could not be built: {e}") from e
+                created.append(op)
+                key = full.lower()
+                if key not in graph._names_in_use:
+                    graph._names_in_use[key] = 1
+                    marked.append(key)
+                if n.device:
+                    op._device = n.device
+                ops_by_node[n.name] = op
+        except BaseException:
+            _rollback(graph, created, marked)
+            raise
+
+    # TF orders the imported ops as in the GraphDef.
+    if len(created) > 1 and [o.name for o in created] != [prefix + n.name for n in nodes]:
+        with graph._lock:
+            pos = {id(o): i for i, o in enumerate(graph._ops)}
+            slots = sorted(pos[id(o)] for o in created)
+            for slot, n in zip(slots, nodes):
+                graph._ops[slot] = ops_by_node[n.name]
+
+    if return_elements is None:
+        return None
+    out = []
+    for r in return_elements:
+        src, idx, _ = _parse_input(r)
+        op = ops_by_node[src]
+        if ":" in r:
+            if idx >= len(op.outputs):
+                raise ValueError(f"Requested return_element {r!r} not found in graph_def.")
+            out.append(op.outputs[idx])
+        else:
+            out.append(op)
+    return out

@@ -1,0 +1,184 @@
+"""tf.graph_util (TF1's graph_util_impl) and tf.train.write_graph, on GraphDef protos."""
+import copy
+import os
+
+from google.protobuf import text_format
+
+from compat_tf._src.framework import dtypes as _dtypes
+from compat_tf._src.framework import graph as _graph
+from compat_tf._src.framework import graph_io
+from compat_tf._src.framework import tensor_util
+from compat_tf._src.protos import graph_pb2, node_def_pb2
+
+__all__ = ["convert_variables_to_constants", "extract_sub_graph", "remove_training_nodes", "must_run_on_cpu",
+           "tensor_shape_from_node_def_name", "write_graph"]
+
+_VARIABLE_OPS = frozenset(["Assign", "AssignAdd", "AssignSub", "Queue", "ScatterAdd", "ScatterSub",
+                           "ScatterUpdate", "TruncatedNormal", "Variable", "VariableV2"])
+
+
+def _node_name(s):
+    return s[1:] if s.startswith("^") else s.split(":")[0]
+
+
+def _check_graph_def(graph_def):
+    if not isinstance(graph_def, graph_pb2.GraphDef):
+        raise TypeError("graph_def must be a graph_pb2.GraphDef proto.")
+
+
+def extract_sub_graph(graph_def, dest_nodes):
+    """The nodes `dest_nodes` depend on (data and control inputs), in GraphDef order."""
+    _check_graph_def(graph_def)
+    if isinstance(dest_nodes, str):
+        raise TypeError("dest_nodes must be a list.")
+    by_name = {n.name: n for n in graph_def.node}
+    for d in dest_nodes:
+        assert d in by_name, f"{d} is not in graph"
+    keep, stack = set(), list(dest_nodes)
+    while stack:
+        name = stack.pop()
+        if name in keep:
+            continue
+        keep.add(name)
+        stack.extend(_node_name(i) for i in by_name[name].input if _node_name(i) in by_name)
+    out = graph_pb2.GraphDef()
+    out.versions.CopyFrom(graph_def.versions)
+    out.library.CopyFrom(graph_def.library)
+    out.node.extend(copy.deepcopy(n) for n in graph_def.node if n.name in keep)
+    if not graph_def.HasField("library"):
+        out.ClearField("library")
+    if not graph_def.HasField("versions"):
+        out.ClearField("versions")
+    return out
+
+
+def convert_variables_to_constants(sess, input_graph_def, output_node_names, variable_names_whitelist=None,
+                                   variable_names_blacklist=None):
+    """Replaces the variables `output_node_names` need by Const nodes holding their current values
+    in `sess` (TF1's freeze step). Only nodes the outputs depend on are kept."""
+    sub = extract_sub_graph(input_graph_def, output_node_names)
+    names = []
+    for n in sub.node:
+        if n.op in ("Variable", "VariableV2", "VarHandleOp"):
+            if variable_names_whitelist is not None and n.name not in variable_names_whitelist:
+                continue
+            if variable_names_blacklist is not None and n.name in variable_names_blacklist:
+                continue
+            names.append(n.name)
+    values = dict(zip(names, sess.run([nm + ":0" for nm in names]))) if names else {}
+    out = graph_pb2.GraphDef()
+    for n in sub.node:
+        if n.name in values:
+            c = out.node.add(name=n.name, op="Const")
+            dtype = _dtypes.as_dtype(n.attr["dtype"].type)
+            c.attr["dtype"].type = dtype.as_datatype_enum
+            c.attr["value"].tensor.CopyFrom(tensor_util.make_tensor_proto(values[n.name], dtype=dtype))
+            if n.device:
+                c.device = n.device
+        elif n.op == "ReadVariableOp" and _node_name(n.input[0]) in values:
+            c = out.node.add()
+            c.CopyFrom(n)
+            c.op = "Identity"
+            c.attr["T"].CopyFrom(c.attr["dtype"])
+            del c.attr["dtype"]
+        else:
+            out.node.add().CopyFrom(n)
+    out.library.CopyFrom(input_graph_def.library)
+    out.versions.CopyFrom(input_graph_def.versions)
+    if not input_graph_def.HasField("library"):
+        out.ClearField("library")
+    return out
+
+
+def remove_training_nodes(input_graph, protected_nodes=None):
+    """Drops CheckNumerics nodes and splices out Identity nodes (except `protected_nodes` and
+    Identity nodes carrying control inputs), rewiring their consumers as TF1 does."""
+    protected = set(protected_nodes or [])
+    types_to_remove = {"CheckNumerics"}
+    nodes = list(input_graph.node)
+    names_to_splice = {}
+    names_to_remove = set()
+    for n in nodes:
+        if n.name in protected:
+            continue
+        if n.op in types_to_remove:
+            names_to_remove.add(n.name)
+    for n in nodes:
+        if n.name in protected or n.op != "Identity":
+            continue
+        if any(i.startswith("^") for i in n.input):
+            continue
+        names_to_splice[n.name] = n.input[0]
+    # never splice a node another node depends on through a control input
+    for n in nodes:
+        for i in n.input:
+            if i.startswith("^"):
+                names_to_splice.pop(i[1:], None)
+    for n in nodes:
+        if n.name in names_to_remove:
+            names_to_splice[n.name] = n.input[0]
+
+    def resolve(inp):
+        ctrl = inp.startswith("^")
+        name = inp[1:] if ctrl else inp
+        seen = 0
+        while _node_name(name) in names_to_splice and seen < len(nodes):
+            target = names_to_splice[_node_name(name)]
+            name = target if ":" in target or ":" not in name else target
+            seen += 1
+        return ("^" + _node_name(name)) if ctrl else name
+
+    out = graph_pb2.GraphDef()
+    for n in nodes:
+        if n.name in names_to_splice:
+            continue
+        c = out.node.add()
+        c.CopyFrom(n)
+        del c.input[:]
+        c.input.extend(resolve(i) for i in n.input)
+    out.library.CopyFrom(input_graph.library)
+    out.versions.CopyFrom(input_graph.versions)
+    if not input_graph.HasField("library"):
+        out.ClearField("library")
+    return out
+
+
+def must_run_on_cpu(node, pin_variables_on_cpu=False):
+    """TF1's heuristic: int32/string constants, int32 DynamicStitch and Cast from int32 stay on the CPU."""
+    node_def = node.node_def if isinstance(node, _graph.Operation) else node
+    if pin_variables_on_cpu and node_def.op in _VARIABLE_OPS:
+        return True
+    if node_def.op == "Const":
+        return node_def.attr["dtype"].type in (_dtypes.string.as_datatype_enum, _dtypes.int32.as_datatype_enum)
+    if node_def.op in ("DynamicStitch", "ParallelDynamicStitch"):
+        return node_def.attr["T"].type == _dtypes.int32.as_datatype_enum
+    if node_def.op == "Cast":
+        return node_def.attr["SrcT"].type == _dtypes.int32.as_datatype_enum
+    return False
+
+
+def tensor_shape_from_node_def_name(graph, input_name):
+    """The static shape of tensor `input_name` ("x" means "x:0") of `graph`."""
+    if ":" not in input_name:
+        input_name += ":0"
+    return graph.get_tensor_by_name(input_name).get_shape()
+
+
+def write_graph(graph_or_graph_def, logdir, name, as_text=True):
+    """tf.train.write_graph: writes the GraphDef to logdir/name (text format when as_text);
+    returns the path."""
+    from compat_tf._src.platform import gfile
+    if isinstance(graph_or_graph_def, _graph.Graph):
+        graph_def = graph_or_graph_def.as_graph_def()
+    else:
+        graph_def = graph_or_graph_def
+    path = os.path.join(logdir, name)
+    if not gfile.Exists(logdir):
+        gfile.MakeDirs(logdir)
+    if as_text:
+        with gfile.GFile(path, "w") as f:
+            f.write(text_format.MessageToString(graph_def))
+    else:
+        with gfile.GFile(path, "wb") as f:
+            f.write(graph_def.SerializeToString())
+    return path
