@@ -142,9 +142,10 @@ def test_install_gives_one_module_object_per_path():
 
 def test_unknown_tensorflow_module_and_unimplemented_names_are_clear():
     import compat_tf as tf
-    with pytest.raises(NotImplementedError, match="tf.contrib.rnn.BasicLSTMCell"):
-        tf.contrib.rnn.BasicLSTMCell
-    assert not hasattr(tf.contrib.rnn, "BasicLSTMCell")   # hasattr-style feature tests still work
+    # a contrib cell compat_tf does not provide (the group LSTM of contrib.rnn)
+    with pytest.raises(NotImplementedError, match="tf.contrib.rnn.GLSTMCell"):
+        tf.contrib.rnn.GLSTMCell
+    assert not hasattr(tf.contrib.rnn, "GLSTMCell")   # hasattr-style feature tests still work
     code = "import compat_tf; compat_tf.install(); import tensorflow.python.nonexistent_mod_zz"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert r.returncode != 0 and "compat_tf has no counterpart" in r.stderr
