@@ -440,3 +440,30 @@ def test_export_meta_graph_contents(tmp_path):
         "layer/w:0", "layer/w/Assign", "layer/w/read:0", True)
     assert {n.name for n in mgd.graph_def.node} >= {"x", "layer/w", "layer/w/Assign", "layer/w/read", "loss"}
     assert tf.train.export_meta_graph().HasField("graph_def")
+
+
+def test_save_while_training_in_another_thread_is_consistent(tmp_path):
+    import threading
+    a = tf.Variable(np.zeros(1000, np.float32), name="a")
+    b = tf.Variable(np.zeros(1000, np.float32), name="b")
+    step = tf.group(tf.assign_add(a, tf.ones_like(a)), tf.assign_add(b, tf.ones_like(b)))
+    saver = tf.train.Saver(max_to_keep=None)
+    stop = threading.Event()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+
+        def train():
+            while not stop.is_set():
+                sess.run(step)
+        t = threading.Thread(target=train)
+        t.start()
+        try:
+            paths = [saver.save(sess, str(tmp_path / "m"), global_step=i, write_meta_graph=False)
+                     for i in range(5)]
+        finally:
+            stop.set()
+            t.join()
+    for p in paths:
+        reader = tf.train.NewCheckpointReader(p)
+        va, vb = reader.get_tensor("a"), reader.get_tensor("b")
+        assert (va == va[0]).all() and (vb == va).all()

@@ -36,6 +36,7 @@ DATA_SUFFIX = ".data-00000-of-00001"
 
 _checkpointer = None
 _checkpointer_lock = threading.Lock()
+_io_lock = threading.Lock()      # one orbax save/restore at a time through the shared checkpointer
 
 
 def _orbax():
@@ -97,7 +98,8 @@ def write_checkpoint(prefix, tensors):
     if tree:
         _, ckptr = _orbax()
         try:
-            ckptr.save(os.path.abspath(data_path), tree, force=True)
+            with _io_lock:
+                ckptr.save(os.path.abspath(data_path), tree, force=True)
         except Exception as e:  # orbax/tensorstore errors: TF's error for a failed write
             raise errors.UnknownError(None, None, f"Failed to write checkpoint {prefix}: {e}") from e
     else:
@@ -173,8 +175,9 @@ class CheckpointIndex:
             ocp, ckptr = _orbax()
             want = {k: 0 for k in keys.values()}
             try:
-                arrays = ckptr.restore(os.path.abspath(self.data_path),
-                                       args=ocp.args.PyTreeRestore(item=want, partial_restore=True))
+                with _io_lock:
+                    arrays = ckptr.restore(os.path.abspath(self.data_path),
+                                           args=ocp.args.PyTreeRestore(item=want, partial_restore=True))
             except Exception as e:  # orbax/tensorstore errors: the data is unreadable
                 raise errors.DataLossError(
                     None, None, f"Unable to read checkpoint {self.prefix} ({self.data_path}): {e}") from e

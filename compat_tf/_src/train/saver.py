@@ -176,17 +176,16 @@ def snapshot(session, saveables):
     copies = {}
     with session._lock:
         state = session._state
+        missing = [s.key for s in saveables if state.get(s.key) is None]
+        if missing:
+            raise errors.FailedPreconditionError(
+                None, None, f"Attempting to use uninitialized value {missing[0]}\n\t [[node save/SaveV2]]")
         for s in saveables:
-            value = state.get(s.key)
-            if value is None:
-                raise errors.FailedPreconditionError(
-                    None, None, f"Attempting to use uninitialized value {s.key}\n\t [[node save/SaveV2]]")
-            # a device copy: the state buffer may be donated by the next run once the lock is released
-            copy = getattr(value, "copy", None)
-            copies[s.name] = copy() if callable(copy) else value
+            # a host copy, made under the lock: the state buffer may be donated by the next run
+            copies[s.name] = np.array(state[s.key])
     out = {}
     for s in saveables:
-        arr = np.asarray(copies[s.name])
+        arr = copies[s.name]
         if s.dtype != _dtypes.string and arr.dtype != np.dtype(s.dtype.as_numpy_dtype):
             arr = arr.astype(s.dtype.as_numpy_dtype)
         out[s.name] = arr
