@@ -486,6 +486,6 @@ def test_operation_values_and_node_def():
     with tf.control_dependencies([a]):
         b = tf.identity(c, name="b")
     nd = b.op.node_def
-    assert nd["name"] == "b" and nd["op"] == "Identity"
-    assert nd["input"] == ["c:0", "^a"]
+    assert nd.name == "b" and nd.op == "Identity"     # a NodeDef proto, as TF1
+    assert list(nd.input) == ["c", "^a"]
     assert b.op.values() == (b,)

@@ -100,7 +100,8 @@ def test_enums_and_nested_types():
     c = tf.ConfigProto()
     c.graph_options.optimizer_options.global_jit_level = tf.OptimizerOptions.ON_1
     c.graph_options.rewrite_options.arithmetic_optimization = 2
-    assert tf.ConfigProto.FromString(c.SerializeToString()).graph_options.optimizer_options.global_jit_level == 1
+    back = tf.ConfigProto.FromString(c.SerializeToString())
+    assert back.graph_options.optimizer_options.global_jit_level == 1
 
 
 def test_frozen_graph_written_by_tf_parses_and_round_trips():

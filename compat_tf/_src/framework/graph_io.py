@@ -75,7 +75,8 @@ def attr_to_proto(value):
             lv.type.extend(v.as_datatype_enum for v in items)
         elif all(_is_shape(v) or v is None or isinstance(v, (list, tuple)) for v in items) \
                 and any(_is_shape(v) for v in items):
-            lv.shape.extend(tensor_util.shape_to_proto(_ts.as_shape(v) if v is not None else _ts.unknown_shape())
+            lv.shape.extend(tensor_util.shape_to_proto(_ts.as_shape(v) if v is not None
+                                                       else _ts.unknown_shape())
                             for v in items)
         elif all(isinstance(v, (bool, np.bool_)) for v in items):
             lv.b.extend(bool(v) for v in items)
@@ -96,7 +97,8 @@ def _const_tensor_proto(arr):
     # TF writes a constant whose elements are all equal (tf.zeros, tf.fill of a
     # static shape) compactly; do the same for big ones.
     if arr.size >= 1000 and arr.dtype.kind in "biuf" and (arr == arr.flat[0]).all():
-        return tensor_util.make_tensor_proto(arr.flat[0:1], dtype=_dtypes.as_dtype(arr.dtype), shape=arr.shape)
+        return tensor_util.make_tensor_proto(arr.flat[0:1], dtype=_dtypes.as_dtype(arr.dtype),
+                                             shape=arr.shape)
     if arr.dtype.kind in "USO":
         return tensor_util.make_tensor_proto(arr, dtype=_dtypes.string)
     return tensor_util.make_tensor_proto(arr)
@@ -153,7 +155,8 @@ _TYPE_ATTRS = {
     "ArgMax": {"T": 0, "Tidx": 1}, "ArgMin": {"T": 0, "Tidx": 1},
     "Transpose": {"T": 0, "Tperm": 1}, "ExpandDims": {"T": 0, "Tdim": 1},
     "Tile": {"T": 0, "Tmultiples": 1}, "Pad": {"T": 0, "Tpaddings": 1}, "PadV2": {"T": 0, "Tpaddings": 1},
-    "MirrorPad": {"T": 0, "Tpaddings": 1}, "Slice": {"T": 0, "Index": 1}, "StridedSlice": {"T": 0, "Index": 1},
+    "MirrorPad": {"T": 0, "Tpaddings": 1}, "Slice": {"T": 0, "Index": 1},
+    "StridedSlice": {"T": 0, "Index": 1},
     "GatherV2": {"Tparams": 0, "Tindices": 1, "Taxis": 2}, "GatherNd": {"Tparams": 0, "Tindices": 1},
     "Fill": {"T": 1, "index_type": 0}, "Range": {"Tidx": 0}, "BroadcastTo": {"T": 0, "Tidx": 1},
     "Split": {"T": 1}, "SplitV": {"T": 0, "Tlen": 1}, "OneHot": {"T": 2, "TI": 0}, "Select": {"T": 1},
@@ -431,7 +434,8 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     if isinstance(graph_def, (bytes, bytearray)):
         graph_def = graph_pb2.GraphDef.FromString(bytes(graph_def))
     if not isinstance(graph_def, graph_pb2.GraphDef):
-        if isinstance(graph_def, _message.Message) and graph_def.DESCRIPTOR.full_name == "tensorflow.GraphDef":
+        if isinstance(graph_def, _message.Message) and \
+                graph_def.DESCRIPTOR.full_name == "tensorflow.GraphDef":
             graph_def = graph_pb2.GraphDef.FromString(graph_def.SerializeToString())
         else:
             raise TypeError(f"graph_def must be a GraphDef proto, got {type(graph_def).__name__}")
@@ -512,6 +516,12 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
                         continue
                     if mapped is not None:
                         t = mapped
+                        orig = ops_by_node.get(src)
+                        if orig is not None and idx < len(orig.outputs) and \
+                                orig.outputs[idx].dtype.base_dtype != t.dtype.base_dtype:
+                            raise _node_error(n, f"input {i} ('{inp}') is mapped to {t.name}, of dtype "
+                                                 f"{t.dtype.base_dtype.name}, incompatible with the expected "
+                                                 f"{orig.outputs[idx].dtype.base_dtype.name}")
                     else:
                         src_op = ops_by_node[src]
                         if idx >= len(src_op.outputs):

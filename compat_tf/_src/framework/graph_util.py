@@ -6,9 +6,8 @@ from google.protobuf import text_format
 
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
-from compat_tf._src.framework import graph_io
 from compat_tf._src.framework import tensor_util
-from compat_tf._src.protos import graph_pb2, node_def_pb2
+from compat_tf._src.protos import graph_pb2
 
 __all__ = ["convert_variables_to_constants", "extract_sub_graph", "remove_training_nodes", "must_run_on_cpu",
            "tensor_shape_from_node_def_name", "write_graph"]
@@ -149,7 +148,8 @@ def must_run_on_cpu(node, pin_variables_on_cpu=False):
     if pin_variables_on_cpu and node_def.op in _VARIABLE_OPS:
         return True
     if node_def.op == "Const":
-        return node_def.attr["dtype"].type in (_dtypes.string.as_datatype_enum, _dtypes.int32.as_datatype_enum)
+        return node_def.attr["dtype"].type in (_dtypes.string.as_datatype_enum,
+                                               _dtypes.int32.as_datatype_enum)
     if node_def.op in ("DynamicStitch", "ParallelDynamicStitch"):
         return node_def.attr["T"].type == _dtypes.int32.as_datatype_enum
     if node_def.op == "Cast":
