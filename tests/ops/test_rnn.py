@@ -1,6 +1,7 @@
 """tf.nn.dynamic_rnn / static_rnn / bidirectional_dynamic_rnn / static_bidirectional_rnn against
 NumPy loops (sequence_length masking, final states), variable names, gradients (finite
 differences), training, dropout across time steps, errors."""
+
 import numpy as np
 import pytest
 
@@ -64,8 +65,11 @@ def np_rnn(step, x, state, lengths=None):
         if lengths is not None:
             done = (t >= lengths)[:, None]
             out = np.where(done, 0.0, out)
-            new = tuple(np.where(done, s, n) for s, n in zip(state, new)) if isinstance(state, tuple) \
+            new = (
+                tuple(np.where(done, s, n) for s, n in zip(state, new))
+                if isinstance(state, tuple)
                 else np.where(done, state, new)
+            )
         outs.append(out)
         state = new
     return np.stack(outs, 1), state
@@ -86,7 +90,7 @@ def test_dynamic_rnn_lstm_sequence_length_unknown_batch():
         s.run(tf.global_variables_initializer())
         w = set_random_weights(s)
         o, st = s.run([outputs, state], {x: X, lens: LENS})
-        o2 = s.run(outputs, {x: X[:2], lens: LENS[:2]})          # another batch size, same graph
+        o2 = s.run(outputs, {x: X[:2], lens: LENS[:2]})  # another batch size, same graph
     k, b = w["rnn/basic_lstm_cell/kernel"], w["rnn/basic_lstm_cell/bias"]
     zero = (np.zeros((B, 4)), np.zeros((B, 4)))
     ro, rst = np_rnn(lambda xt, s: np_lstm_step(xt, s, k, b), X, zero, LENS)
@@ -95,8 +99,8 @@ def test_dynamic_rnn_lstm_sequence_length_unknown_batch():
     np.testing.assert_allclose(st.h, rst[1], rtol=1e-5, atol=1e-6)
     np.testing.assert_array_equal(o[1, 2:], 0)
     np.testing.assert_array_equal(o[2], 0)
-    np.testing.assert_array_equal(st.c[2], 0)                   # length 0: the initial state
-    np.testing.assert_allclose(st.h[1], o[1, 1], rtol=1e-6)     # the state stops at the length
+    np.testing.assert_array_equal(st.c[2], 0)  # length 0: the initial state
+    np.testing.assert_allclose(st.h[1], o[1, 1], rtol=1e-6)  # the state stops at the length
     np.testing.assert_allclose(o2, ro[:2], rtol=1e-5, atol=1e-6)
 
 
@@ -106,15 +110,29 @@ def test_dynamic_rnn_without_lengths_and_time_major_initial_state():
     h0 = tf.constant(RNG.randn(B, 3).astype(np.float32))
     outputs, state = tf.nn.dynamic_rnn(cell, x_tm, initial_state=h0, time_major=True, scope="gru_tm")
     assert outputs.shape.as_list() == [T, B, 3]
-    assert names() == ["gru_tm/gru_cell/gates/kernel:0", "gru_tm/gru_cell/gates/bias:0",
-                       "gru_tm/gru_cell/candidate/kernel:0", "gru_tm/gru_cell/candidate/bias:0"]
+    assert names() == [
+        "gru_tm/gru_cell/gates/kernel:0",
+        "gru_tm/gru_cell/gates/bias:0",
+        "gru_tm/gru_cell/candidate/kernel:0",
+        "gru_tm/gru_cell/candidate/bias:0",
+    ]
     with tf.Session() as s:
         s.run(tf.global_variables_initializer())
         w = set_random_weights(s)
         o, st, h0v = s.run([outputs, state, h0])
     p = "gru_tm/gru_cell/"
-    ro, rst = np_rnn(lambda xt, h: np_gru_step(xt, h, w[p + "gates/kernel"], w[p + "gates/bias"],
-                                                w[p + "candidate/kernel"], w[p + "candidate/bias"]), X, h0v)
+    ro, rst = np_rnn(
+        lambda xt, h: np_gru_step(
+            xt,
+            h,
+            w[p + "gates/kernel"],
+            w[p + "gates/bias"],
+            w[p + "candidate/kernel"],
+            w[p + "candidate/bias"],
+        ),
+        X,
+        h0v,
+    )
     np.testing.assert_allclose(o, np.transpose(ro, [1, 0, 2]), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(st, rst, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(st, o[-1], rtol=1e-6)
@@ -127,23 +145,27 @@ def _build_both(make_cell, lengths):
         d_out, d_st = tf.nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=tf.float32)
     with tf.variable_scope("model", reuse=True):
         cell2 = make_cell()
-        s_out, s_st = tf.nn.static_rnn(cell2, tf.unstack(x, T, axis=1), sequence_length=lengths,
-                                       dtype=tf.float32)
+        s_out, s_st = tf.nn.static_rnn(
+            cell2, tf.unstack(x, T, axis=1), sequence_length=lengths, dtype=tf.float32
+        )
     return d_out, d_st, s_out, s_st
 
 
 def test_static_rnn_equals_dynamic_rnn_multi_cell_with_lengths():
     def make():
         return rnn_cell.MultiRNNCell([rnn_cell.BasicLSTMCell(3), rnn_cell.GRUCell(2)])
+
     d_out, d_st, s_out, s_st = _build_both(make, LENS)
     assert len(s_out) == T
     assert isinstance(d_st, tuple) and len(d_st) == 2 and isinstance(d_st[0], rnn_cell.LSTMStateTuple)
-    assert names() == ["model/rnn/multi_rnn_cell/cell_0/basic_lstm_cell/kernel:0",
-                       "model/rnn/multi_rnn_cell/cell_0/basic_lstm_cell/bias:0",
-                       "model/rnn/multi_rnn_cell/cell_1/gru_cell/gates/kernel:0",
-                       "model/rnn/multi_rnn_cell/cell_1/gru_cell/gates/bias:0",
-                       "model/rnn/multi_rnn_cell/cell_1/gru_cell/candidate/kernel:0",
-                       "model/rnn/multi_rnn_cell/cell_1/gru_cell/candidate/bias:0"]
+    assert names() == [
+        "model/rnn/multi_rnn_cell/cell_0/basic_lstm_cell/kernel:0",
+        "model/rnn/multi_rnn_cell/cell_0/basic_lstm_cell/bias:0",
+        "model/rnn/multi_rnn_cell/cell_1/gru_cell/gates/kernel:0",
+        "model/rnn/multi_rnn_cell/cell_1/gru_cell/gates/bias:0",
+        "model/rnn/multi_rnn_cell/cell_1/gru_cell/candidate/kernel:0",
+        "model/rnn/multi_rnn_cell/cell_1/gru_cell/candidate/bias:0",
+    ]
     with tf.Session() as s:
         s.run(tf.global_variables_initializer())
         w = set_random_weights(s)
@@ -156,9 +178,16 @@ def test_static_rnn_equals_dynamic_rnn_multi_cell_with_lengths():
 
     def step(xt, st):
         h1, s1 = np_lstm_step(xt, st[:2], w[p + "kernel"], w[p + "bias"])
-        h2, s2 = np_gru_step(h1, st[2], w[q + "gates/kernel"], w[q + "gates/bias"], w[q + "candidate/kernel"],
-                             w[q + "candidate/bias"])
+        h2, s2 = np_gru_step(
+            h1,
+            st[2],
+            w[q + "gates/kernel"],
+            w[q + "gates/bias"],
+            w[q + "candidate/kernel"],
+            w[q + "candidate/bias"],
+        )
         return h2, (s1[0], s1[1], s2)
+
     ro, rst = np_rnn(step, X, (np.zeros((B, 3)), np.zeros((B, 3)), np.zeros((B, 2))), LENS)
     np.testing.assert_allclose(do, ro, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(dst[1], rst[2], rtol=1e-5, atol=1e-6)
@@ -184,9 +213,14 @@ def test_bidirectional_dynamic_rnn_against_numpy():
     x = tf.placeholder(tf.float32, [None, T, D])
     lens = tf.placeholder(tf.int32, [None])
     (o_fw, o_bw), (s_fw, s_bw) = tf.nn.bidirectional_dynamic_rnn(
-        rnn_cell.BasicRNNCell(2), rnn_cell.BasicRNNCell(2), x, sequence_length=lens, dtype=tf.float32)
-    assert names() == ["bidirectional_rnn/fw/basic_rnn_cell/kernel:0", "bidirectional_rnn/fw/basic_rnn_cell/bias:0",
-                       "bidirectional_rnn/bw/basic_rnn_cell/kernel:0", "bidirectional_rnn/bw/basic_rnn_cell/bias:0"]
+        rnn_cell.BasicRNNCell(2), rnn_cell.BasicRNNCell(2), x, sequence_length=lens, dtype=tf.float32
+    )
+    assert names() == [
+        "bidirectional_rnn/fw/basic_rnn_cell/kernel:0",
+        "bidirectional_rnn/fw/basic_rnn_cell/bias:0",
+        "bidirectional_rnn/bw/basic_rnn_cell/kernel:0",
+        "bidirectional_rnn/bw/basic_rnn_cell/bias:0",
+    ]
     assert o_bw.shape.as_list() == [None, T, 2]
     with tf.Session() as s:
         s.run(tf.global_variables_initializer())
@@ -195,7 +229,10 @@ def test_bidirectional_dynamic_rnn_against_numpy():
 
     def run(prefix, xs):
         k, b = w[prefix + "kernel"], w[prefix + "bias"]
-        return np_rnn(lambda xt, h: (np.tanh(np.concatenate([xt, h], 1) @ k + b),) * 2, xs, np.zeros((B, 2)), LENS)
+        return np_rnn(
+            lambda xt, h: (np.tanh(np.concatenate([xt, h], 1) @ k + b),) * 2, xs, np.zeros((B, 2)), LENS
+        )
+
     rfw, rsfw = run("bidirectional_rnn/fw/basic_rnn_cell/", X)
     x_rev = X.copy()
     for bi, n in enumerate(LENS):
@@ -208,18 +245,23 @@ def test_bidirectional_dynamic_rnn_against_numpy():
     np.testing.assert_allclose(obw, rbw, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(sfw, rsfw, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(sbw, rsbw, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(sbw[0], obw[0, 0], rtol=1e-6)     # the backward state is its output at t=0
+    np.testing.assert_allclose(sbw[0], obw[0, 0], rtol=1e-6)  # the backward state is its output at t=0
 
 
 def test_static_bidirectional_rnn_matches_dynamic():
     x = tf.constant(X)
     with tf.variable_scope("m"):
         (o_fw, o_bw), (s_fw, s_bw) = tf.nn.bidirectional_dynamic_rnn(
-            rnn_cell.GRUCell(2), rnn_cell.GRUCell(2), x, sequence_length=LENS, dtype=tf.float32)
+            rnn_cell.GRUCell(2), rnn_cell.GRUCell(2), x, sequence_length=LENS, dtype=tf.float32
+        )
     with tf.variable_scope("m", reuse=True):
-        outs, sf, sb = tf.nn.static_bidirectional_rnn(rnn_cell.GRUCell(2), rnn_cell.GRUCell(2),
-                                                      tf.unstack(x, T, axis=1), sequence_length=LENS,
-                                                      dtype=tf.float32)
+        outs, sf, sb = tf.nn.static_bidirectional_rnn(
+            rnn_cell.GRUCell(2),
+            rnn_cell.GRUCell(2),
+            tf.unstack(x, T, axis=1),
+            sequence_length=LENS,
+            dtype=tf.float32,
+        )
     assert len(tf.trainable_variables()) == 8
     assert len(outs) == T and outs[0].shape.as_list() == [B, 4]
     with tf.Session() as s:
@@ -238,7 +280,7 @@ def test_gradients_match_finite_differences():
     lens = tf.constant([4, 3])
     cell = rnn_cell.LSTMCell(3, use_peepholes=True)
     outputs, state = tf.nn.dynamic_rnn(cell, x, sequence_length=lens, dtype=tf.float64)
-    loss = tf.reduce_sum(tf.sin(outputs)) + tf.reduce_sum(state.c ** 2)
+    loss = tf.reduce_sum(tf.sin(outputs)) + tf.reduce_sum(state.c**2)
     kernel = tf.trainable_variables()[0]
     wdiag = tf.trainable_variables()[2]
     assert wdiag.op.name == "rnn/lstm_cell/w_f_diag"
@@ -265,7 +307,7 @@ def test_gradients_match_finite_differences():
             minus[idx] -= eps
             lp, lm = s.run(loss, {x: plus}), s.run(loss, {x: minus})
             np.testing.assert_allclose(gxv[idx], (lp - lm) / (2 * eps), rtol=1e-5, atol=1e-8)
-    assert gxv[1, 3].tolist() == [0.0, 0.0]        # past the length: no gradient
+    assert gxv[1, 3].tolist() == [0.0, 0.0]  # past the length: no gradient
     assert np.abs(gkv).sum() > 0
 
 
@@ -303,12 +345,13 @@ def test_dropout_masks_differ_across_time_steps():
     assert set(np.unique(o).tolist()) == {0.0, 2.0}
     masks = [o[:, t] for t in range(6)]
     assert all(not np.array_equal(masks[0], m) for m in masks[1:])
-    assert not np.array_equal(o, o2)                  # new masks each run
+    assert not np.array_equal(o, o2)  # new masks each run
 
 
 def test_nested_inputs_and_outputs():
     class PairCell(rnn_cell.RNNCell):
         """Inputs (a, b); output (a + h, b * 2); state h += a."""
+
         @property
         def state_size(self):
             return 2
@@ -323,8 +366,9 @@ def test_nested_inputs_and_outputs():
 
     a = RNG.randn(B, T, 2).astype(np.float32)
     b = RNG.randn(B, T, 3).astype(np.float32)
-    (oa, ob), st = tf.nn.dynamic_rnn(PairCell(), (tf.constant(a), tf.constant(b)), sequence_length=LENS,
-                                     dtype=tf.float32)
+    (oa, ob), st = tf.nn.dynamic_rnn(
+        PairCell(), (tf.constant(a), tf.constant(b)), sequence_length=LENS, dtype=tf.float32
+    )
     assert oa.shape.as_list() == [B, T, 2] and ob.shape.as_list() == [B, T, 3]
     with tf.Session() as s:
         va, vb, vs = s.run([oa, ob, st])
@@ -332,7 +376,9 @@ def test_nested_inputs_and_outputs():
     cum = np.cumsum(a, 1)
     np.testing.assert_allclose(va, np.where(mask, cum, 0), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(vb, np.where(mask, b * 2, 0), rtol=1e-6)
-    np.testing.assert_allclose(vs, np.stack([a[i, :n].sum(0) for i, n in enumerate(LENS)]), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        vs, np.stack([a[i, :n].sum(0) for i, n in enumerate(LENS)]), rtol=1e-5, atol=1e-6
+    )
 
 
 def test_errors():
@@ -351,7 +397,9 @@ def test_errors():
     with pytest.raises(ValueError, match="Input size"):
         tf.nn.dynamic_rnn(cell, tf.placeholder(tf.float32, [B, T, None]), dtype=tf.float32)
     lens = tf.placeholder(tf.int32, [None])
-    out, _ = tf.nn.dynamic_rnn(rnn_cell.BasicRNNCell(2), x, sequence_length=lens, dtype=tf.float32, scope="r2")
+    out, _ = tf.nn.dynamic_rnn(
+        rnn_cell.BasicRNNCell(2), x, sequence_length=lens, dtype=tf.float32, scope="r2"
+    )
     with tf.Session() as s:
         s.run(tf.global_variables_initializer())
         with pytest.raises(tf.errors.InvalidArgumentError):

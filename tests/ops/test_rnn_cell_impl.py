@@ -1,6 +1,7 @@
 """tf.nn.rnn_cell: one step of each cell against a NumPy transcription of TF1's math (with the
 cell's own variables read back), variable names/shapes/initial values, state structures,
 scope and reuse rules, wrappers."""
+
 import numpy as np
 import pytest
 
@@ -48,7 +49,7 @@ def test_basic_rnn_cell_step_names_and_initial_bias():
     h0 = tf.constant(RNG.randn(3, 4).astype(np.float32))
     out, new_h = cell(x, h0)
     assert out is new_h
-    assert out.shape.as_list() == [3, 4]     # the batch comes from the state
+    assert out.shape.as_list() == [3, 4]  # the batch comes from the state
     assert names() == ["basic_rnn_cell/kernel:0", "basic_rnn_cell/bias:0"]
     assert [v.shape.as_list() for v in tf.trainable_variables()] == [[6, 4], [4]]
     with tf.Session() as s:
@@ -103,14 +104,20 @@ def test_lstm_cell_peepholes_projection_and_clipping():
     c0 = tf.constant(RNG.randn(3, 4).astype(np.float32))
     m0 = tf.constant(RNG.randn(3, 2).astype(np.float32))
     out, st = cell(x, rnn_cell.LSTMStateTuple(c0, m0))
-    assert names() == ["lstm_cell/kernel:0", "lstm_cell/bias:0", "lstm_cell/w_f_diag:0", "lstm_cell/w_i_diag:0",
-                       "lstm_cell/w_o_diag:0", "lstm_cell/projection/kernel:0"]
+    assert names() == [
+        "lstm_cell/kernel:0",
+        "lstm_cell/bias:0",
+        "lstm_cell/w_f_diag:0",
+        "lstm_cell/w_i_diag:0",
+        "lstm_cell/w_o_diag:0",
+        "lstm_cell/projection/kernel:0",
+    ]
     assert [v.shape.as_list() for v in tf.trainable_variables()] == [[4, 16], [16], [4], [4], [4], [4, 2]]
     (o, c, m, c0v, m0v), w = run_with_random_weights([out, st.c, st.h, c0, m0])
     p = "lstm_cell/"
     i, j, f, og = np.split(np.concatenate([X, m0v], 1) @ w[p + "kernel"] + w[p + "bias"], 4, axis=1)
     rc = sigmoid(f + 0.5 + w[p + "w_f_diag"] * c0v) * c0v + sigmoid(i + w[p + "w_i_diag"] * c0v) * np.tanh(j)
-    assert np.abs(rc).max() > 0.3       # the clip matters for this data
+    assert np.abs(rc).max() > 0.3  # the clip matters for this data
     rc = np.clip(rc, -0.3, 0.3)
     rm = sigmoid(og + w[p + "w_o_diag"] * rc) * np.tanh(rc)
     rm = rm @ w[p + "projection/kernel"]
@@ -128,8 +135,12 @@ def test_lstm_cell_plain_matches_basic_lstm_and_uses_initializer():
     out, st = cell(x, zero)
     with tf.variable_scope("b", initializer=tf.constant_initializer(0.25)):
         out_b, st_b = basic(x, zero)
-    assert names() == ["lstm_cell/kernel:0", "lstm_cell/bias:0", "b/basic_lstm_cell/kernel:0",
-                       "b/basic_lstm_cell/bias:0"]
+    assert names() == [
+        "lstm_cell/kernel:0",
+        "lstm_cell/bias:0",
+        "b/basic_lstm_cell/kernel:0",
+        "b/basic_lstm_cell/bias:0",
+    ]
     with tf.Session() as s:
         s.run(tf.global_variables_initializer())
         k, a, b, ca, cb = s.run([tf.trainable_variables()[0], out, out_b, st.c, st_b.c])
@@ -146,8 +157,12 @@ def test_gru_cell_gates_candidate_names_init_and_step():
     h0 = tf.constant(RNG.randn(3, 3).astype(np.float32))
     out, st = cell(x, h0)
     assert out is st
-    assert names() == ["gru_cell/gates/kernel:0", "gru_cell/gates/bias:0", "gru_cell/candidate/kernel:0",
-                       "gru_cell/candidate/bias:0"]
+    assert names() == [
+        "gru_cell/gates/kernel:0",
+        "gru_cell/gates/bias:0",
+        "gru_cell/candidate/kernel:0",
+        "gru_cell/candidate/bias:0",
+    ]
     assert [v.shape.as_list() for v in tf.trainable_variables()] == [[5, 6], [6], [5, 3], [3]]
     with tf.Session() as s:
         s.run(tf.global_variables_initializer())
@@ -163,8 +178,12 @@ def test_gru_cell_gates_candidate_names_init_and_step():
 
 
 def test_gru_cell_custom_initializers_and_activation():
-    cell = rnn_cell.GRUCell(2, activation=tf.nn.relu, kernel_initializer=tf.constant_initializer(0.5),
-                            bias_initializer=tf.constant_initializer(-0.2))
+    cell = rnn_cell.GRUCell(
+        2,
+        activation=tf.nn.relu,
+        kernel_initializer=tf.constant_initializer(0.5),
+        bias_initializer=tf.constant_initializer(-0.2),
+    )
     out, _ = cell(tf.constant(X), tf.zeros([3, 2]))
     with tf.Session() as s:
         s.run(tf.global_variables_initializer())
@@ -186,11 +205,14 @@ def test_multi_rnn_cell_names_state_structure_and_step():
     assert zero[0].c.shape.as_list() == [None, 3] and zero[1].shape.as_list() == [None, 2]
     out, st = cell(x, zero)
     assert isinstance(st, tuple) and isinstance(st[0], rnn_cell.LSTMStateTuple) and len(st) == 2
-    assert names() == ["multi_rnn_cell/cell_0/basic_lstm_cell/kernel:0",
-                       "multi_rnn_cell/cell_0/basic_lstm_cell/bias:0",
-                       "multi_rnn_cell/cell_1/gru_cell/gates/kernel:0", "multi_rnn_cell/cell_1/gru_cell/gates/bias:0",
-                       "multi_rnn_cell/cell_1/gru_cell/candidate/kernel:0",
-                       "multi_rnn_cell/cell_1/gru_cell/candidate/bias:0"]
+    assert names() == [
+        "multi_rnn_cell/cell_0/basic_lstm_cell/kernel:0",
+        "multi_rnn_cell/cell_0/basic_lstm_cell/bias:0",
+        "multi_rnn_cell/cell_1/gru_cell/gates/kernel:0",
+        "multi_rnn_cell/cell_1/gru_cell/gates/bias:0",
+        "multi_rnn_cell/cell_1/gru_cell/candidate/kernel:0",
+        "multi_rnn_cell/cell_1/gru_cell/candidate/bias:0",
+    ]
     (o, h1, s2), w = run_with_random_weights([out, st[0].h, st[1]], {x: X})
     p = "multi_rnn_cell/cell_0/basic_lstm_cell/"
     _, rh = np_basic_lstm(X, np.zeros((3, 3)), np.zeros((3, 3)), w[p + "kernel"], w[p + "bias"])
@@ -238,8 +260,12 @@ def test_cell_scope_argument_and_reuse_flag():
     x = tf.constant(X)
     cell = rnn_cell.GRUCell(2)
     cell(x, tf.zeros([3, 2]), scope="my_gru")
-    assert names() == ["my_gru/gates/kernel:0", "my_gru/gates/bias:0", "my_gru/candidate/kernel:0",
-                       "my_gru/candidate/bias:0"]
+    assert names() == [
+        "my_gru/gates/kernel:0",
+        "my_gru/gates/bias:0",
+        "my_gru/candidate/kernel:0",
+        "my_gru/candidate/bias:0",
+    ]
     # reuse=True: a fresh cell object shares the existing variables
     with tf.variable_scope("shared"):
         rnn_cell.BasicRNNCell(2)(x, tf.zeros([3, 2]))
@@ -276,6 +302,7 @@ def test_dtype_follows_inputs():
 def test_custom_cell_subclasses():
     class GetVariableCell(rnn_cell.RNNCell):
         """A TF1-style custom cell whose call uses tf.get_variable directly."""
+
         state_size = 2
         output_size = 2
 
@@ -293,8 +320,11 @@ def test_custom_cell_subclasses():
             return 2
 
         def build(self, shape):
-            self.v = self.add_variable("v", [shape[-1].value if hasattr(shape[-1], "value") else shape[-1], 2],
-                                       initializer=tf.ones_initializer())
+            self.v = self.add_variable(
+                "v",
+                [shape[-1].value if hasattr(shape[-1], "value") else shape[-1], 2],
+                initializer=tf.ones_initializer(),
+            )
 
         def call(self, inputs, state):
             return tf.matmul(inputs, self.v), state + 1.0
@@ -302,7 +332,7 @@ def test_custom_cell_subclasses():
     x = tf.constant(X)
     c1 = GetVariableCell()
     o1, s1 = c1(x, tf.zeros([3, 2]))
-    o1b, _ = c1(x, s1)                  # reuses 'get_variable_cell/w'
+    o1b, _ = c1(x, s1)  # reuses 'get_variable_cell/w'
     c2 = AddVariableCell()
     o2, s2 = c2(x, tf.zeros([3, 2]))
     assert names() == ["get_variable_cell/w:0", "add_variable_cell/v:0"]
@@ -323,7 +353,7 @@ def test_dropout_wrapper():
     drop = rnn_cell.DropoutWrapper(base, output_keep_prob=0.5, state_keep_prob=0.5, seed=1)
     o_drop, st_drop = drop(x, base.zero_state(50, tf.float32))
     o_ref, st_ref = base(x, base.zero_state(50, tf.float32))
-    assert len(tf.trainable_variables()) == 2        # the wrapper adds no scope or variables
+    assert len(tf.trainable_variables()) == 2  # the wrapper adds no scope or variables
     assert names() == ["basic_lstm_cell/kernel:0", "basic_lstm_cell/bias:0"]
     assert drop.state_size == base.state_size and drop.output_size == 4
     with tf.Session() as s:
@@ -333,7 +363,7 @@ def test_dropout_wrapper():
     dropped = d == 0
     assert 0.3 < dropped.mean() < 0.7
     np.testing.assert_allclose(d[~dropped], 2 * r[~dropped], rtol=1e-5)
-    np.testing.assert_allclose(sd.c, sr.c)               # c is never dropped (TF1's default filter)
+    np.testing.assert_allclose(sd.c, sr.c)  # c is never dropped (TF1's default filter)
     assert 0.3 < (sd.h == 0).mean() < 0.7
     with pytest.raises(ValueError):
         rnn_cell.DropoutWrapper(base, input_keep_prob=1.5)
@@ -353,7 +383,7 @@ def test_residual_and_device_wrappers():
     o_custom, _ = custom(x, tf.zeros([3, 2]))
     (a, b, hr, c, d), _ = run_with_random_weights([o_res, o_base, h_res, o_custom, o_dev])
     np.testing.assert_allclose(a, b + X, rtol=1e-6)
-    np.testing.assert_allclose(hr, b, rtol=1e-6)           # the state is not residual
+    np.testing.assert_allclose(hr, b, rtol=1e-6)  # the state is not residual
     np.testing.assert_allclose(c, b - X, rtol=1e-6)
     np.testing.assert_allclose(d, b, rtol=1e-6)
     with pytest.raises(ValueError):

@@ -25,6 +25,7 @@ Deviations: cells are not Keras layers (no `input_spec`, `losses`, `get_config`)
 `num_unit_shards`/`num_proj_shards` and `DropoutWrapper(variational_recurrent=True)` raise
 NotImplementedError.
 """
+
 import collections
 import numbers
 import re
@@ -32,12 +33,11 @@ import re
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework import tensor_shape as _ts
-from compat_tf._src.framework.graph import Tensor
 from compat_tf._src.ops import array_ops, init_ops, math_ops, nn_ops
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import variable_scope as vs
 
-__all__ = []   # public names live in tf.nn.rnn_cell / tf.contrib.rnn (see compat_tf/nn.py)
+__all__ = []  # public names live in tf.nn.rnn_cell / tf.contrib.rnn (see compat_tf/nn.py)
 
 _BIAS_VARIABLE_NAME = "bias"
 _WEIGHTS_VARIABLE_NAME = "kernel"
@@ -46,6 +46,7 @@ _WEIGHTS_VARIABLE_NAME = "kernel"
 # --------------------------------------------------------------------------------------------
 # nest: the small part of tf.contrib.framework.nest the RNN code needs
 # --------------------------------------------------------------------------------------------
+
 
 def _is_sequence(x):
     return isinstance(x, (list, tuple, dict))
@@ -70,6 +71,7 @@ def _pack_sequence_as(structure, flat):
         if isinstance(s, (list, tuple)):
             return type(s)(pack(e) for e in s)
         return next(it)
+
     flat = list(flat)
     n = len(_flatten(structure))
     if n != len(flat):
@@ -93,6 +95,7 @@ def _assert_same_structure(a, b):
         if isinstance(x, (list, tuple)):
             return ("seq", len(x), tuple(kinds(e) for e in x))
         return "leaf"
+
     if kinds(a) != kinds(b):
         raise ValueError(f"The two structures don't have the same nested structure: {a} and {b}")
 
@@ -100,6 +103,7 @@ def _assert_same_structure(a, b):
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
+
 
 def _to_snake_case(name):
     intermediate = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
@@ -113,9 +117,16 @@ def _activation(act):
     if act is None:
         return math_ops.tanh
     if isinstance(act, str):
-        table = {"tanh": math_ops.tanh, "sigmoid": math_ops.sigmoid, "relu": nn_ops.relu,
-                 "linear": lambda x: x, "elu": nn_ops.elu, "selu": nn_ops.selu,
-                 "softsign": nn_ops.softsign, "softplus": nn_ops.softplus}
+        table = {
+            "tanh": math_ops.tanh,
+            "sigmoid": math_ops.sigmoid,
+            "relu": nn_ops.relu,
+            "linear": lambda x: x,
+            "elu": nn_ops.elu,
+            "selu": nn_ops.selu,
+            "softsign": nn_ops.softsign,
+            "softplus": nn_ops.softplus,
+        }
         if act not in table:
             raise ValueError(f"Unknown activation function: {act}")
         return table[act]
@@ -128,6 +139,7 @@ def _static_batch(batch_size):
     if isinstance(batch_size, numbers.Integral):
         return int(batch_size)
     from compat_tf._src.framework import shape_inference
+
     v = shape_inference.constant_value(_constant.convert_to_tensor(batch_size))
     return None if v is None else int(v)
 
@@ -165,13 +177,16 @@ def assert_like_rnncell(cell_name, cell):
     if not callable(cell):
         missing.append("is not callable")
     if missing:
-        raise TypeError(f"The argument {cell_name!r} ({cell}) is not an RNNCell: "
-                        + ", ".join("'%s' property is missing" % m if m != "is not callable" else m
-                                    for m in missing) + ".")
+        raise TypeError(
+            f"The argument {cell_name!r} ({cell}) is not an RNNCell: "
+            + ", ".join("'%s' property is missing" % m if m != "is not callable" else m for m in missing)
+            + "."
+        )
 
 
 class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
     """Tuple used by LSTM cells for `state_size`, `zero_state` and output state: (c, h)."""
+
     __slots__ = ()
 
     @property
@@ -185,6 +200,7 @@ class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
 # --------------------------------------------------------------------------------------------
 # RNNCell
 # --------------------------------------------------------------------------------------------
+
 
 class RNNCell:
     """TF1's abstract RNN cell: `output, new_state = cell(inputs, state)`.
@@ -222,9 +238,12 @@ class RNNCell:
     @property
     def scope_name(self):
         if self._scope is None:
-            raise ValueError("No name available for layer scope because the layer \"" + self.name +
-                             "\" has not been used yet. The scope name is determined the first time the "
-                             "layer instance is called.")
+            raise ValueError(
+                'No name available for layer scope because the layer "'
+                + self.name
+                + '" has not been used yet. The scope name is determined the first time the '
+                "layer instance is called."
+            )
         return self._scope.name
 
     def _scope_variables(self, collection):
@@ -268,15 +287,32 @@ class RNNCell:
     def call(self, inputs, state):
         raise NotImplementedError("Abstract method")
 
-    def add_variable(self, name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=None,
-                     constraint=None, partitioner=None, **kwargs):
+    def add_variable(
+        self,
+        name,
+        shape=None,
+        dtype=None,
+        initializer=None,
+        regularizer=None,
+        trainable=None,
+        constraint=None,
+        partitioner=None,
+        **kwargs,
+    ):
         """Creates (or reuses) a variable in the cell's scope with tf.get_variable."""
         if partitioner is not None:
             raise NotImplementedError("RNNCell.add_variable(partitioner=...) is not supported by compat_tf")
         dtype = _dtypes.as_dtype(dtype or self._dtype or _dtypes.float32)
         trainable = self._trainable if trainable is None else (trainable and self._trainable)
-        return vs.get_variable(name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
-                               trainable=trainable, constraint=constraint)
+        return vs.get_variable(
+            name,
+            shape=shape,
+            dtype=dtype,
+            initializer=initializer,
+            regularizer=regularizer,
+            trainable=trainable,
+            constraint=constraint,
+        )
 
     add_weight = add_variable
 
@@ -291,8 +327,10 @@ class RNNCell:
                 with vs.variable_scope(scope, default_name=self._base_name) as captured:
                     self._scope = captured
         reuse = True if self.built else self._reuse
-        with vs.variable_scope(self._scope, reuse=reuse, auxiliary_name_scope=False), \
-                g.name_scope(self._scope.original_name_scope or None):
+        with (
+            vs.variable_scope(self._scope, reuse=reuse, auxiliary_name_scope=False),
+            g.name_scope(self._scope.original_name_scope or None),
+        ):
             if not self.built:
                 flat_in = [_constant.convert_to_tensor(x) for x in _flatten(inputs)]
                 if self._dtype is None and flat_in:
@@ -309,17 +347,23 @@ class RNNCell:
                 static = _static_batch(batch_size)
                 in_batch = inputs.shape.as_list()[0] if inputs.shape.ndims else None
                 if static is not None and in_batch is not None and static != in_batch:
-                    raise ValueError(f"batch size from input tensor is different from the input param. "
-                                     f"Input tensor batch: {in_batch}, batch_size: {batch_size}")
+                    raise ValueError(
+                        f"batch size from input tensor is different from the input param. "
+                        f"Input tensor batch: {in_batch}, batch_size: {batch_size}"
+                    )
             if dtype is not None and inputs.dtype.base_dtype != _dtypes.as_dtype(dtype):
-                raise ValueError(f"dtype from input tensor is different from the input param. Input tensor "
-                                 f"dtype: {inputs.dtype}, dtype: {dtype}")
+                raise ValueError(
+                    f"dtype from input tensor is different from the input param. Input tensor "
+                    f"dtype: {inputs.dtype}, dtype: {dtype}"
+                )
             in_batch = inputs.shape.as_list()[0] if inputs.shape.ndims else None
             batch_size = in_batch if in_batch is not None else array_ops.shape(inputs)[0]
             dtype = inputs.dtype
         if batch_size is None or dtype is None:
-            raise ValueError(f"batch_size and dtype cannot be None while constructing initial state: "
-                             f"batch_size={batch_size}, dtype={dtype}")
+            raise ValueError(
+                f"batch_size and dtype cannot be None while constructing initial state: "
+                f"batch_size={batch_size}, dtype={dtype}"
+            )
         return self.zero_state(batch_size, dtype)
 
     def zero_state(self, batch_size, dtype):
@@ -342,8 +386,10 @@ def _input_depth(cell, inputs_shape):
 
 def _check_rank2(inputs, what):
     if inputs.shape.ndims is not None and inputs.shape.ndims != 2:
-        raise ValueError(f"Input 0 of layer {what} is incompatible with the layer: expected ndim=2, "
-                         f"found ndim={inputs.shape.ndims}. Full shape received: {inputs.shape.as_list()}")
+        raise ValueError(
+            f"Input 0 of layer {what} is incompatible with the layer: expected ndim=2, "
+            f"found ndim={inputs.shape.ndims}. Full shape received: {inputs.shape.as_list()}"
+        )
 
 
 class BasicRNNCell(LayerRNNCell):
@@ -364,9 +410,14 @@ class BasicRNNCell(LayerRNNCell):
 
     def build(self, inputs_shape):
         depth = _input_depth(self, inputs_shape)
-        self._kernel = self.add_variable(_WEIGHTS_VARIABLE_NAME, shape=[depth + self._num_units, self._num_units])
-        self._bias = self.add_variable(_BIAS_VARIABLE_NAME, shape=[self._num_units],
-                                       initializer=init_ops.zeros_initializer(dtype=self.dtype))
+        self._kernel = self.add_variable(
+            _WEIGHTS_VARIABLE_NAME, shape=[depth + self._num_units, self._num_units]
+        )
+        self._bias = self.add_variable(
+            _BIAS_VARIABLE_NAME,
+            shape=[self._num_units],
+            initializer=init_ops.zeros_initializer(dtype=self.dtype),
+        )
 
     def call(self, inputs, state):
         inputs = _constant.convert_to_tensor(inputs)
@@ -380,8 +431,17 @@ class BasicRNNCell(LayerRNNCell):
 class GRUCell(LayerRNNCell):
     """Gated Recurrent Unit cell (Cho et al., 2014) with TF1's variables and math."""
 
-    def __init__(self, num_units, activation=None, reuse=None, kernel_initializer=None, bias_initializer=None,
-                 name=None, dtype=None, **kwargs):
+    def __init__(
+        self,
+        num_units,
+        activation=None,
+        reuse=None,
+        kernel_initializer=None,
+        bias_initializer=None,
+        name=None,
+        dtype=None,
+        **kwargs,
+    ):
         super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
         self._num_units = int(num_units)
         self._activation = _activation(activation)
@@ -399,18 +459,30 @@ class GRUCell(LayerRNNCell):
     def build(self, inputs_shape):
         depth = _input_depth(self, inputs_shape)
         n = self._num_units
-        self._gate_kernel = self.add_variable("gates/" + _WEIGHTS_VARIABLE_NAME, shape=[depth + n, 2 * n],
-                                              initializer=self._kernel_initializer)
+        self._gate_kernel = self.add_variable(
+            "gates/" + _WEIGHTS_VARIABLE_NAME, shape=[depth + n, 2 * n], initializer=self._kernel_initializer
+        )
         self._gate_bias = self.add_variable(
-            "gates/" + _BIAS_VARIABLE_NAME, shape=[2 * n],
-            initializer=(self._bias_initializer if self._bias_initializer is not None
-                         else init_ops.constant_initializer(1.0, dtype=self.dtype)))
-        self._candidate_kernel = self.add_variable("candidate/" + _WEIGHTS_VARIABLE_NAME, shape=[depth + n, n],
-                                                   initializer=self._kernel_initializer)
+            "gates/" + _BIAS_VARIABLE_NAME,
+            shape=[2 * n],
+            initializer=(
+                self._bias_initializer
+                if self._bias_initializer is not None
+                else init_ops.constant_initializer(1.0, dtype=self.dtype)
+            ),
+        )
+        self._candidate_kernel = self.add_variable(
+            "candidate/" + _WEIGHTS_VARIABLE_NAME, shape=[depth + n, n], initializer=self._kernel_initializer
+        )
         self._candidate_bias = self.add_variable(
-            "candidate/" + _BIAS_VARIABLE_NAME, shape=[n],
-            initializer=(self._bias_initializer if self._bias_initializer is not None
-                         else init_ops.zeros_initializer(dtype=self.dtype)))
+            "candidate/" + _BIAS_VARIABLE_NAME,
+            shape=[n],
+            initializer=(
+                self._bias_initializer
+                if self._bias_initializer is not None
+                else init_ops.zeros_initializer(dtype=self.dtype)
+            ),
+        )
 
     def call(self, inputs, state):
         inputs = _constant.convert_to_tensor(inputs)
@@ -431,8 +503,17 @@ class BasicLSTMCell(LayerRNNCell):
     """TF1's basic LSTM cell (no peepholes, no clipping, no projection); forget_bias is added
     to the forget gate's pre-activation."""
 
-    def __init__(self, num_units, forget_bias=1.0, state_is_tuple=True, activation=None, reuse=None, name=None,
-                 dtype=None, **kwargs):
+    def __init__(
+        self,
+        num_units,
+        forget_bias=1.0,
+        state_is_tuple=True,
+        activation=None,
+        reuse=None,
+        name=None,
+        dtype=None,
+        **kwargs,
+    ):
         super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
         self._num_units = int(num_units)
         self._forget_bias = forget_bias
@@ -441,8 +522,9 @@ class BasicLSTMCell(LayerRNNCell):
 
     @property
     def state_size(self):
-        return (LSTMStateTuple(self._num_units, self._num_units) if self._state_is_tuple
-                else 2 * self._num_units)
+        return (
+            LSTMStateTuple(self._num_units, self._num_units) if self._state_is_tuple else 2 * self._num_units
+        )
 
     @property
     def output_size(self):
@@ -452,8 +534,9 @@ class BasicLSTMCell(LayerRNNCell):
         depth = _input_depth(self, inputs_shape)
         n = self._num_units
         self._kernel = self.add_variable(_WEIGHTS_VARIABLE_NAME, shape=[depth + n, 4 * n])
-        self._bias = self.add_variable(_BIAS_VARIABLE_NAME, shape=[4 * n],
-                                       initializer=init_ops.zeros_initializer(dtype=self.dtype))
+        self._bias = self.add_variable(
+            _BIAS_VARIABLE_NAME, shape=[4 * n], initializer=init_ops.zeros_initializer(dtype=self.dtype)
+        )
 
     def call(self, inputs, state):
         inputs = _constant.convert_to_tensor(inputs)
@@ -467,23 +550,43 @@ class BasicLSTMCell(LayerRNNCell):
         i, j, f, o = array_ops.split(value=gate_inputs, num_or_size_splits=4, axis=1)
         forget_bias = _constant.constant(self._forget_bias, dtype=f.dtype)
         sigmoid = math_ops.sigmoid
-        new_c = math_ops.add(math_ops.multiply(c, sigmoid(math_ops.add(f, forget_bias))),
-                             math_ops.multiply(sigmoid(i), self._activation(j)))
+        new_c = math_ops.add(
+            math_ops.multiply(c, sigmoid(math_ops.add(f, forget_bias))),
+            math_ops.multiply(sigmoid(i), self._activation(j)),
+        )
         new_h = math_ops.multiply(self._activation(new_c), sigmoid(o))
-        new_state = LSTMStateTuple(new_c, new_h) if self._state_is_tuple else array_ops.concat([new_c, new_h], 1)
+        new_state = (
+            LSTMStateTuple(new_c, new_h) if self._state_is_tuple else array_ops.concat([new_c, new_h], 1)
+        )
         return new_h, new_state
 
 
 class LSTMCell(LayerRNNCell):
     """TF1's LSTM cell with optional peepholes, cell clipping and an output projection."""
 
-    def __init__(self, num_units, use_peepholes=False, cell_clip=None, initializer=None, num_proj=None,
-                 proj_clip=None, num_unit_shards=None, num_proj_shards=None, forget_bias=1.0, state_is_tuple=True,
-                 activation=None, reuse=None, name=None, dtype=None, **kwargs):
+    def __init__(
+        self,
+        num_units,
+        use_peepholes=False,
+        cell_clip=None,
+        initializer=None,
+        num_proj=None,
+        proj_clip=None,
+        num_unit_shards=None,
+        num_proj_shards=None,
+        forget_bias=1.0,
+        state_is_tuple=True,
+        activation=None,
+        reuse=None,
+        name=None,
+        dtype=None,
+        **kwargs,
+    ):
         super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
         if num_unit_shards is not None or num_proj_shards is not None:
-            raise NotImplementedError("tf.nn.rnn_cell.LSTMCell(num_unit_shards=/num_proj_shards=...) is not "
-                                      "supported by compat_tf")
+            raise NotImplementedError(
+                "tf.nn.rnn_cell.LSTMCell(num_unit_shards=/num_proj_shards=...) is not supported by compat_tf"
+            )
         self._num_units = int(num_units)
         self._use_peepholes = use_peepholes
         self._cell_clip = cell_clip
@@ -494,12 +597,16 @@ class LSTMCell(LayerRNNCell):
         self._state_is_tuple = state_is_tuple
         self._activation = _activation(activation)
         if self._num_proj:
-            self._state_size = (LSTMStateTuple(self._num_units, self._num_proj) if state_is_tuple
-                                else self._num_units + self._num_proj)
+            self._state_size = (
+                LSTMStateTuple(self._num_units, self._num_proj)
+                if state_is_tuple
+                else self._num_units + self._num_proj
+            )
             self._output_size = self._num_proj
         else:
-            self._state_size = (LSTMStateTuple(self._num_units, self._num_units) if state_is_tuple
-                                else 2 * self._num_units)
+            self._state_size = (
+                LSTMStateTuple(self._num_units, self._num_units) if state_is_tuple else 2 * self._num_units
+            )
             self._output_size = self._num_units
 
     @property
@@ -514,17 +621,22 @@ class LSTMCell(LayerRNNCell):
         depth = _input_depth(self, inputs_shape)
         n = self._num_units
         h_depth = n if self._num_proj is None else self._num_proj
-        self._kernel = self.add_variable(_WEIGHTS_VARIABLE_NAME, shape=[depth + h_depth, 4 * n],
-                                         initializer=self._initializer)
-        self._bias = self.add_variable(_BIAS_VARIABLE_NAME, shape=[4 * n],
-                                       initializer=init_ops.zeros_initializer(dtype=self.dtype))
+        self._kernel = self.add_variable(
+            _WEIGHTS_VARIABLE_NAME, shape=[depth + h_depth, 4 * n], initializer=self._initializer
+        )
+        self._bias = self.add_variable(
+            _BIAS_VARIABLE_NAME, shape=[4 * n], initializer=init_ops.zeros_initializer(dtype=self.dtype)
+        )
         if self._use_peepholes:
             self._w_f_diag = self.add_variable("w_f_diag", shape=[n], initializer=self._initializer)
             self._w_i_diag = self.add_variable("w_i_diag", shape=[n], initializer=self._initializer)
             self._w_o_diag = self.add_variable("w_o_diag", shape=[n], initializer=self._initializer)
         if self._num_proj is not None:
-            self._proj_kernel = self.add_variable("projection/" + _WEIGHTS_VARIABLE_NAME,
-                                                  shape=[n, self._num_proj], initializer=self._initializer)
+            self._proj_kernel = self.add_variable(
+                "projection/" + _WEIGHTS_VARIABLE_NAME,
+                shape=[n, self._num_proj],
+                initializer=self._initializer,
+            )
 
     def call(self, inputs, state):
         inputs = _constant.convert_to_tensor(inputs)
@@ -541,8 +653,9 @@ class LSTMCell(LayerRNNCell):
         lstm_matrix = nn_ops.bias_add(lstm_matrix, self._bias)
         i, j, f, o = array_ops.split(value=lstm_matrix, num_or_size_splits=4, axis=1)
         if self._use_peepholes:
-            c = (sigmoid(f + self._forget_bias + self._w_f_diag * c_prev) * c_prev +
-                 sigmoid(i + self._w_i_diag * c_prev) * self._activation(j))
+            c = sigmoid(f + self._forget_bias + self._w_f_diag * c_prev) * c_prev + sigmoid(
+                i + self._w_i_diag * c_prev
+            ) * self._activation(j)
         else:
             c = sigmoid(f + self._forget_bias) * c_prev + sigmoid(i) * self._activation(j)
         if self._cell_clip is not None:
@@ -571,14 +684,18 @@ class MultiRNNCell(RNNCell):
             raise TypeError(f"cells must be a list or tuple, but saw: {cells}.")
         if len(set(id(c) for c in cells)) < len(cells):
             import logging
+
             logging.getLogger("compat_tf").warning(
-                "At least two cells provided to MultiRNNCell are the same object and will share weights.")
+                "At least two cells provided to MultiRNNCell are the same object and will share weights."
+            )
         self._cells = list(cells)
         self._state_is_tuple = state_is_tuple
         if not state_is_tuple:
             if any(_is_sequence(c.state_size) for c in self._cells):
-                raise ValueError("Some cells return tuples of states, but the flag state_is_tuple is not set. "
-                                 f"State sizes are: {[c.state_size for c in self._cells]}")
+                raise ValueError(
+                    "Some cells return tuples of states, but the flag state_is_tuple is not set. "
+                    f"State sizes are: {[c.state_size for c in self._cells]}"
+                )
 
     @property
     def state_size(self):
@@ -604,8 +721,10 @@ class MultiRNNCell(RNNCell):
             with vs.variable_scope("cell_%d" % i):
                 if self._state_is_tuple:
                     if not _is_sequence(state):
-                        raise ValueError(f"Expected state to be a tuple of length {len(self.state_size)}, but "
-                                         f"received: {state}")
+                        raise ValueError(
+                            f"Expected state to be a tuple of length {len(self.state_size)}, but "
+                            f"received: {state}"
+                        )
                     cur_state = state[i]
                 else:
                     cur_state = array_ops.slice(state, [0, cur_state_pos], [-1, cell.state_size])
@@ -619,6 +738,7 @@ class MultiRNNCell(RNNCell):
 # --------------------------------------------------------------------------------------------
 # wrappers
 # --------------------------------------------------------------------------------------------
+
 
 class _RNNCellWrapper(RNNCell):
     """A cell wrapping `cell`: calls it directly (no scope of its own), as TF1's wrappers."""
@@ -659,15 +779,28 @@ class _RNNCellWrapper(RNNCell):
 class DropoutWrapper(_RNNCellWrapper):
     """Dropout on a cell's inputs, outputs and (non-`c` parts of the) state, as TF1 (non-variational)."""
 
-    def __init__(self, cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0,
-                 variational_recurrent=False, input_size=None, dtype=None, seed=None,
-                 dropout_state_filter_visitor=None):
+    def __init__(
+        self,
+        cell,
+        input_keep_prob=1.0,
+        output_keep_prob=1.0,
+        state_keep_prob=1.0,
+        variational_recurrent=False,
+        input_size=None,
+        dtype=None,
+        seed=None,
+        dropout_state_filter_visitor=None,
+    ):
         super().__init__(cell)
         if variational_recurrent:
-            raise NotImplementedError("tf.nn.rnn_cell.DropoutWrapper(variational_recurrent=True) is not supported "
-                                      "by compat_tf")
-        for prob, attr in ((input_keep_prob, "input_keep_prob"), (state_keep_prob, "state_keep_prob"),
-                           (output_keep_prob, "output_keep_prob")):
+            raise NotImplementedError(
+                "tf.nn.rnn_cell.DropoutWrapper(variational_recurrent=True) is not supported by compat_tf"
+            )
+        for prob, attr in (
+            (input_keep_prob, "input_keep_prob"),
+            (state_keep_prob, "state_keep_prob"),
+            (output_keep_prob, "output_keep_prob"),
+        ):
             if isinstance(prob, numbers.Real) and not 0 < prob <= 1:
                 raise ValueError(f"Parameter {attr} must be between 0 and 1: {prob}")
         self._input_keep_prob = input_keep_prob
@@ -680,6 +813,7 @@ class DropoutWrapper(_RNNCellWrapper):
         if self._seed is None:
             return None
         import hashlib
+
         salt = "%s_%d" % (salt_prefix, index)
         string = (str(self._seed) + salt).encode("utf-8")
         return int(hashlib.md5(string).hexdigest()[:8], 16) & 0x7FFFFFFF
@@ -693,7 +827,9 @@ class DropoutWrapper(_RNNCellWrapper):
         keep = [True] * len(flat) if filtered is None else _flatten(filtered)
         out = []
         for i, (v, do) in enumerate(zip(flat, keep)):
-            out.append(nn_ops.dropout(v, keep_prob=keep_prob, seed=self._gen_seed(salt_prefix, i)) if do else v)
+            out.append(
+                nn_ops.dropout(v, keep_prob=keep_prob, seed=self._gen_seed(salt_prefix, i)) if do else v
+            )
         return _pack_sequence_as(values, out)
 
     def _call_wrapped_cell(self, inputs, state, cell_call_fn, **kwargs):
@@ -716,6 +852,7 @@ def _default_dropout_state_filter_visitor(substate):
 
 def _map_structure_up_to_state(visitor, state):
     """Booleans with the structure of `state`: which parts get state dropout."""
+
     def visit(s):
         r = visitor(s)
         if isinstance(r, bool):
@@ -731,6 +868,7 @@ def _map_structure_up_to_state(visitor, state):
         if isinstance(r, bool):
             return _map_structure(lambda _: r, s)
         return type(s)(walk(e) for e in s) if not hasattr(s, "_fields") else type(s)(*[walk(e) for e in s])
+
     return walk(state)
 
 
@@ -752,7 +890,9 @@ class ResidualWrapper(_RNNCellWrapper):
                 out = _constant.convert_to_tensor(out)
                 inp.shape.assert_is_compatible_with(out.shape)
                 return inp + out
+
             return _map_structure(add, inputs, outputs)
+
         res_outputs = (self._residual_fn or default_residual_fn)(inputs, outputs)
         return res_outputs, new_state
 
@@ -775,5 +915,15 @@ class DeviceWrapper(_RNNCellWrapper):
 
 
 # the names of the tf.nn.rnn_cell namespace
-PUBLIC_NAMES = ("BasicLSTMCell", "BasicRNNCell", "DeviceWrapper", "DropoutWrapper", "GRUCell", "LSTMCell",
-                "LSTMStateTuple", "MultiRNNCell", "RNNCell", "ResidualWrapper")
+PUBLIC_NAMES = (
+    "BasicLSTMCell",
+    "BasicRNNCell",
+    "DeviceWrapper",
+    "DropoutWrapper",
+    "GRUCell",
+    "LSTMCell",
+    "LSTMStateTuple",
+    "MultiRNNCell",
+    "RNNCell",
+    "ResidualWrapper",
+)
