@@ -312,3 +312,19 @@ def test_write_graph_text_and_binary_parse_back(graph, tmp_path):
     assert parsed == graph.as_graph_def()
     assert tf.GraphDef.FromString(open(bin_path, "rb").read()) == parsed
     assert tf.io.write_graph is tf.train.write_graph
+
+
+def test_older_tf_op_types_import_through_aliases():
+    gd = tf.GraphDef()
+    for name, val in (("a", np.arange(12.0, dtype=np.float32).reshape(1, 3, 4)),
+                      ("b", np.ones((1, 3, 2), np.float32))):
+        n = gd.node.add(name=name, op="Const")
+        n.attr["dtype"].type = types_pb2.DT_FLOAT
+        n.attr["value"].tensor.CopyFrom(tf.make_tensor_proto(val))
+    mm = gd.node.add(name="mm", op="BatchMatMul", input=["a", "b"])   # TF1's pre-V2 op, adj_x attr
+    mm.attr["adj_x"].b = True
+    mm.attr["T"].type = types_pb2.DT_FLOAT
+    out, = tf.import_graph_def(gd, return_elements=["mm:0"])
+    with tf.Session() as sess:
+        a = np.arange(12.0, dtype=np.float32).reshape(1, 3, 4)
+        np.testing.assert_allclose(sess.run(out), np.swapaxes(a, 1, 2) @ np.ones((1, 3, 2), np.float32))

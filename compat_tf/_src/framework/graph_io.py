@@ -277,6 +277,8 @@ def graph_to_graph_def(graph, from_version=None, add_shapes=False):
 _ALIASES = {
     "BatchMatMul": "BatchMatMulV2", "Variable": "VariableV2", "Snapshot": "Identity",
     "PreventGradient": "Identity", "RefIdentity": "Identity", "DebugIdentity": "Identity",
+    # V3 adds a sixth output (reserve_space_3) after the five of V1/V2
+    "FusedBatchNorm": "FusedBatchNormV3", "FusedBatchNormV2": "FusedBatchNormV3",
 }
 _NOT_IMPORTABLE = {
     "If": "tf.cond", "While": "tf.while_loop", "Gradients": "tf.gradients", "RnnScan": "tf.nn.dynamic_rnn",
