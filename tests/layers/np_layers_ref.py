@@ -16,7 +16,8 @@ def np_conv(x, w, strides, padding, dilations=None):
     """N-d cross-correlation, channels last: x [b, *sp, ci], w [*k, ci, co]."""
     nsp = x.ndim - 2
     dilations = dilations or (1,) * nsp
-    outs, pads = zip(*[_pads(x.shape[1 + i], w.shape[i], strides[i], dilations[i], padding) for i in range(nsp)])
+    outs, pads = zip(*[_pads(x.shape[1 + i], w.shape[i], strides[i], dilations[i],
+                             padding) for i in range(nsp)])
     xp = np.pad(x, [(0, 0)] + list(pads) + [(0, 0)])
     out = np.zeros((x.shape[0],) + outs + (w.shape[-1],), np.float64)
     for idx in np.ndindex(*outs):
@@ -25,7 +26,8 @@ def np_conv(x, w, strides, padding, dilations=None):
             start = o * strides[i]
             sl.append(slice(start, start + (w.shape[i] - 1) * dilations[i] + 1, dilations[i]))
         patch = xp[tuple(sl) + (slice(None),)]            # [b, *k, ci]
-        out[(slice(None),) + idx] = np.tensordot(patch, w, axes=(list(range(1, nsp + 2)), list(range(nsp + 1))))
+        out[(slice(None),) + idx] = np.tensordot(patch, w, axes=(list(range(1, nsp + 2)),
+                                                                 list(range(nsp + 1))))
     return out
 
 

@@ -57,7 +57,8 @@ def test_l1_l2_regularizers():
 
 
 def test_weights_regularizer_goes_to_collection():
-    tf.contrib.layers.fully_connected(tf.constant(X), 4, weights_regularizer=tf.contrib.layers.l2_regularizer(0.5))
+    tf.contrib.layers.fully_connected(tf.constant(X), 4,
+                                      weights_regularizer=tf.contrib.layers.l2_regularizer(0.5))
     reg = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
     assert len(reg) == 1
     with tf.Session() as sess:
@@ -152,5 +153,6 @@ def test_batch_norm_rank4_core_path_uses_layers_class():
     y = tf.contrib.layers.batch_norm(tf.constant(RS.randn(2, 3, 3, 4).astype(np.float32)), scale=True,
                                      is_training=False)
     assert [v.name for v in tf.model_variables()] == ["BatchNorm/gamma:0", "BatchNorm/beta:0",
-                                                      "BatchNorm/moving_mean:0", "BatchNorm/moving_variance:0"]
+                                                      "BatchNorm/moving_mean:0",
+                                                      "BatchNorm/moving_variance:0"]
     assert tf.get_collection(tf.GraphKeys.UPDATE_OPS) == [] and y.shape.as_list() == [2, 3, 3, 4]

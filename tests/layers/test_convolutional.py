@@ -39,7 +39,8 @@ def test_conv2d_variables_names_and_default_init():
     tf.layers.conv2d(x, 4, 1, use_bias=False)
     tf.layers.conv2d(x, 4, 1, name="named")
     shapes = {v.name: v.shape.as_list() for v in tf.trainable_variables()}
-    assert shapes == {"conv2d/kernel:0": [3, 2, 2, 8], "conv2d/bias:0": [8], "conv2d_1/kernel:0": [1, 1, 2, 4],
+    assert shapes == {"conv2d/kernel:0": [3, 2, 2, 8], "conv2d/bias:0": [8], "conv2d_1/kernel:0": [1, 1, 2,
+                                                                                                   4],
                       "named/kernel:0": [1, 1, 2, 4], "named/bias:0": [4]}
     k, b = run("conv2d/kernel:0", "conv2d/bias:0")
     limit = np.sqrt(6.0 / (3 * 2 * 2 + 3 * 2 * 8))     # glorot fans include the receptive field
@@ -53,7 +54,8 @@ def test_conv2d_channels_first_equals_channels_last():
     last = tf.layers.conv2d(tf.constant(xs), 2, 3, padding="same", kernel_initializer=const(k),
                             bias_initializer=const(b))
     first = tf.layers.conv2d(tf.constant(xs.transpose(0, 3, 1, 2)), 2, 3, padding="same",
-                             data_format="channels_first", kernel_initializer=const(k), bias_initializer=const(b))
+                             data_format="channels_first", kernel_initializer=const(k),
+                             bias_initializer=const(b))
     assert first.shape.as_list() == [2, 2, 6, 5]
     lv, fv = run(last, first)
     np.testing.assert_allclose(fv.transpose(0, 2, 3, 1), lv, rtol=1e-4, atol=1e-5)

@@ -29,7 +29,6 @@ import numpy as np
 
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
-from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.graph import GraphKeys
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import variable_scope as _vs
@@ -155,7 +154,8 @@ def normalize_tuple(value, n, name):
     try:
         value_tuple = tuple(value)
     except TypeError:
-        raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. Received: {value}") from None
+        raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. "
+                         f"Received: {value}") from None
     if len(value_tuple) != n:
         raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. Received: {value}")
     for v in value_tuple:
@@ -614,7 +614,7 @@ class Layer:
     def count_params(self):
         if not self.built:
             raise ValueError(f"You tried to call `count_params` on {self.name}, but the layer isn't "
-                             "built. You can build it manually via: `" + self.name + ".build(batch_input_shape)`.")
+                             f"built. You can build it manually via: `{self.name}.build(batch_input_shape)`.")
         return int(sum(np.prod(v.get_shape().as_list()) for v in self.weights))
 
     def get_weights(self):

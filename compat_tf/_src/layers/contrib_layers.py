@@ -233,7 +233,8 @@ def _channels(data_format):
 # layers
 # --------------------------------------------------------------------------------------------
 
-def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_fn=None, normalizer_params=None,
+def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_fn=None,
+                    normalizer_params=None,
                     weights_initializer=None, weights_regularizer=None,
                     biases_initializer=init_ops.zeros_initializer(), biases_regularizer=None, reuse=None,
                     variables_collections=None, outputs_collections=None, trainable=True, scope=None):
@@ -270,7 +271,8 @@ def linear(inputs, num_outputs, **kwargs):
 
 
 def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None, rate=1,
-                activation_fn=nn_ops.relu, normalizer_fn=None, normalizer_params=None, weights_initializer=None,
+                activation_fn=nn_ops.relu, normalizer_fn=None, normalizer_params=None,
+                weights_initializer=None,
                 weights_regularizer=None, biases_initializer=init_ops.zeros_initializer(),
                 biases_regularizer=None, reuse=None, variables_collections=None, outputs_collections=None,
                 trainable=True, scope=None, conv_dims=None):
@@ -336,7 +338,8 @@ def _pool2d(cls, default_name, inputs, kernel_size, stride, padding, data_format
     g = _graph.get_default_graph()
     with g.name_scope(scope or default_name) as sc:
         inputs = _constant.convert_to_tensor(inputs)
-        layer = cls(pool_size=kernel_size, strides=stride, padding=padding, data_format=_channels(data_format),
+        layer = cls(pool_size=kernel_size, strides=stride, padding=padding,
+                    data_format=_channels(data_format),
                     _scope=sc)
         outputs = layer.apply(inputs)
         return _collect_named_outputs(outputs_collections, sc, outputs)
@@ -360,7 +363,8 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
                param_initializers=None, param_regularizers=None, updates_collections=GraphKeys.UPDATE_OPS,
                is_training=True, reuse=None, variables_collections=None, outputs_collections=None,
                trainable=True, batch_weights=None, fused=None, data_format="NHWC",
-               zero_debias_moving_mean=False, scope=None, renorm=False, renorm_clipping=None, renorm_decay=0.99,
+               zero_debias_moving_mean=False, scope=None, renorm=False, renorm_clipping=None,
+               renorm_decay=0.99,
                adjustment=None):
     """tf.contrib.layers.batch_norm (TF 1.15); see the module docstring for the paths."""
     if batch_weights is not None or zero_debias_moving_mean or renorm or adjustment is not None:
@@ -381,11 +385,13 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
         raise NotImplementedError("tf.contrib.layers.batch_norm(fused=False, updates_collections other than "
                                   "UPDATE_OPS) is not supported by compat_tf")
     layer_variable_getter = _build_variable_getter()
-    with _vs.variable_scope(scope, "BatchNorm", [inputs], reuse=reuse, custom_getter=layer_variable_getter) as sc:
+    with _vs.variable_scope(scope, "BatchNorm", [inputs], reuse=reuse,
+                            custom_getter=layer_variable_getter) as sc:
         pi = param_initializers or {}
         pr = param_regularizers or {}
         layer = _norm.BatchNormalization(
-            axis=1 if data_format == "NCHW" else -1, momentum=decay, epsilon=epsilon, center=center, scale=scale,
+            axis=1 if data_format == "NCHW" else -1, momentum=decay, epsilon=epsilon, center=center,
+            scale=scale,
             beta_initializer=pi.get("beta", init_ops.zeros_initializer()),
             gamma_initializer=pi.get("gamma", init_ops.ones_initializer()),
             moving_mean_initializer=pi.get("moving_mean", init_ops.zeros_initializer()),
@@ -449,7 +455,8 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn, para
             beta = _constant.constant(0.0, dtype=dtype, shape=shape)
         if scale:
             gamma = _model_variable("gamma", shape, dtype, pi.get("gamma", init_ops.ones_initializer()),
-                                    pr.get("gamma"), trainable, _get_variable_collections(variables_collections,
+                                    pr.get("gamma"), trainable,
+                                    _get_variable_collections(variables_collections,
                                                                                           "gamma"))
         else:
             gamma = _constant.constant(1.0, dtype=dtype, shape=shape)

@@ -29,7 +29,8 @@ class _Conv(Layer):
 
     def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format="channels_last",
                  dilation_rate=1, activation=None, use_bias=True, kernel_initializer=None,
-                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None,
+                 bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
                  name=None, **kwargs):
         super().__init__(trainable=trainable, name=name, activity_regularizer=activity_regularizer, **kwargs)
@@ -143,7 +144,8 @@ class Conv1D(_Conv):
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format="channels_last",
                  dilation_rate=1, activation=None, use_bias=True, kernel_initializer=None,
-                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None,
+                 bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
                  name=None, **kwargs):
         super().__init__(1, filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
@@ -156,7 +158,8 @@ class Conv2D(_Conv):
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
                  dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer=None,
-                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None,
+                 bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
                  name=None, **kwargs):
         super().__init__(2, filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
@@ -169,7 +172,8 @@ class Conv3D(_Conv):
 
     def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format="channels_last",
                  dilation_rate=(1, 1, 1), activation=None, use_bias=True, kernel_initializer=None,
-                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None,
+                 bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
                  name=None, **kwargs):
         super().__init__(3, filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
@@ -187,7 +191,8 @@ class _SeparableConv(_Conv):
                  pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, trainable=True,
                  name=None, **kwargs):
-        super().__init__(rank, filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+        super().__init__(rank, filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
                          activity_regularizer=activity_regularizer, bias_constraint=bias_constraint,
@@ -300,7 +305,8 @@ class Conv2DTranspose(Conv2D):
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
                  activation=None, use_bias=True, kernel_initializer=None,
-                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None,
+                 bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
                  name=None, output_padding=None, dilation_rate=(1, 1), **kwargs):
         super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
@@ -324,7 +330,8 @@ class Conv2DTranspose(Conv2D):
         input_dim = self._input_dim(input_shape)
         self.input_spec = InputSpec(ndim=4, axes={self._channel_axis(): input_dim})
         self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (self.filters, input_dim),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint, trainable=True, dtype=self.dtype)
         if self.use_bias:
             self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer,
@@ -388,7 +395,8 @@ class Conv3DTranspose(Conv3D):
 
     def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format="channels_last",
                  activation=None, use_bias=True, kernel_initializer=None,
-                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                 bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None,
+                 bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
                  name=None, output_padding=None, **kwargs):
         super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
@@ -407,7 +415,8 @@ class Conv3DTranspose(Conv3D):
         input_dim = self._input_dim(input_shape)
         self.input_spec = InputSpec(ndim=5, axes={self._channel_axis(): input_dim})
         self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (self.filters, input_dim),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint, trainable=True, dtype=self.dtype)
         if self.use_bias:
             self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer,
@@ -510,7 +519,8 @@ def separable_conv1d(inputs, filters, kernel_size, strides=1, padding="valid", d
                      depthwise_initializer=None, pointwise_initializer=None,
                      bias_initializer=init_ops.zeros_initializer(), depthwise_regularizer=None,
                      pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                     depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, trainable=True,
+                     depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
+                     trainable=True,
                      name=None, reuse=None):
     """tf.layers.separable_conv1d: depthwise-separable 1-D convolution."""
     layer = SeparableConv1D(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
@@ -520,18 +530,21 @@ def separable_conv1d(inputs, filters, kernel_size, strides=1, padding="valid", d
                             pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
                             depthwise_regularizer=depthwise_regularizer,
                             pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
-                            activity_regularizer=activity_regularizer, depthwise_constraint=depthwise_constraint,
+                            activity_regularizer=activity_regularizer,
+                            depthwise_constraint=depthwise_constraint,
                             pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint,
                             trainable=trainable, name=name, _reuse=reuse, _scope=name)
     return layer.apply(inputs)
 
 
-def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
+                     data_format="channels_last",
                      dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
                      depthwise_initializer=None, pointwise_initializer=None,
                      bias_initializer=init_ops.zeros_initializer(), depthwise_regularizer=None,
                      pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                     depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, trainable=True,
+                     depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
+                     trainable=True,
                      name=None, reuse=None):
     """tf.layers.separable_conv2d: depthwise conv (depth_multiplier per channel) then 1x1 conv."""
     layer = SeparableConv2D(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
@@ -541,13 +554,15 @@ def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="vali
                             pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
                             depthwise_regularizer=depthwise_regularizer,
                             pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
-                            activity_regularizer=activity_regularizer, depthwise_constraint=depthwise_constraint,
+                            activity_regularizer=activity_regularizer,
+                            depthwise_constraint=depthwise_constraint,
                             pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint,
                             trainable=trainable, name=name, _reuse=reuse, _scope=name)
     return layer.apply(inputs)
 
 
-def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
+                     data_format="channels_last",
                      activation=None, use_bias=True, kernel_initializer=None,
                      bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None,
                      bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,

@@ -81,7 +81,8 @@ class Dense(Layer):
     def compute_output_shape(self, input_shape):
         input_shape = _ts.TensorShape(input_shape).with_rank_at_least(2)
         if input_shape[-1].value is None:
-            raise ValueError(f"The innermost dimension of input_shape must be defined, but saw: {input_shape}")
+            raise ValueError("The innermost dimension of input_shape must be defined, but saw: "
+                             f"{input_shape}")
         return input_shape[:-1].concatenate(self.units)
 
     def get_config(self):

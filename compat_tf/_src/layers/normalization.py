@@ -44,7 +44,8 @@ class BatchNormalization(Layer):
                  virtual_batch_size=None, adjustment=None, name=None, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
         if renorm:
-            raise NotImplementedError("tf.layers.BatchNormalization(renorm=True) is not supported by compat_tf")
+            raise NotImplementedError("tf.layers.BatchNormalization(renorm=True) is not supported by "
+                                      "compat_tf")
         if virtual_batch_size is not None:
             raise NotImplementedError("tf.layers.BatchNormalization(virtual_batch_size=...) is not supported "
                                       "by compat_tf")
@@ -111,7 +112,8 @@ class BatchNormalization(Layer):
         pd = self._param_dtype
         if self.scale:
             self.gamma = self.add_weight(name="gamma", shape=param_shape, dtype=pd,
-                                         initializer=self.gamma_initializer, regularizer=self.gamma_regularizer,
+                                         initializer=self.gamma_initializer,
+                                         regularizer=self.gamma_regularizer,
                                          constraint=self.gamma_constraint, trainable=True)
         else:
             self.gamma = None
@@ -254,7 +256,8 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
                                moving_variance_initializer=moving_variance_initializer,
                                beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
                                beta_constraint=beta_constraint, gamma_constraint=gamma_constraint,
-                               renorm=renorm, renorm_clipping=renorm_clipping, renorm_momentum=renorm_momentum,
+                               renorm=renorm, renorm_clipping=renorm_clipping,
+                               renorm_momentum=renorm_momentum,
                                fused=fused, trainable=trainable, virtual_batch_size=virtual_batch_size,
                                adjustment=adjustment, name=name, _reuse=reuse, _scope=name)
     return layer.apply(inputs, training=training)

@@ -82,11 +82,14 @@ def _pool_class(name, rank, is_max, doc):
     return cls
 
 
-MaxPooling1D = _pool_class("MaxPooling1D", 1, True, "tf.layers.MaxPooling1D(pool_size, strides, padding='valid', "
+MaxPooling1D = _pool_class("MaxPooling1D", 1, True,
+                           "tf.layers.MaxPooling1D(pool_size, strides, padding='valid', "
                            "data_format='channels_last', name=None).")
-MaxPooling2D = _pool_class("MaxPooling2D", 2, True, "tf.layers.MaxPooling2D(pool_size, strides, padding='valid', "
+MaxPooling2D = _pool_class("MaxPooling2D", 2, True,
+                           "tf.layers.MaxPooling2D(pool_size, strides, padding='valid', "
                            "data_format='channels_last', name=None).")
-MaxPooling3D = _pool_class("MaxPooling3D", 3, True, "tf.layers.MaxPooling3D(pool_size, strides, padding='valid', "
+MaxPooling3D = _pool_class("MaxPooling3D", 3, True,
+                           "tf.layers.MaxPooling3D(pool_size, strides, padding='valid', "
                            "data_format='channels_last', name=None).")
 AveragePooling1D = _pool_class("AveragePooling1D", 1, False, "tf.layers.AveragePooling1D(pool_size, strides, "
                                "padding='valid', data_format='channels_last', name=None).")
