@@ -404,3 +404,48 @@ def test_errors():
         s.run(tf.global_variables_initializer())
         with pytest.raises(tf.errors.InvalidArgumentError):
             s.run(out, {lens: [1, 2]})
+
+
+def test_stack_bidirectional_dynamic_rnn():
+    x = tf.constant(X)
+    cells_fw = [rnn_cell.BasicRNNCell(2), rnn_cell.BasicRNNCell(3)]
+    cells_bw = [rnn_cell.BasicRNNCell(2), rnn_cell.BasicRNNCell(3)]
+    out, st_fw, st_bw = tf.contrib.rnn.stack_bidirectional_dynamic_rnn(
+        cells_fw, cells_bw, x, sequence_length=LENS, dtype=tf.float32
+    )
+    assert out.shape.as_list() == [B, T, 6]
+    assert len(st_fw) == 2 and len(st_bw) == 2
+    assert names()[:2] == [
+        "stack_bidirectional_rnn/cell_0/bidirectional_rnn/fw/basic_rnn_cell/kernel:0",
+        "stack_bidirectional_rnn/cell_0/bidirectional_rnn/fw/basic_rnn_cell/bias:0",
+    ]
+    assert names()[6] == "stack_bidirectional_rnn/cell_1/bidirectional_rnn/bw/basic_rnn_cell/kernel:0"
+    assert tf.trainable_variables()[4].shape.as_list() == [4 + 3, 3]  # layer 1 reads [fw, bw] of layer 0
+    with pytest.raises(ValueError, match="same depth"):
+        tf.contrib.rnn.stack_bidirectional_dynamic_rnn(cells_fw, cells_bw[:1], x, dtype=tf.float32)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        w = set_random_weights(s)
+        o, sf, sb = s.run([out, st_fw, st_bw])
+
+    def run(prefix, xs, units):
+        k, b = w[prefix + "kernel"], w[prefix + "bias"]
+        return np_rnn(
+            lambda xt, h: (np.tanh(np.concatenate([xt, h], 1) @ k + b),) * 2, xs, np.zeros((B, units)), LENS
+        )
+
+    def rev(a):
+        a = a.copy()
+        for bi, n in enumerate(LENS):
+            a[bi, :n] = a[bi, :n][::-1]
+        return a
+
+    layer_in = X
+    for i, units in enumerate([2, 3]):
+        p = "stack_bidirectional_rnn/cell_%d/bidirectional_rnn/" % i
+        fo, fs = run(p + "fw/basic_rnn_cell/", layer_in, units)
+        bo, bs = run(p + "bw/basic_rnn_cell/", rev(layer_in), units)
+        layer_in = np.concatenate([fo, rev(bo)], 2)
+        np.testing.assert_allclose(sf[i], fs, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(sb[i], bs, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(o, layer_in, rtol=1e-5, atol=1e-6)

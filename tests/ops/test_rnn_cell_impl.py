@@ -401,3 +401,41 @@ def test_namespaces_and_errors():
         rnn_cell.DropoutWrapper("not a cell")
     with pytest.raises(TypeError):
         rnn_cell.MultiRNNCell(rnn_cell.BasicRNNCell(2))
+
+
+def test_contrib_projection_and_embedding_wrappers():
+    x = tf.constant(X)
+    out_cell = tf.contrib.rnn.OutputProjectionWrapper(rnn_cell.GRUCell(3), 2)
+    assert out_cell.output_size == 2 and out_cell.state_size == 3
+    o_out, h_out = out_cell(x, out_cell.zero_state(3, tf.float32))
+    in_cell = tf.contrib.rnn.InputProjectionWrapper(rnn_cell.BasicRNNCell(2), 4)
+    o_in, _ = in_cell(x, tf.zeros([3, 2]))
+    emb_cell = tf.contrib.rnn.EmbeddingWrapper(rnn_cell.BasicRNNCell(2), 5, 3)
+    ids = tf.constant([[4], [0], [2]])
+    o_emb, _ = emb_cell(ids, tf.zeros([3, 2]))
+    assert names() == [
+        "output_projection_wrapper/gru_cell/gates/kernel:0",
+        "output_projection_wrapper/gru_cell/gates/bias:0",
+        "output_projection_wrapper/gru_cell/candidate/kernel:0",
+        "output_projection_wrapper/gru_cell/candidate/bias:0",
+        "output_projection_wrapper/kernel:0",
+        "output_projection_wrapper/bias:0",
+        "input_projection_wrapper/kernel:0",
+        "input_projection_wrapper/bias:0",
+        "input_projection_wrapper/basic_rnn_cell/kernel:0",
+        "input_projection_wrapper/basic_rnn_cell/bias:0",
+        "embedding_wrapper/embedding:0",
+        "embedding_wrapper/basic_rnn_cell/kernel:0",
+        "embedding_wrapper/basic_rnn_cell/bias:0",
+    ]
+    (a, h, b, c), w = run_with_random_weights([o_out, h_out, o_in, o_emb])
+    p = "output_projection_wrapper/"
+    np.testing.assert_allclose(a, h @ w[p + "kernel"] + w[p + "bias"], rtol=1e-5, atol=1e-6)
+    q = "input_projection_wrapper/"
+    proj = X @ w[q + "kernel"] + w[q + "bias"]
+    ref = np.tanh(proj @ w[q + "basic_rnn_cell/kernel"][:4] + w[q + "basic_rnn_cell/bias"])
+    np.testing.assert_allclose(b, ref, rtol=1e-5, atol=1e-6)
+    e = "embedding_wrapper/"
+    emb = w[e + "embedding"][[4, 0, 2]]
+    ref = np.tanh(emb @ w[e + "basic_rnn_cell/kernel"][:3] + w[e + "basic_rnn_cell/bias"])
+    np.testing.assert_allclose(c, ref, rtol=1e-5, atol=1e-6)

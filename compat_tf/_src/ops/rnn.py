@@ -547,3 +547,65 @@ def static_bidirectional_rnn(
         for fw, ffw, fbw in zip(output_fw, flat_fw, flat_bw)
     ]
     return outputs, output_state_fw, output_state_bw
+
+
+def stack_bidirectional_dynamic_rnn(
+    cells_fw,
+    cells_bw,
+    inputs,
+    initial_states_fw=None,
+    initial_states_bw=None,
+    dtype=None,
+    sequence_length=None,
+    parallel_iterations=None,
+    time_major=False,
+    scope=None,
+    swap_memory=False,
+):
+    """tf.contrib.rnn.stack_bidirectional_dynamic_rnn: layers of bidirectional_dynamic_rnn, each
+    fed the previous layer's concatenated (fw, bw) outputs; variables under
+    'stack_bidirectional_rnn/cell_<i>/bidirectional_rnn/{fw,bw}/'.
+
+    Returns (outputs, output_states_fw, output_states_bw) (tuples of each layer's final states).
+    """
+    if not cells_fw:
+        raise ValueError("Must specify at least one fw cell for BidirectionalRNN.")
+    if not cells_bw:
+        raise ValueError("Must specify at least one bw cell for BidirectionalRNN.")
+    if not isinstance(cells_fw, list):
+        raise ValueError("cells_fw must be a list of RNNCells (one per layer).")
+    if not isinstance(cells_bw, list):
+        raise ValueError("cells_bw must be a list of RNNCells (one per layer).")
+    if len(cells_fw) != len(cells_bw):
+        raise ValueError("Forward and Backward cells must have the same depth.")
+    if initial_states_fw is not None and (
+        not isinstance(initial_states_fw, list) or len(initial_states_fw) != len(cells_fw)
+    ):
+        raise ValueError("initial_states_fw must be a list of state tensors (one per layer).")
+    if initial_states_bw is not None and (
+        not isinstance(initial_states_bw, list) or len(initial_states_bw) != len(cells_bw)
+    ):
+        raise ValueError("initial_states_bw must be a list of state tensors (one per layer).")
+    states_fw, states_bw = [], []
+    prev_layer = inputs
+    with vs.variable_scope(scope or "stack_bidirectional_rnn"):
+        for i, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw)):
+            init_fw = initial_states_fw[i] if initial_states_fw else None
+            init_bw = initial_states_bw[i] if initial_states_bw else None
+            with vs.variable_scope("cell_%d" % i):
+                outputs, (state_fw, state_bw) = bidirectional_dynamic_rnn(
+                    cell_fw,
+                    cell_bw,
+                    prev_layer,
+                    initial_state_fw=init_fw,
+                    initial_state_bw=init_bw,
+                    sequence_length=sequence_length,
+                    parallel_iterations=parallel_iterations,
+                    dtype=dtype,
+                    swap_memory=swap_memory,
+                    time_major=time_major,
+                )
+                prev_layer = array_ops.concat(outputs, 2)
+            states_fw.append(state_fw)
+            states_bw.append(state_bw)
+    return prev_layer, tuple(states_fw), tuple(states_bw)

@@ -914,6 +914,161 @@ class DeviceWrapper(_RNNCellWrapper):
             return cell_call_fn(inputs, state, **kwargs)
 
 
+# --------------------------------------------------------------------------------------------
+# tf.contrib.rnn's projection / embedding wrappers (contrib/rnn/python/ops/core_rnn_cell.py)
+# --------------------------------------------------------------------------------------------
+
+
+class _Linear:
+    """`concat(args, 1) @ kernel + bias` with 'kernel'/'bias' in the current variable scope."""
+
+    def __init__(self, args, output_size, build_bias, bias_initializer=None, kernel_initializer=None):
+        flat = [_constant.convert_to_tensor(a) for a in _flatten(args)]
+        self._is_sequence = _is_sequence(args)
+        total = 0
+        for a in flat:
+            dims = a.shape.as_list() if a.shape.ndims is not None else None
+            if dims is None or len(dims) != 2:
+                raise ValueError(f"linear is expecting 2D arguments: {a.shape}")
+            if dims[1] is None:
+                raise ValueError(f"linear expects shape[1] to be provided for shape {a.shape}, but saw None")
+            total += dims[1]
+        dtype = flat[0].dtype.base_dtype
+        self._weights = vs.get_variable(
+            _WEIGHTS_VARIABLE_NAME, [total, output_size], dtype=dtype, initializer=kernel_initializer
+        )
+        self._build_bias = build_bias
+        if build_bias:
+            init = bias_initializer if bias_initializer is not None else init_ops.constant_initializer(0.0)
+            self._biases = vs.get_variable(_BIAS_VARIABLE_NAME, [output_size], dtype=dtype, initializer=init)
+
+    def __call__(self, args):
+        flat = _flatten(args)
+        x = flat[0] if len(flat) == 1 else array_ops.concat(flat, 1)
+        res = math_ops.matmul(x, self._weights)
+        return nn_ops.bias_add(res, self._biases) if self._build_bias else res
+
+
+class OutputProjectionWrapper(RNNCell):
+    """tf.contrib.rnn.OutputProjectionWrapper: the cell's output times 'kernel' plus 'bias'
+    (in 'output_projection_wrapper/', which also holds the wrapped cell's scope)."""
+
+    def __init__(self, cell, output_size, activation=None, reuse=None):
+        super().__init__(_reuse=reuse)
+        assert_like_rnncell("cell", cell)
+        if output_size < 1:
+            raise ValueError(f"Parameter output_size must be > 0: {output_size}.")
+        self._cell = cell
+        self._output_size = int(output_size)
+        self._activation = activation
+        self._linear = None
+
+    @property
+    def state_size(self):
+        return self._cell.state_size
+
+    @property
+    def output_size(self):
+        return self._output_size
+
+    def zero_state(self, batch_size, dtype):
+        with _graph.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
+            return self._cell.zero_state(batch_size, dtype)
+
+    def call(self, inputs, state):
+        output, res_state = self._cell(inputs, state)
+        if self._linear is None:
+            self._linear = _Linear(output, self._output_size, True)
+        projected = self._linear(output)
+        if self._activation:
+            projected = self._activation(projected)
+        return projected, res_state
+
+
+class InputProjectionWrapper(RNNCell):
+    """tf.contrib.rnn.InputProjectionWrapper: the inputs times 'kernel' plus 'bias', then the cell."""
+
+    def __init__(self, cell, num_proj, activation=None, input_size=None, reuse=None):
+        super().__init__(_reuse=reuse)
+        assert_like_rnncell("cell", cell)
+        self._cell = cell
+        self._num_proj = int(num_proj)
+        self._activation = activation
+        self._linear = None
+
+    @property
+    def state_size(self):
+        return self._cell.state_size
+
+    @property
+    def output_size(self):
+        return self._cell.output_size
+
+    def zero_state(self, batch_size, dtype):
+        with _graph.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
+            return self._cell.zero_state(batch_size, dtype)
+
+    def call(self, inputs, state):
+        if self._linear is None:
+            self._linear = _Linear(inputs, self._num_proj, True)
+        projected = self._linear(inputs)
+        if self._activation:
+            projected = self._activation(projected)
+        return self._cell(projected, state)
+
+
+class EmbeddingWrapper(RNNCell):
+    """tf.contrib.rnn.EmbeddingWrapper: int ids `[batch, 1]` looked up in 'embedding'
+    (`[embedding_classes, embedding_size]`), then the cell."""
+
+    def __init__(self, cell, embedding_classes, embedding_size, initializer=None, reuse=None):
+        super().__init__(_reuse=reuse)
+        assert_like_rnncell("cell", cell)
+        if embedding_classes <= 0 or embedding_size <= 0:
+            raise ValueError(
+                "Both embedding_classes and embedding_size must be > 0: "
+                f"{embedding_classes}, {embedding_size}."
+            )
+        self._cell = cell
+        self._embedding_classes = int(embedding_classes)
+        self._embedding_size = int(embedding_size)
+        self._initializer = initializer
+
+    @property
+    def state_size(self):
+        return self._cell.state_size
+
+    @property
+    def output_size(self):
+        return self._cell.output_size
+
+    def zero_state(self, batch_size, dtype):
+        with _graph.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
+            return self._cell.zero_state(batch_size, dtype)
+
+    def call(self, inputs, state):
+        import math
+
+        from compat_tf._src.ops import nn_impl
+
+        if self._initializer:
+            initializer = self._initializer
+        elif vs.get_variable_scope().initializer:
+            initializer = vs.get_variable_scope().initializer
+        else:
+            initializer = init_ops.random_uniform_initializer(-math.sqrt(3), math.sqrt(3))
+        first = _flatten(state)[0]
+        data_type = _constant.convert_to_tensor(first).dtype.base_dtype
+        embedding = vs.get_variable(
+            "embedding",
+            [self._embedding_classes, self._embedding_size],
+            initializer=initializer,
+            dtype=data_type,
+        )
+        embedded = nn_impl.embedding_lookup(embedding, array_ops.reshape(inputs, [-1]))
+        return self._cell(embedded, state)
+
+
 # the names of the tf.nn.rnn_cell namespace
 PUBLIC_NAMES = (
     "BasicLSTMCell",
