@@ -34,6 +34,8 @@ def conformance(session):
 
 @nox.session
 def bench(session):
+    """benchmarks/run.py: the issue-5 cases beside JAX + optax (a TF1 column when tensorflow is
+    installed); prints a table, writes benchmarks/results/latest.json. `nox -s bench -- --quick`."""
     session.install(".")
     session.run("python", "benchmarks/run.py", *session.posargs)
 
