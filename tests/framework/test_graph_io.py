@@ -264,15 +264,28 @@ def test_freeze_variables_and_import():
             np.testing.assert_allclose(sess.run(out, {"x:0": [[1.0, 1.0, 1.0]]}), [[4.5]])
 
 
-def test_cond_exports_but_import_is_not_implemented(graph):
+def test_cond_round_trips_and_foreign_if_is_not_implemented(graph):
     p = tf.placeholder(tf.bool, [], name="p")
-    tf.cond(p, lambda: tf.constant(1.0), lambda: tf.constant(2.0))
+    x = tf.placeholder(tf.float32, [], name="x")
+    tf.identity(tf.cond(p, lambda: x * 3.0, lambda: x - 1.0), name="out")
     gd = graph.as_graph_def()          # exporting works (summary writers, meta graphs need it)
-    assert any(n.op == "If" for n in gd.node)
+    node = next(n for n in gd.node if n.op == "If")
+    assert "_compat_tf_branches" in node.attr and "_compat_tf_outputs" in node.attr
     with tf.Graph().as_default() as g2:
+        tf.import_graph_def(_roundtrip(gd), name="")
+        with tf.Session() as sess:
+            assert sess.run("out:0", {"p:0": True, "x:0": 2.0}) == 6.0
+            assert sess.run("out:0", {"p:0": False, "x:0": 2.0}) == 1.0
+        # the branch ops belong to the imported If again (not run on their own)
+        assert g2.get_operation_by_name("cond/mul")._func_owner_op is g2.get_operation_by_name("cond")
+    # an If without compat_tf's private attrs (another producer) cannot be rebuilt
+    for n in gd.node:
+        for k in [k for k in n.attr if k.startswith("_compat_tf_")]:
+            del n.attr[k]
+    with tf.Graph().as_default() as g3:
         with pytest.raises(NotImplementedError, match="tf.cond"):
             tf.import_graph_def(gd)
-        assert g2.get_operations() == []
+        assert g3.get_operations() == []
 
 
 # -- graph_util / write_graph ------------------------------------------------------------

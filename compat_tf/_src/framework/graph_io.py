@@ -4,13 +4,28 @@ Export writes one NodeDef per Operation with TF's attr names and types: the
 attrs an op already keeps (they use TF's names: strides, padding, data_format,
 dtype, shape, value, keep_dims, ...) plus the type attrs TF's OpDefs declare
 and compat_tf does not store (T, Tidx, Tshape, Index, ...), and
-`_output_shapes` with add_shapes=True. compat_tf's private attrs (names with a
-leading underscore: cond branches, loop bodies, py_func callables) are Python
-objects, not TF attrs, and are left out; such ops cannot be imported back (see
-_NOT_IMPORTABLE).
+`_output_shapes` with add_shapes=True.
+
+compat_tf's private attrs (names with a leading underscore) hold Python-level
+structure: the ys/xs/forward ops of a tf.gradients op ("Gradients"), the
+branch/body ops, loop variables and outputs of tf.cond / tf.while_loop /
+tf.map_fn / tf.scan / dynamic_rnn owner ops ("If", "While", "FunctionalScan",
+"RnnScan"), the variables they thread through, print templates, RNG salts.
+Each is written as a string attr `_compat_tf_<name>` (JSON in which a Tensor is
+{"t": "op:0"}, an Operation {"o": "op"}, a variable state key {"k": "op"}, a
+tuple {"T": [...]}, a DType {"dtype": "float32"}, a TensorShape {"shape": [..]});
+TF ignores attrs with a leading underscore. An op owned by a cond branch or loop
+body carries `_compat_tf__owner` (its owner's name) and every such op its output
+specs (`_compat_tf__output_specs`). A private attr that holds a Python object no
+GraphDef can carry (a py_func callable, a tf.data dataset) is listed in
+`_compat_tf__unserializable`: export still succeeds (summary writers export every
+graph), importing that node raises NotImplementedError naming it and why.
 
 Import builds each node by op type through the same registry as the Python
-builders, so an imported graph runs through the same lowerings. Each TF attr is
+builders, so an imported graph runs through the same lowerings. `_compat_tf_*`
+attrs are decoded back, their tensor/op references resolved to the imported
+ops (import prefix and input_map applied) -- the nodes they name are built
+first -- and owned ops are marked as belonging to their owner again. Each TF attr is
 converted back to a Python value (type -> DType, shape -> TensorShape, tensor
 -> ndarray, list -> tuple, s -> str) and passed on when the lowering takes it
 (by name, or through its **kwargs); attrs TF adds that the lowering does not
@@ -141,6 +156,203 @@ def _wrap(field, v):
     return av
 
 
+# -- compat_tf's private attrs ---------------------------------------------------------------
+
+PRIVATE_PREFIX = "_compat_tf_"
+_UNSERIALIZABLE = "_compat_tf__unserializable"
+_OWNER = "_compat_tf__owner"
+_OUTPUT_SPECS = "_compat_tf__output_specs"
+# private attrs whose strings are variable state keys (VariableV2 op names), renamed on import
+_STATE_KEY_ATTRS = frozenset(["_state_reads", "_state_writes"])
+_REF_SHAPES_ATTR = "_ref_shapes"
+# What a private attr that cannot be serialised held, for the import error.
+_WHAT = {"_func": "the Python function of a tf.py_func", "_dataset": "a tf.data Dataset"}
+
+
+class _Unserializable(Exception):
+    pass
+
+
+class _StateKey(str):
+    """A variable state key (its VariableV2 op name) inside a private attr."""
+
+
+def _encode(v):
+    """A private attr value -> a JSON-able value (raises _Unserializable)."""
+    if v is None or isinstance(v, (bool, np.bool_)):
+        return None if v is None else bool(v)
+    if isinstance(v, _StateKey):
+        return {"k": str(v)}
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return float(v)
+    if isinstance(v, _graph.Tensor):
+        return {"t": v.name}
+    if isinstance(v, _graph.Operation):
+        return {"o": v.name}
+    if isinstance(v, _dtypes.DType):
+        return {"dtype": v.name}
+    if isinstance(v, _ts.TensorShape):
+        return {"shape": None if v.ndims is None else v.as_list()}
+    if isinstance(v, bytes):
+        return {"bytes": v.hex()}
+    if isinstance(v, tuple) and not hasattr(v, "_fields"):
+        return {"T": [_encode(x) for x in v]}
+    if isinstance(v, list):
+        return [_encode(x) for x in v]
+    if isinstance(v, dict) and all(isinstance(k, str) for k in v):
+        return {"D": [[k, _encode(x)] for k, x in v.items()]}
+    if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" and v.size <= 100000:
+        return {"nd": v.tolist(), "dtype": v.dtype.name, "nd_shape": list(v.shape)}
+    raise _Unserializable(f"a Python {type(v).__module__}.{type(v).__qualname__} object")
+
+
+def _private_attr_value(k, v):
+    if k in _STATE_KEY_ATTRS and isinstance(v, (tuple, list)):
+        return tuple(_StateKey(x) if isinstance(x, str) else x for x in v)
+    if k == _REF_SHAPES_ATTR and isinstance(v, (tuple, list)):
+        return tuple((_StateKey(e[0]),) + tuple(e[1:]) if isinstance(e, tuple) and e and isinstance(e[0], str)
+                     else e for e in v)
+    return v
+
+
+def _export_private_attrs(op, nd):
+    """Writes op's private attrs as `_compat_tf_*` string attrs of `nd` (never fails)."""
+    import json
+    bad = []
+    n = 0
+    for k in sorted(op.attrs):
+        if not k.startswith("_") or k.startswith(PRIVATE_PREFIX):
+            continue
+        v = op.attrs[k]
+        try:
+            text = json.dumps(_encode(_private_attr_value(k, v)), separators=(",", ":"))
+        except _Unserializable as e:
+            bad.append(f"{k}: {_WHAT.get(k, e)}")
+            continue
+        except (TypeError, ValueError, RecursionError) as e:
+            bad.append(f"{k}: {type(v).__name__} ({e})")
+            continue
+        nd.attr[PRIVATE_PREFIX + k[1:]].s = text.encode()
+        n += 1
+    if bad:
+        nd.attr[_UNSERIALIZABLE].list.s.extend(b.encode() for b in bad)
+    owner = getattr(op, "_func_owner_op", None)
+    if owner is not None:
+        nd.attr[_OWNER].s = owner.name.encode()
+    if n or bad or owner is not None:
+        specs = [[_encode(t.shape), t.dtype.base_dtype.name] for t in op.outputs]
+        nd.attr[_OUTPUT_SPECS].s = json.dumps(specs, separators=(",", ":")).encode()
+
+
+def _decode(v, resolve):
+    """The inverse of _encode; `resolve(kind, name)` gives the object for {"t"|"o"|"k": name}."""
+    if isinstance(v, list):
+        return [_decode(x, resolve) for x in v]
+    if not isinstance(v, dict):
+        return v
+    if "T" in v:
+        return tuple(_decode(x, resolve) for x in v["T"])
+    for kind in ("t", "o", "k"):
+        if kind in v:
+            return resolve(kind, v[kind])
+    if "dtype" in v and "nd" not in v:
+        return _dtypes.as_dtype(v["dtype"])
+    if "shape" in v:
+        return _ts.TensorShape(v["shape"])
+    if "bytes" in v:
+        return bytes.fromhex(v["bytes"])
+    if "D" in v:
+        return {k: _decode(x, resolve) for k, x in v["D"]}
+    if "nd" in v:
+        return np.asarray(v["nd"], dtype=v["dtype"]).reshape(v["nd_shape"])
+    raise ValueError(f"unknown encoded value {v!r}")
+
+
+def _references(v, out):
+    """Collects ("t"|"o"|"k", name) references of an encoded value into `out`."""
+    if isinstance(v, list):
+        for x in v:
+            _references(x, out)
+    elif isinstance(v, dict):
+        for kind in ("t", "o", "k"):
+            if kind in v:
+                out.append((kind, v[kind]))
+                return
+        for key in ("T", "D"):
+            if key in v:
+                _references(v[key], out)
+
+
+class _PrivateAttrs:
+    """A node's parsed `_compat_tf_*` attrs: {attr: encoded value}, owner, output specs, problems."""
+
+    def __init__(self, node):
+        import json
+        self.values, self.refs, self.owner, self.specs, self.unserializable = {}, [], None, None, []
+        for k in node.attr:
+            if not k.startswith(PRIVATE_PREFIX):
+                continue
+            av = node.attr[k]
+            if k == _UNSERIALIZABLE:
+                self.unserializable = [s.decode(errors="replace") for s in av.list.s]
+                continue
+            try:
+                if k == _OWNER:
+                    self.owner = av.s.decode()
+                elif k == _OUTPUT_SPECS:
+                    self.specs = [(_ts.TensorShape(s["shape"]), _dtypes.as_dtype(d))
+                                  for s, d in json.loads(av.s.decode())]
+                else:
+                    self.values["_" + k[len(PRIVATE_PREFIX):]] = json.loads(av.s.decode())
+            except (ValueError, TypeError, KeyError, UnicodeDecodeError) as e:
+                raise _node_error(node, f"attr {k} is not a valid compat_tf encoding: {e}") from None
+        for v in self.values.values():
+            _references(v, self.refs)
+
+    def __bool__(self):
+        return bool(self.values or self.owner or self.specs or self.unserializable)
+
+
+def rename_private_refs(node, rename):
+    """Rewrites the node names referenced by `node`'s `_compat_tf_*` attrs with `rename(name) -> name`
+    (tensor names keep their ":i"; state keys and the owner are node names too)."""
+    import json
+
+    def walk(v):
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if not isinstance(v, dict):
+            return v
+        if "t" in v:
+            src, _, idx = v["t"].rpartition(":")
+            return {"t": f"{rename(src)}:{idx}"}
+        if "o" in v:
+            return {"o": rename(v["o"])}
+        if "k" in v:
+            return {"k": rename(v["k"])}
+        if "T" in v:
+            return {"T": walk(v["T"])}
+        if "D" in v:
+            return {"D": [[k, walk(x)] for k, x in v["D"]]}
+        return v
+
+    for k in list(node.attr):
+        if not k.startswith(PRIVATE_PREFIX) or k in (_UNSERIALIZABLE, _OUTPUT_SPECS):
+            continue
+        if k == _OWNER:
+            node.attr[k].s = rename(node.attr[k].s.decode()).encode()
+            continue
+        try:
+            value = json.loads(node.attr[k].s.decode())
+        except (ValueError, UnicodeDecodeError):
+            continue
+        node.attr[k].s = json.dumps(walk(value), separators=(",", ":")).encode()
+
+
 # -- export --------------------------------------------------------------------
 
 # Type attrs TF's OpDefs declare that compat_tf ops do not keep: attr -> input index
@@ -247,6 +459,7 @@ def op_to_node_def(op, add_shapes=False):
         av = attr_to_proto(attrs[k])
         if av is not None:
             nd.attr[k].CopyFrom(av)
+    _export_private_attrs(op, nd)
     if add_shapes:
         shapes = [t.shape for t in op.outputs]
         nd.attr["_output_shapes"].list.shape.extend(tensor_util.shape_to_proto(s) for s in shapes)
@@ -280,10 +493,13 @@ _ALIASES = {
     # V3 adds a sixth output (reserve_space_3) after the five of V1/V2
     "FusedBatchNorm": "FusedBatchNormV3", "FusedBatchNormV2": "FusedBatchNormV3",
 }
+# compat_tf's own op types that need their `_compat_tf_*` attrs (written by compat_tf's export).
+_OWN_TYPES = {"If": "tf.cond", "While": "tf.while_loop", "Gradients": "tf.gradients",
+              "RnnScan": "tf.nn.dynamic_rnn", "FunctionalScan": "tf.scan/tf.map_fn/tf.foldl/tf.foldr"}
 _NOT_IMPORTABLE = {
-    "If": "tf.cond", "While": "tf.while_loop", "Gradients": "tf.gradients", "RnnScan": "tf.nn.dynamic_rnn",
-    "FunctionalScan": "tf.scan/tf.map_fn/tf.foldl", "_LoopVar": "tf.while_loop", "PyFunc": "tf.py_func",
-    "PyFuncStateless": "tf.py_func", "Switch": "TF1 control flow (tf.cond)", "Merge": "TF1 control flow",
+    "PyFunc": "tf.py_func (its Python function is not part of a GraphDef)",
+    "PyFuncStateless": "tf.py_func (its Python function is not part of a GraphDef)",
+    "Switch": "TF1 control flow (tf.cond)", "Merge": "TF1 control flow",
     "RefSwitch": "TF1 control flow", "Enter": "TF1 control flow (tf.while_loop)",
     "Exit": "TF1 control flow (tf.while_loop)", "NextIteration": "TF1 control flow (tf.while_loop)",
     "LoopCond": "TF1 control flow (tf.while_loop)", "StatelessIf": "functional control flow",
@@ -348,8 +564,16 @@ def _node_error(node, msg, cls=ValueError):
     return cls(f"Node '{node.name}' (op type {node.op!r}) in the imported GraphDef: {msg}")
 
 
-def _resolve_op_type(node):
+def _resolve_op_type(node, private=None):
     op_type = _ALIASES.get(node.op, node.op)
+    if private is not None and private.unserializable:
+        raise _node_error(node, "cannot be imported: compat_tf exported it with attr(s) holding Python "
+                                "objects that a GraphDef cannot carry (" + "; ".join(private.unserializable)
+                          + "). Rebuild this part of the model in Python.", NotImplementedError)
+    if op_type in _OWN_TYPES and not (private and private.values):
+        raise _node_error(node, f"a {_OWN_TYPES[op_type]} op without compat_tf's `_compat_tf_*` attrs (not "
+                                "written by compat_tf's as_graph_def / export_meta_graph) cannot be imported",
+                          NotImplementedError)
     if op_type in _NOT_IMPORTABLE or node.op in _NOT_IMPORTABLE:
         what = _NOT_IMPORTABLE.get(node.op) or _NOT_IMPORTABLE[op_type]
         raise _node_error(node, f"compat_tf cannot import {what} ops from a GraphDef (op type {node.op!r}); "
@@ -360,7 +584,7 @@ def _resolve_op_type(node):
     return op_type
 
 
-def _node_attrs(node, op_type, n_inputs):
+def _node_attrs(node, op_type, n_inputs, private=None):
     opdef = registry.get(op_type)
     names, required, var_kw = _lowering_params(opdef, n_inputs)
     attrs = {}
@@ -371,13 +595,13 @@ def _node_attrs(node, op_type, n_inputs):
             attrs[k] = attr_from_proto(node.attr[k])
     for k, v in _ATTR_DEFAULTS.get(op_type, {}).items():
         attrs.setdefault(k, v)
-    missing = sorted(required - set(attrs))
+    missing = sorted(required - set(attrs) - set(private.values if private else ()))
     if missing:
         raise _node_error(node, f"missing attr(s) {missing} that compat_tf's {op_type} needs")
     return attrs
 
 
-def _toposort(nodes, by_name):
+def _toposort(nodes, by_name, extra_deps=None):
     order, state = [], {}
     for root in nodes:
         if root.name in state:
@@ -396,7 +620,10 @@ def _toposort(nodes, by_name):
                 continue
             state[node.name] = 1
             stack.append((node, True))
-            for inp in node.input:
+            deps = list(node.input)
+            if extra_deps:
+                deps.extend(extra_deps.get(node.name, ()))
+            for inp in deps:
                 src, _, _ = _parse_input(inp)
                 dep = by_name.get(src)
                 if dep is None:
@@ -465,7 +692,22 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         by_name[n.name] = n
 
     # Check everything before adding anything.
-    types = {n.name: _resolve_op_type(n) for n in nodes}
+    private = {n.name: _PrivateAttrs(n) for n in nodes}
+    types = {n.name: _resolve_op_type(n, private[n.name]) for n in nodes}
+    extra_deps = {}
+    for n in nodes:
+        p = private[n.name]
+        for kind, ref in p.refs:
+            if kind == "k":
+                continue
+            src, idx, _ = _parse_input(ref)
+            if kind == "t" and (src, idx) in norm_map:
+                continue
+            if src not in by_name:
+                raise _node_error(n, f"its compat_tf attrs refer to '{ref}', which is not in the GraphDef "
+                                     "(was the graph exported in part, with export_scope or from_version?)")
+            if src != n.name:
+                extra_deps.setdefault(n.name, []).append(src)
     for n in nodes:
         for inp in n.input:
             src, idx, ctrl = _parse_input(inp)
@@ -489,9 +731,9 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
             src, _, ctrl = _parse_input(r)
             if ctrl or src not in by_name:
                 raise ValueError(f"Requested return_element {r!r} not found in graph_def.")
-    attrs = {n.name: _node_attrs(n, types[n.name],
-                                 sum(1 for i in n.input if not i.startswith("^"))) for n in nodes}
-    order = _toposort(nodes, by_name)
+    attrs = {n.name: _node_attrs(n, types[n.name], sum(1 for i in n.input if not i.startswith("^")),
+                                 private[n.name]) for n in nodes}
+    order = _toposort(nodes, by_name, extra_deps)
 
     created, marked = [], []
     with graph._lock:
@@ -507,6 +749,17 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
                 raise ValueError(f"Node name '{full}' from the imported GraphDef is already used by an "
                                  "operation of the graph (import under a `name` prefix)")
         ops_by_node = {}
+        owned = {}      # owner node name -> the ops it owns (a cond branch's, a loop body's)
+
+        def resolve(kind, ref):
+            if kind == "k":
+                return prefix + ref           # a variable's state key is its op name
+            src, idx, _ = _parse_input(ref)
+            if kind == "o":
+                return ops_by_node[src]
+            mapped = norm_map.get((src, idx))
+            return mapped if mapped is not None else ops_by_node[src].outputs[idx]
+
         try:
             for n in order:
                 inputs, controls = [], []
@@ -532,11 +785,26 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
                         t = src_op.outputs[idx]
                     inputs.append(t)
                 full = prefix + n.name
+                p = private[n.name]
+                node_attrs = attrs[n.name]
+                if p.values:
+                    node_attrs = dict(node_attrs)
+                    try:
+                        for k, v in p.values.items():
+                            node_attrs[k] = _decode(v, resolve)
+                    except (KeyError, IndexError, ValueError, TypeError) as e:
+                        raise _node_error(n, f"its compat_tf attrs could not be resolved: {e!r}") from e
                 try:
-                    op = graph.create_op(types[n.name], inputs, attrs[n.name], name=full + "/",
-                                         control_inputs=controls)
+                    op = graph.create_op(types[n.name], inputs, node_attrs, name=full + "/",
+                                         control_inputs=controls, output_specs=p.specs)
                 except (ValueError, TypeError) as e:
                     raise _node_error(n, f"could not be built: {e}") from e
+                if p.owner is not None and p.owner in by_name:
+                    lst = owned.setdefault(p.owner, [])
+                    lst.append(op)
+                    op._func_owner = lst
+                for inner in owned.get(n.name, ()):
+                    inner._func_owner_op = op
                 created.append(op)
                 key = full.lower()
                 if key not in graph._names_in_use:

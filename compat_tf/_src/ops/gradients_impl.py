@@ -19,6 +19,12 @@ Consequences, all matching TF1:
 - second and higher order work: a Gradients op is itself differentiable
   (nested `jax.vjp`); `tf.hessians` uses `jax.jacfwd` of the vjp.
 
+The op's Python-level attrs (its xs, ys, forward ops, externals) are written
+to GraphDefs/MetaGraphDefs as `_compat_tf_*` attrs naming those tensors and
+ops, and rebuilt on import (see framework/graph_io), so a model trained with
+`opt.minimize` can be exported with `Saver.save` and trained on after
+`tf.train.import_meta_graph`.
+
 Deviations: `gate_gradients`, `aggregation_method` and
 `colocate_gradients_with_ops` are accepted and have no effect (XLA decides);
 a gradient through a host op (py_func, strings) raises LookupError as TF1
@@ -152,6 +158,9 @@ def _external_inputs(ops, xs):
 # --------------------------------------------------------------------------------------------
 
 def _gradients_shape(op):
+    # used when no output specs are given (builders pass them; GraphDef import passes the exported ones)
+    if op.attrs.get("_mode") == "hessian":
+        return [(x.shape.concatenate(x.shape), x.dtype.base_dtype) for x in op.get_attr("_xs")]
     return [(x.shape, x.dtype.base_dtype) for x in op.get_attr("_xs")]
 
 

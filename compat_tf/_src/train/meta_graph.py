@@ -179,13 +179,47 @@ def create_meta_graph_def(meta_info_def=None, graph_def=None, saver_def=None, co
 
 
 def _scope_graph_def(graph_def, export_scope):
+    from compat_tf._src.framework import graph_io
     prefix = export_scope.rstrip("/") + "/"
     keep = [n for n in graph_def.node if n.name.startswith(prefix)]
     del graph_def.node[:]
     for n in keep:
         n.name = _strip(n.name, export_scope)
         n.input[:] = [_strip(i, export_scope) for i in n.input]
+        graph_io.rename_private_refs(n, lambda name: _strip(name, export_scope))
         graph_def.node.append(n)
+
+
+def _without_saver_nodes(graph_def, saver_def):
+    """`graph_def` less the save/restore nodes TF's Saver adds (SaveV2, RestoreV2, the Assigns and
+    NoOps that hang off them) under the SaverDef's name scope: compat_tf has no lowering for them and
+    its Saver does not use them. Nodes of that scope which compat_tf can run are kept."""
+    from compat_tf._src.framework import graph_io, registry
+    scope = saver_def.restore_op_name.rpartition("/")[0] or \
+        saver_def.filename_tensor_name.rpartition("/")[0]
+    if not scope:
+        return graph_def
+    prefix = scope + "/"
+    drop = set()
+    changed = True
+    while changed:
+        changed = False
+        for n in graph_def.node:
+            if n.name in drop or not n.name.startswith(prefix):
+                continue
+            runnable = registry.lookup(graph_io._ALIASES.get(n.op, n.op)) is not None
+            if not runnable or any(graph_io._parse_input(i)[0] in drop for i in n.input):
+                drop.add(n.name)
+                changed = True
+    if not drop:
+        return graph_def
+    logging.info("import_meta_graph: skipping %d save/restore node(s) of the Saver scope %r (compat_tf's "
+                 "Saver does not use them)", len(drop), scope)
+    out = type(graph_def)()
+    out.CopyFrom(graph_def)
+    del out.node[:]
+    out.node.extend(n for n in graph_def.node if n.name not in drop)
+    return out
 
 
 def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_def=None, collection_list=None,
@@ -260,6 +294,8 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
         graph_def.CopyFrom(mgd.graph_def)
         for node in graph_def.node:
             node.device = ""
+    if mgd.HasField("saver_def"):
+        graph_def = _without_saver_nodes(graph_def, mgd.saver_def)
     with graph.as_default():
         _import_graph_def(graph_def, name=scope)
     trainable_values = set(mgd.collection_def[GraphKeys.TRAINABLE_VARIABLES].bytes_list.value) \
