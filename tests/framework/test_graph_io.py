@@ -288,6 +288,23 @@ def test_cond_round_trips_and_foreign_if_is_not_implemented(graph):
         assert g3.get_operations() == []
 
 
+def test_input_map_reaches_inside_cond_branches_and_gradients(graph):
+    x = tf.placeholder(tf.float32, [], name="x")
+    w = tf.Variable(3.0, name="w")
+    y = tf.cond(x > 0, lambda: x * w, lambda: -x * x, name="c")
+    tf.identity(tf.gradients(y, x)[0], name="g")
+    tf.identity(y, name="out")
+    gd = _roundtrip(graph.as_graph_def())
+    with tf.Graph().as_default():
+        z = tf.placeholder(tf.float32, [], name="z")
+        out, g = tf.import_graph_def(gd, input_map={"x:0": z * 2.0}, return_elements=["out:0", "g:0"])
+        with tf.Session() as sess:
+            sess.run("import/w/Assign")
+            # the branch reads the mapped tensor (2z), not the imported placeholder (unfed here)
+            assert sess.run([out, g], {z: 1.5}) == [9.0, 3.0]
+            assert sess.run([out, g], {z: -1.0}) == [-4.0, 4.0]
+
+
 # -- graph_util / write_graph ------------------------------------------------------------
 
 

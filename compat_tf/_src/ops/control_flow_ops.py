@@ -9,6 +9,11 @@ Enter/Exit/NextIteration ops do not appear in compat_tf graphs.
 
 Variables assigned inside a branch or body are threaded through as part of
 the state (both branches return the union of what either writes).
+
+The owner ops' attrs (branch/body ops, loop variables, outputs, state keys) are
+Python objects; Graph.as_graph_def writes them as `_compat_tf_*` attrs that name
+those ops and tensors, and tf.import_graph_def / tf.train.import_meta_graph
+rebuild them (see framework/graph_io), so graphs with conds and loops round-trip.
 """
 import builtins
 

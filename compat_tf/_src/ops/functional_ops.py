@@ -11,6 +11,9 @@ Variables `fn` only reads become inputs of the owner op (so tf.gradients
 with respect to them works); variables it assigns are threaded through the
 scan as state, as in tf.while_loop.
 
+The owner op round-trips through GraphDef/MetaGraphDef like tf.cond/tf.while_loop
+(its attrs are written as `_compat_tf_*` attrs; see framework/graph_io).
+
 Deviations: `parallel_iterations`, `swap_memory` and `back_prop` are accepted
 and ignored (XLA decides; gradients always flow); `fn`'s results must keep one
 shape for every element (XLA needs fixed shapes). `infer_shape=False` is
@@ -78,7 +81,8 @@ def _functional_scan(ctx, *inputs, _n_elems, _n_carry, _n_ref_values, _ops, _var
                 raise ValueError(f"the accumulator {t.name} changed shape from {v0.shape} to {v.shape}; "
                                  "compat_tf needs a fixed shape (under XLA)")
             new.append(v)
-        ys = [jnp.asarray(_cf._value(sub, env, t), _dtypes.to_jax_dtype(d)) for t, (s, d) in zip(_y_out, y_specs)]
+        ys = [jnp.asarray(_cf._value(sub, env, t), _dtypes.to_jax_dtype(d))
+              for t, (s, d) in zip(_y_out, y_specs)]
         return (new, {k: sub.state[k] for k in written}), ys
 
     (final, wstate), ys = lax.scan(step, (init, {k: state0[k] for k in written}), elems, reverse=_reverse)
@@ -117,7 +121,8 @@ def _build_op(g, scope, what, f, vs, elems, init, carry_out, y_out, specs, rever
     state_refs = [t for t in refs if t not in ref_values]
     reads = tuple(k for k in reads if k in {plan.ref_key(t) for t in state_refs} or k in writes)
     attrs = {"_n_elems": len(elems), "_n_carry": len(init), "_n_ref_values": len(ref_values),
-             "_ops": builtins.tuple(f.ops), "_vars": builtins.tuple(vs), "_carry_out": builtins.tuple(carry_out),
+             "_ops": builtins.tuple(f.ops), "_vars": builtins.tuple(vs),
+             "_carry_out": builtins.tuple(carry_out),
              "_y_out": builtins.tuple(y_out), "_externals": builtins.tuple(values),
              "_ref_values": builtins.tuple(ref_values), "_refs": builtins.tuple(state_refs),
              "_output_specs": builtins.tuple(specs), "_reverse": bool(reverse),
