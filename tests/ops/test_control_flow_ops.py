@@ -1,5 +1,4 @@
 """tf.cond / tf.case / tf.while_loop: values, untaken branches, state, gradients, compile count."""
-import numpy as np
 import pytest
 
 import compat_tf as tf

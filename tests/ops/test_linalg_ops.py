@@ -79,11 +79,11 @@ def test_matrix_determinant_and_slogdet():
     t = tf.matrix_determinant(tf.constant(a))
     assert t.op.type == "MatrixDeterminant" and t.shape.as_list() == [2]
     sign, logdet = tf.linalg.slogdet(tf.constant(a))
-    got, s, l = run([t, sign, logdet])
+    got, s, ld = run([t, sign, logdet])
     np.testing.assert_allclose(got, np.linalg.det(a), rtol=1e-10)
     ws, wl = np.linalg.slogdet(a)
     np.testing.assert_allclose(s, ws)
-    np.testing.assert_allclose(l, wl, rtol=1e-10)
+    np.testing.assert_allclose(ld, wl, rtol=1e-10)
     check(tf.matrix_determinant, np.linalg.det, RS.randn(3, 3))
     check(lambda x: tf.linalg.slogdet(x)[1], lambda x: np.linalg.slogdet(x)[1], well_conditioned(3, 3))
 

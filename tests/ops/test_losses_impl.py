@@ -29,8 +29,8 @@ def test_mse_default_reduction_divides_by_nonzero_weights():
 
 
 @pytest.mark.parametrize("reduction,expect", [
-    ("none", lambda l: l), ("weighted_sum", lambda l: l.sum()), ("weighted_mean", lambda l: l.sum() / 6.0),
-    ("weighted_sum_over_batch_size", lambda l: l.sum() / 6.0)])
+    ("none", lambda v: v), ("weighted_sum", lambda v: v.sum()), ("weighted_mean", lambda v: v.sum() / 6.0),
+    ("weighted_sum_over_batch_size", lambda v: v.sum() / 6.0)])
 def test_reductions(reduction, expect):
     loss = tf.losses.absolute_difference(LABELS, PREDS, weights=1.0, reduction=reduction)
     np.testing.assert_allclose(ev(loss), expect(np.abs(PREDS - LABELS)), rtol=1e-6)

@@ -277,7 +277,7 @@ class TensorArray:
 
     def split(self, value, lengths, name=None):
         value = self._check_dtype(value)
-        n = _static_size(self._size)
+        _static_size(self._size)   # the size must be static (raises otherwise)
         lens = shape_inference.constant_value(_constant.convert_to_tensor(lengths))
         d0 = int(np.asarray(lens).reshape(-1)[0]) if lens is not None and np.size(lens) else None
         elem = _ts.TensorShape([d0]).concatenate(value.shape[1:]) if value.shape.ndims else _ts.TensorShape(None)

@@ -6,7 +6,6 @@ use). Names, collections and the `*_ref` dtype follow TF 1.15.
 """
 import numpy as np
 
-from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.graph import GraphKeys, Tensor
