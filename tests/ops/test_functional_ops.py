@@ -105,3 +105,27 @@ def test_fn_assigning_a_variable_is_threaded_through():
         s.run(tf.global_variables_initializer())
         np.testing.assert_allclose(s.run(out), [1.0, 3.0, 6.0])
         assert s.run(v) == 6.0
+
+
+def _map_random(seed):
+    with tf.Graph().as_default():
+        tf.set_random_seed(seed)
+        m = tf.map_fn(lambda x: tf.random_uniform([3]) + x, tf.zeros([4]))
+        sc = tf.scan(lambda a, x: a + tf.random_normal([]), tf.zeros([5]), initializer=tf.constant(0.0))
+        with tf.Session() as s:
+            return s.run([m, sc]), s.run(m)
+
+
+def test_random_ops_inside_fn_draw_fresh_numbers_per_iteration_and_follow_the_seed():
+    (mv, scv), mv2 = _map_random(3)
+    assert mv.shape == (4, 3)
+    # each row has its own draw (TF1 reruns the random kernel at every while_loop step)
+    assert len({tuple(r) for r in mv.round(6)}) == 4
+    steps = np.diff(np.concatenate([[0.0], scv]))
+    assert len(set(np.round(steps, 6))) == 5
+    assert not np.allclose(mv, mv2)           # a new Session.run draws new numbers
+    (again, sc_again), _ = _map_random(3)     # same graph seed -> same numbers in a fresh graph
+    np.testing.assert_array_equal(mv, again)
+    np.testing.assert_array_equal(scv, sc_again)
+    (other, _), _ = _map_random(4)
+    assert not np.allclose(mv, other)

@@ -65,15 +65,25 @@ def _functional_scan(ctx, *inputs, _n_elems, _n_carry, _n_ref_values, _ops, _var
     state0 = _cf._initial_state(ctx, _state_reads, _state_writes, _ref_shapes)
     written = [k for k in _state_writes if k in state0]
     readonly = {k: v for k, v in state0.items() if k not in written}
+    base_counter = jnp.asarray(0 if ctx.rng_counter is None else ctx.rng_counter).astype(jnp.uint32)
 
-    def step(carry, xs):
+    def step(carry, inp):
         vals, wstate = carry
+        i, xs = inp
         env = dict(zip(_externals, ext_vals))
         env.update(zip(_ref_values, ref_vals))
         env.update(zip(_vars, list(vals) + list(xs)))
         for t in _refs:
             env[t] = lowering.VarRef(plan.ref_key(t))
-        env, sub = _cf._run_function(ctx, _ops, env, {**readonly, **wstate})
+        # a different random stream at each iteration (TF1's while_loop reruns its random
+        # kernels per step); the same derivation as RnnScan's per-time-step counter
+        counter = base_counter * jnp.uint32(1000003) + i.astype(jnp.uint32) + jnp.uint32(1)
+        sub = lowering.LoweringContext({**readonly, **wstate}, counter, ctx.session, ctx.initialized)
+        saved = ctx.op
+        try:
+            lowering.evaluate(_ops, env, sub)
+        finally:
+            ctx.op = saved
         new = []
         for t, v0 in zip(_carry_out, vals):
             v = jnp.asarray(_cf._value(sub, env, t), v0.dtype)
@@ -85,7 +95,9 @@ def _functional_scan(ctx, *inputs, _n_elems, _n_carry, _n_ref_values, _ops, _var
               for t, (s, d) in zip(_y_out, y_specs)]
         return (new, {k: sub.state[k] for k in written}), ys
 
-    (final, wstate), ys = lax.scan(step, (init, {k: state0[k] for k in written}), elems, reverse=_reverse)
+    steps = jnp.arange(elems[0].shape[0], dtype=jnp.int32)
+    (final, wstate), ys = lax.scan(step, (init, {k: state0[k] for k in written}), (steps, elems),
+                                   reverse=_reverse)
     ys = list(ys)
     if _emit and _first_is_init:
         ys = [jnp.concatenate([y, a[None]] if _reverse else [a[None], y], axis=0) for a, y in zip(init, ys)]
