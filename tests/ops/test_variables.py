@@ -324,3 +324,32 @@ def test_variable_state_is_per_session(graph):
             with pytest.raises(tf.errors.FailedPreconditionError):
                 s2.run(v)
         assert s1.run(v) == 5.0
+
+
+def test_to_proto_and_from_proto_round_trip_with_scopes():
+    with tf.name_scope("outer"):
+        v = tf.Variable(np.array([1.0, 2.0], np.float32), name="v")
+    d = v.to_proto()
+    assert (d.variable_name, d.initializer_name, d.snapshot_name, d.initial_value_name, d.trainable) == (
+        "outer/v:0", "outer/v/Assign", "outer/v/read:0", "outer/v/initial_value:0", True)
+    scoped = v.to_proto(export_scope="outer")
+    assert (scoped.variable_name, scoped.initializer_name, scoped.snapshot_name) == ("v:0", "v/Assign", "v/read:0")
+    assert v.to_proto(export_scope="elsewhere") is None
+    same = tf.Variable.from_proto(d)
+    assert (same.name, same.op is v.op, same.initializer is v.initializer, same.value() is v.value()) == (
+        "outer/v:0", True, True, True)
+    with pytest.raises(ValueError):
+        tf.Variable(1.0, variable_def=d)
+    # a copy of the graph under an import scope: the VariableDef (scoped names) resolves there
+    meta = tf.train.export_meta_graph()
+    tf.train.import_meta_graph(meta, import_scope="copy")
+    w = tf.Variable(variable_def=scoped, import_scope="copy/outer")
+    assert (w.name, w.trainable, w.shape.as_list()) == ("copy/outer/v:0", True, [2])
+    with tf.Session() as s:
+        s.run(w.initializer)
+        s.run(w.assign_add([1.0, 1.0]))
+        np.testing.assert_allclose(s.run(w), [2.0, 3.0])
+        np.testing.assert_allclose(s.run(tf.get_default_graph().get_tensor_by_name("copy/outer/v/read:0")),
+                                   [2.0, 3.0])
+        with pytest.raises(tf.errors.FailedPreconditionError):
+            s.run(v)                       # the original variable is a different one

@@ -22,7 +22,12 @@ class Variable:
                  import_scope=None, constraint=None, use_resource=None, synchronization=None,
                  aggregation=None, shape=None):
         if variable_def is not None:
-            raise NotImplementedError("tf.Variable(variable_def=...) is not supported by compat_tf yet")
+            # TF1's _init_from_proto: a Variable object for ops already in the graph
+            if initial_value is not None:
+                raise ValueError("variable_def and initial_value are mutually exclusive.")
+            from compat_tf._src.train import meta_graph
+            self.__dict__.update(meta_graph.variable_from_proto(variable_def, import_scope=import_scope).__dict__)
+            return
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         trainable = True if trainable is None else bool(trainable)
@@ -163,7 +168,14 @@ class Variable:
         return state_ops.count_up_to(self, limit)
 
     def to_proto(self, export_scope=None):
-        raise NotImplementedError("tf.Variable.to_proto is not supported by compat_tf yet")
+        """TF1's Variable.to_proto: a VariableDef, or None when the variable is outside `export_scope`."""
+        from compat_tf._src.train import meta_graph
+        return meta_graph.variable_to_proto(self, export_scope=export_scope)
+
+    @staticmethod
+    def from_proto(variable_def, import_scope=None):
+        """TF1's Variable.from_proto: the Variable whose ops `variable_def` names (already in the graph)."""
+        return Variable(variable_def=variable_def, import_scope=import_scope)
 
     def __repr__(self):
         return (f"<tf.Variable '{self.name}' shape={self.shape} "
