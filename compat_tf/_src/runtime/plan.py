@@ -302,8 +302,15 @@ class Plan:
             s.reads, s.writes = reads, writes
             if not s.host:
                 s.step = self._make_step(s)
-                s.nodonate_fn = jax.jit(s.step)
+                s.nodonate_fn = self._jit_segment(s.step)
         return segs
+
+    def _jit_segment(self, step):
+        """jit of a segment's `step(state_ro, state_rw, inputs, rng_counter)` (the multi-segment path).
+
+        A hook: the data-parallel plan (compat_tf/_src/parallel) adds shardings here.
+        """
+        return jax.jit(step)
 
     def _make_step(self, seg):
         """The pure Python function a device segment is traced from."""
@@ -406,7 +413,14 @@ class Plan:
             outs, new = step(state_ro, state_rw, list(inputs), counter)
             return (*outs, *(new[k] for k in written))
 
-        return jax.jit(flat, donate_argnums=tuple(range(n_ro, n_ro + n_rw)))
+        return self._jit_flat(flat, seg, ro, rw)
+
+    def _jit_flat(self, flat, seg, ro, rw):
+        """jit of the fast path's flat step `(*ro, *rw, *inputs[, counter]) -> (*outputs, *written)`.
+
+        The read-write state is donated. A hook: the data-parallel plan adds shardings here.
+        """
+        return jax.jit(flat, donate_argnums=tuple(range(len(ro), len(ro) + len(rw))))
 
     def _run_fast(self, session, feed_values):
         seg, in_idx, sources, n_out = self._fast

@@ -49,6 +49,8 @@ class BaseSession:
         self._runners = {}
         self._rng_counter = 0
         self._default_ctx = None
+        # builds a run's Plan; compat_tf.parallel.data_parallel swaps in a sharded one
+        self._plan_factory = _plan.Plan
 
     @property
     def graph(self):
@@ -107,7 +109,7 @@ class BaseSession:
             with self._lock:
                 plan = self._plans.get(key)
                 if plan is None:
-                    plan = _plan.Plan(self._graph, fetch_tensors, targets, feed_tensors)
+                    plan = self._plan_factory(self._graph, fetch_tensors, targets, feed_tensors)
                     self._plans[key] = plan
         return plan
 
