@@ -17,8 +17,14 @@ The names match TF's V2 checkpoint files, so TF1 code that tests
 `PREFIX.data-?????-of-?????` keeps working; `PREFIX.index` exists only for a complete
 checkpoint. Checkpoint tensor names are TF's (variable op names such as "w",
 "scope/w", "w/Adam"), and dtypes and shapes are kept exactly (float64, int64, bool,
-bfloat16, ...). Deviation: TF's native tensor-bundle files (binary `.index` from real
-TensorFlow) cannot be read; that raises DataLossError naming the file.
+bfloat16, ...).
+
+Checkpoints written by real TensorFlow (tensor-bundle V2: a binary SSTable
+`PREFIX.index` plus raw `PREFIX.data-0000i-of-0000N` shards) are read too: a
+CheckpointIndex whose `.index` ends with the SSTable magic number reads through
+`compat_tf._src.io.tensor_bundle` (checksums verified, DataLossError on corruption), so
+Saver.restore, NewCheckpointReader and the checkpoint_utils accept either format.
+compat_tf still writes only its own format.
 """
 import base64
 import json
@@ -30,6 +36,7 @@ import numpy as np
 
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
+from compat_tf._src.io import tensor_bundle
 
 FORMAT = "compat_tf.orbax/1"
 DATA_SUFFIX = ".data-00000-of-00001"
@@ -129,6 +136,13 @@ class CheckpointIndex:
         except OSError as e:
             raise errors.DataLossError(None, None,
                                        f"Unable to read checkpoint index {index_path}: {e}") from None
+        self._bundle = None
+        if tensor_bundle.is_tensor_bundle_index(raw):     # written by real TensorFlow
+            self._bundle = tensor_bundle.BundleReader(prefix, raw)
+            self.data_path = self._bundle.shard_path(0)
+            self.entries = {name: (self._bundle.dtype(name), self._bundle.shape(name), None, None)
+                            for name in self._bundle.names()}
+            return
         try:
             index = json.loads(raw.decode("utf-8"))
             if not isinstance(index, dict) or index.get("format") != FORMAT:
@@ -142,9 +156,8 @@ class CheckpointIndex:
                 self.entries[name] = (dtype, shape, e.get("key"), e.get("value"))
         except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as e:
             raise errors.DataLossError(
-                None, None, f"Unable to open table file {index_path}: Data loss: not a compat_tf checkpoint "
-                f"(TF's native tensor-bundle checkpoints cannot be read by compat_tf) or corrupted: "
-                f"{e}") from None
+                None, None, f"Unable to open table file {index_path}: Data loss: neither a compat_tf checkpoint "
+                f"nor a TensorFlow tensor-bundle checkpoint, or corrupted: {e}") from None
 
     def names(self):
         return sorted(self.entries)
@@ -157,6 +170,8 @@ class CheckpointIndex:
 
     def read(self, names):
         """{name: NumPy array} for `names` (each must be in the checkpoint); DataLossError if unreadable."""
+        if self._bundle is not None:
+            return {name: self._bundle.read(name) for name in names}
         out, keys = {}, {}
         for name in names:
             dtype, shape, key, value = self.entries[name]
