@@ -153,5 +153,27 @@ def towers(dp_mode):
 R["towers/single"], R["towers/single_w"], R["towers/devices"] = towers(False)
 R["towers/dp"], R["towers/dp_w"], _ = towers(True)
 
+
+
+# 6. a step with a host callback (tf.Print) runs on one device and still matches
+def printed(dp_mode):
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None, 6])
+        w = tf.Variable(np.linspace(-1, 1, 6).reshape(6, 1).astype(np.float32))
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - 1.0))
+        loss = tf.Print(loss, [loss], "loss=")
+        step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        sess = tf.Session()
+        if dp_mode:
+            parallel.data_parallel(sess)
+        sess.run(tf.global_variables_initializer())
+        out = [float(sess.run([step, loss], {x: X})[1]) for _ in range(3)]
+        return out, sess.run(w).ravel().tolist(), sharding_info(sess._state[w.op.name])
+
+
+R["print/single"], R["print/single_w"], _ = printed(False)
+R["print/dp"], R["print/dp_w"], R["print/state"] = printed(True)
+
 print("RESULT " + json.dumps(R))
 sys.stdout.flush()

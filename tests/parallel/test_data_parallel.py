@@ -89,3 +89,12 @@ def test_multi_tower_graph_under_data_parallel(r):
     np.testing.assert_allclose(r["towers/dp"], r["towers/single"], rtol=1e-5)
     np.testing.assert_allclose(r["towers/dp_w"], r["towers/single_w"], rtol=1e-5, atol=1e-6)
     assert r["towers/single"][-1] < r["towers/single"][0]
+
+
+def test_step_with_host_callback_runs_and_matches(r):
+    # tf.Print is an ordered host callback, which JAX runs on one device: same numbers, and the
+    # written state is replicated again when committed
+    np.testing.assert_allclose(r["print/dp"], r["print/single"], rtol=1e-5)
+    np.testing.assert_allclose(r["print/dp_w"], r["print/single_w"], rtol=1e-5, atol=1e-6)
+    assert r["print/single"][-1] < r["print/single"][0]
+    assert r["print/state"]["n_devices"] == 8 and r["print/state"]["spec"] == []
