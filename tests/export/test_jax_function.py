@@ -315,3 +315,52 @@ def test_assert_raises_unless_checks_are_dropped():
         export.to_jax_function(z, [x])
     fn, _ = export.to_jax_function(z, [x], drop_checks=True)
     np.testing.assert_array_equal(jax.jit(fn)({}, np.array([1.0, -2.0, 3.0], np.float32)), [4.0, -5.0, 10.0])
+
+
+def test_cond_while_and_batch_norm_update_ops_export():
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    flag = tf.placeholder(tf.bool, [], name="flag")
+    w = tf.Variable(np.full((3, 3), 0.5, np.float32), name="w")
+    h = tf.cond(flag, lambda: tf.matmul(x, w), lambda: x * 2.0)
+    _, acc = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * 1.5), [tf.constant(0), h],
+                           maximum_iterations=5)
+    bn = tf.layers.batch_normalization(acc, training=True, name="bn")
+    loss = tf.reduce_sum(bn ** 2 * tf.range(1.0, 4.0)) + tf.reduce_sum(acc)
+    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+        train_op = tf.train.MomentumOptimizer(0.01, 0.9).minimize(loss)
+    xs, _ = _data(n=4)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        fn, params = export.to_jax_function(loss, [x, flag], session=sess)
+        for f in (True, False):
+            np.testing.assert_allclose(jax.jit(fn)(params, xs, f), sess.run(loss, {x: xs, flag: f}), rtol=1e-6)
+        # vmap over the cond's predicate too
+        both = jax.vmap(fn, in_axes=(None, 0, 0))(params, np.stack([xs, xs]), np.array([True, False]))
+        np.testing.assert_allclose(both, [sess.run(loss, {x: xs, flag: f}) for f in (True, False)], rtol=1e-6)
+        gw = jax.grad(fn)(params, xs, True)["w"]
+        np.testing.assert_allclose(gw, sess.run(tf.gradients(loss, w)[0], {x: xs, flag: True}), rtol=1e-5)
+
+        step, state = export.to_jax_step(loss, [x, flag], train_op, session=sess)
+        assert {"bn/moving_mean", "bn/moving_variance", "w/Momentum"} <= set(state)
+        s = state
+        for _ in range(3):
+            jl, s = jax.jit(step)(s, xs, True)
+            tl, _ = sess.run([loss, train_op], {x: xs, flag: True})
+            np.testing.assert_allclose(jl, tl, rtol=1e-5)
+        assert np.abs(np.asarray(s["bn/moving_mean"])).max() > 0      # the update ops ran
+        for k in state:
+            np.testing.assert_allclose(s[k], sess.run(k + ":0"), rtol=1e-5, atol=1e-6, err_msg=k)
+
+
+def test_imported_frozen_graph_exports_by_tensor_names():
+    x, y, logits, loss = _mlp()
+    xs, _ = _data()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        want = sess.run(logits, {x: xs})
+        frozen = tf.graph_util.convert_variables_to_constants(sess, sess.graph.as_graph_def(), [logits.op.name])
+    with tf.Graph().as_default():
+        tf.import_graph_def(frozen, name="m")
+        fn, params = export.to_jax_function("m/" + logits.name, ["m/x:0"])
+        assert params == {}                       # frozen: the weights are constants
+        np.testing.assert_allclose(jax.jit(fn)(params, xs), want, rtol=1e-6, atol=1e-6)

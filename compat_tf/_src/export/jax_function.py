@@ -33,6 +33,14 @@ Conventions:
   Run-time checks and printing (`tf.Assert`, `tf.check_numerics`,
   `tf.Print`, `tf.print`) are host callbacks: ValueError too, unless
   `drop_checks=True`, which leaves them out (Print passes its input through).
+- Control flow: tf.cond lowers to `lax.cond` (a select under vmap); tf.while_loop with
+  `maximum_iterations` to a `lax.scan`, which jax.grad differentiates; without it to a
+  `lax.while_loop`, which JAX cannot reverse-differentiate (tf.gradients cannot either).
+- Writes: `fn` computes assigns the fetches depend on (e.g. batch-norm moving averages
+  under a control dependency) on a private copy of `params` and discards them; `step`
+  returns them in `new_state`.
+- Calling `fn`/`step` without `jax.jit` runs op by op (JAX's eager mode, each op
+  compiled on its own); jit them for speed.
 """
 import jax
 import jax.numpy as jnp
