@@ -129,3 +129,17 @@ def test_random_ops_inside_fn_draw_fresh_numbers_per_iteration_and_follow_the_se
     np.testing.assert_array_equal(scv, sc_again)
     (other, _), _ = _map_random(4)
     assert not np.allclose(mv, other)
+
+
+def test_cond_inside_fn_reads_a_variable_through_its_reference():
+    v = tf.Variable(np.array([1.0, 2.0, 3.0], np.float32))
+    # the cond's branch reads the variable itself (Identity of the ref), not a snapshot from outside
+    m = tf.map_fn(lambda r: tf.cond(r[0] > 0, lambda: r * v.read_value(), lambda: r - 1.0), tf.constant(X))
+    both = tf.map_fn(lambda r: v.read_value() + tf.cond(r[0] > 0, lambda: v.read_value(), lambda: r), tf.constant(X))
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        mv, bv = s.run([m, both])
+    vv = np.array([1.0, 2.0, 3.0], np.float32)
+    pos = X[:, :1] > 0
+    np.testing.assert_allclose(mv, np.where(pos, X * vv, X - 1.0), rtol=1e-6)
+    np.testing.assert_allclose(bv, vv + np.where(pos, vv, X), rtol=1e-6)

@@ -65,6 +65,12 @@ def _functional_scan(ctx, *inputs, _n_elems, _n_carry, _n_ref_values, _ops, _var
     state0 = _cf._initial_state(ctx, _state_reads, _state_writes, _ref_shapes)
     written = [k for k in _state_writes if k in state0]
     readonly = {k: v for k, v in state0.items() if k not in written}
+    # variables fn only reads arrive as inputs; nested owner ops (a tf.cond inside fn) read them
+    # from the state, so it holds them too
+    for t, v in zip(_ref_values, ref_vals):
+        k = plan.ref_key(t)
+        if k is not None and k not in readonly and k not in written:
+            readonly[k] = v
     base_counter = jnp.asarray(0 if ctx.rng_counter is None else ctx.rng_counter).astype(jnp.uint32)
 
     def step(carry, inp):
@@ -131,7 +137,10 @@ def _build_op(g, scope, what, f, vs, elems, init, carry_out, y_out, specs, rever
     from compat_tf._src.runtime import plan
     ref_values = [t for t in refs if plan.ref_key(t) is not None and plan.ref_key(t) not in writes]
     state_refs = [t for t in refs if t not in ref_values]
-    reads = tuple(k for k in reads if k in {plan.ref_key(t) for t in state_refs} or k in writes)
+    # read-only variables fn uses directly are inputs (ref_values); keys read only by nested owner
+    # ops (a tf.cond inside fn reading v.read_value()) stay state reads so the plan loads them
+    value_keys = {plan.ref_key(t) for t in ref_values}
+    reads = tuple(k for k in reads if k not in value_keys or k in writes)
     attrs = {"_n_elems": len(elems), "_n_carry": len(init), "_n_ref_values": len(ref_values),
              "_ops": builtins.tuple(f.ops), "_vars": builtins.tuple(vs),
              "_carry_out": builtins.tuple(carry_out),
