@@ -174,10 +174,27 @@ def partitioned_checkpoint():
             {"prefix": "model.ckpt", "shapes": reader.get_variable_to_shape_map()})
 
 
+def sharded_checkpoint():
+    """Saver(sharded=True) with variables on two devices: two data shards, one merged index."""
+    d = _fresh("sharded")
+    with tf.Graph().as_default():
+        with tf.device("/cpu:0"):
+            tf.Variable(np.arange(4.0), name="a")
+        with tf.device("/cpu:1"):
+            tf.Variable(np.array([b"x", b"yy"], dtype=object), name="b")
+            tf.Variable(np.int64(5), name="c")
+        saver = tf.train.Saver(sharded=True, save_relative_paths=True)
+        with tf.Session(config=tf.ConfigProto(device_count={"CPU": 2})) as sess:
+            sess.run(tf.global_variables_initializer())
+            prefix = saver.save(sess, os.path.join(d, "model.ckpt"), write_meta_graph=False)
+    _record(d, _read_all(prefix), {"prefix": "model.ckpt"})
+
+
 if __name__ == "__main__":
     dtypes_checkpoint()
     adam_checkpoint()
     gd_meta_checkpoint()
     partitioned_checkpoint()
+    sharded_checkpoint()
     total = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(OUT) for f in fs)
     print(f"wrote {OUT}: {total} bytes")

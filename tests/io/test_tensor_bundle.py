@@ -289,6 +289,22 @@ def test_partitioned_variable_listed_but_not_readable():
         tf.train.NewCheckpointReader(prefix).get_tensor("part")
 
 
+def test_tf_sharded_checkpoint_two_data_files():
+    d, meta, arrays = _fixture("sharded")
+    prefix = os.path.join(d, meta["prefix"])
+    assert os.path.isfile(prefix + ".data-00001-of-00002")
+    assert tensor_bundle.BundleReader(prefix).num_shards == 2
+    assert {e.shard_id for e in tensor_bundle.BundleReader(prefix).entries.values()} == {0, 1}
+    a = tf.Variable(np.zeros(4), name="a")
+    b = tf.Variable(np.array([b"", b""], dtype=object), name="b")
+    c = tf.Variable(np.int64(0), name="c")
+    with tf.Session() as sess:
+        tf.train.Saver().restore(sess, tf.train.latest_checkpoint(d))
+        np.testing.assert_array_equal(sess.run(a), arrays["a"])
+        assert list(sess.run(b)) == [b"x", b"yy"]
+        assert sess.run(c) == 5
+
+
 # -- TF-written meta graph -------------------------------------------------------------------------
 
 def test_import_tf_meta_graph_restore_and_train():
