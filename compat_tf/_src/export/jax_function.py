@@ -49,6 +49,7 @@ import numpy as np
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
 from compat_tf._src.framework import registry
+from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.graph import Operation, Tensor
 from compat_tf._src.runtime import fetches as _fetches
 from compat_tf._src.runtime import host_checks
@@ -494,12 +495,15 @@ def load_state(session, state):
             counter = int(np.asarray(value))
             continue
         key = _variable_key(graph, name)
-        t = graph.get_operation_by_name(key)._outputs[0]
-        dtype = _dtypes.to_jax_dtype(t.dtype.base_dtype)
-        arr = jnp.array(value, dtype=dtype, copy=True)
-        if not t.shape.is_compatible_with(arr.shape):
+        op = graph.get_operation_by_name(key)
+        if op.type == "VarHandleOp":          # a resource handle: dtype and shape are attrs
+            var_dtype, var_shape = _dtypes.as_dtype(op.get_attr("dtype")), _ts.as_shape(op.get_attr("shape"))
+        else:
+            var_dtype, var_shape = op._outputs[0].dtype.base_dtype, op._outputs[0].shape
+        arr = jnp.array(value, dtype=_dtypes.to_jax_dtype(var_dtype), copy=True)
+        if not var_shape.is_compatible_with(arr.shape):
             raise ValueError(f"load_state: value for variable {key!r} has shape {tuple(arr.shape)}, "
-                             f"the variable has shape {t.shape}")
+                             f"the variable has shape {var_shape}")
         updates[key] = arr
     with session._lock:
         session._state.update(updates)
