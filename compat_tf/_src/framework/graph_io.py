@@ -32,6 +32,10 @@ converted back to a Python value (type -> DType, shape -> TensorShape, tensor
 take are dropped. The import is atomic: every node is checked (op type known,
 inputs resolvable, input_map keys used) before the first op is added, and ops
 added before a later failure are removed again.
+
+A GraphDef written by TensorFlow with its own control flow (TF1 Switch/Merge and
+while frames, TF2 functional If/While over the function library) is first rewritten
+into compat_tf's If/While encoding by framework/tf_control_flow_import.
 """
 import inspect
 
@@ -668,6 +672,9 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
             graph_def = graph_pb2.GraphDef.FromString(graph_def.SerializeToString())
         else:
             raise TypeError(f"graph_def must be a GraphDef proto, got {type(graph_def).__name__}")
+    # TF's own control flow (Switch/Merge, while frames, functional If/While) -> compat_tf's If/While
+    from compat_tf._src.framework import tf_control_flow_import as _tfcf
+    graph_def = _tfcf.rewrite(graph_def)
     graph = _graph.get_default_graph()
     input_map = dict(input_map or {})
     norm_map = {}
@@ -794,6 +801,11 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
                             node_attrs[k] = _decode(v, resolve)
                     except (KeyError, IndexError, ValueError, TypeError) as e:
                         raise _node_error(n, f"its compat_tf attrs could not be resolved: {e!r}") from e
+                    if "_tf_import" in node_attrs:
+                        try:
+                            node_attrs = _tfcf.complete_attrs(types[n.name], node_attrs)
+                        except (ValueError, TypeError) as e:
+                            raise _node_error(n, f"could not be built: {e}") from e
                 try:
                     op = graph.create_op(types[n.name], inputs, node_attrs, name=full + "/",
                                          control_inputs=controls, output_specs=p.specs)
