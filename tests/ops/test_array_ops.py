@@ -663,3 +663,38 @@ def test_string_tensors_go_through_numpy_lowerings():
     assert list(got[3]) == [b"a", b"b", b"c"]
     assert list(got[4]) == [b"x", b"x"] and list(got[5]) == [b"", b""]
     assert list(got[6]) == [b"z", b"a", b"b", b"c"] and len(got[7]) == 6
+
+
+def test_zeros_ones_fill_with_a_shape_known_only_at_run_time_run_on_the_host():
+    from compat_tf._src.runtime import plan
+
+    n = tf.placeholder(tf.int32, [], name="n")
+    dims = tf.placeholder(tf.int32, [2], name="dims")
+    x = tf.placeholder(tf.float32, [None, 3])
+    z = tf.zeros([n, 4])
+    o = tf.ones([n, 2], dtype=tf.int32)
+    f = tf.fill(dims, 7.5)
+    after = tf.reduce_sum(z + 1.0, axis=1)                  # device ops after the host fill
+    assert z.shape.as_list() == [None, 4] and o.shape.as_list() == [None, 2]
+    assert f.shape.as_list() == [None, None] and f.dtype == tf.float32
+    assert all(plan.is_host_op(t.op) for t in (z, o, f))
+    # computed from a shape: still a device Fill (static when the step is traced)
+    zs = tf.zeros(tf.shape(x))
+    os_ = tf.ones([tf.shape(x)[0], 2])
+    assert zs.op.type == os_.op.type == "Fill"
+    assert not plan.is_host_op(zs.op) and not plan.is_host_op(os_.op)
+    gx = tf.gradients(tf.reduce_sum((zs + 2.0) * x * x), x)[0]
+    with tf.Session() as s:
+        for k in (2, 5):
+            zv, ov, av = s.run([z, o, after], {n: k})
+            np.testing.assert_array_equal(zv, np.zeros((k, 4), np.float32))
+            np.testing.assert_array_equal(ov, np.ones((k, 2), np.int32))
+            np.testing.assert_array_equal(av, np.full(k, 4.0, np.float32))
+        np.testing.assert_array_equal(s.run(f, {dims: [3, 1]}), np.full((3, 1), 7.5, np.float32))
+        xv = np.arange(6, dtype=np.float32).reshape(2, 3)
+        zsv, osv, gv = s.run([zs, os_, gx], {x: xv})
+        np.testing.assert_array_equal(zsv, np.zeros((2, 3)))
+        np.testing.assert_array_equal(osv, np.ones((2, 2)))
+        np.testing.assert_allclose(gv, 4.0 * xv)
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            s.run(z, {n: -1})

@@ -12,8 +12,8 @@ compat_tf runs a graph as jitted XLA programs, whose shapes are static:
 - Inputs that fix a shape (axis, perm, shape, multiples, paddings, sizes,
   depth) must be known when the step is traced. Under jit every shape is
   static, so values computed from `tf.shape(x)` qualify; a fed placeholder
-  does not (`tf.range` is the exception: with a run-time limit it runs on the
-  host, as op `_HostRange`).
+  does not (`tf.range` and `tf.fill`/`tf.zeros`/`tf.ones` are the exceptions: with a
+  run-time limit or shape they run on the host, as ops `_HostRange` / `_HostFill`).
 - Ops whose output shape depends on input *values* (`tf.where(cond)` with one
   argument, `tf.unique`, `tf.setdiff1d`) run on the host between jitted
   segments (NumPy lowerings); gradients do not flow through them.
@@ -1315,8 +1315,23 @@ def _fill(dims, value, **_):
     return jnp.broadcast_to(value, shp)
 
 
+def _host_fill_shape(op):
+    d = op.inputs[0].shape
+    rank = d[0] if d.ndims == 1 else None
+    return [(_ts.TensorShape(None if rank is None else [None] * rank), op.inputs[1].dtype.base_dtype)]
+
+
+@register_op("_HostFill", shape=_host_fill_shape, host=True, differentiable=False)
+def _host_fill(ctx, dims, value, **_):
+    return _fill(np.asarray(dims), np.asarray(value))
+
+
 def fill(dims, value, name=None):
-    """tf.fill (op Fill): `dims` must be known when the step is traced."""
+    """tf.fill (op Fill). `dims` fixes the output shape, so XLA needs it when the step is traced
+    (constants, values computed from shapes: `tf.fill(tf.shape(x), v)`); dims known only at run
+    time (a feed, `tf.zeros([batch_ph, 4])`) make the op run on the host instead (op type
+    `_HostFill`, like tf.range's `_HostRange`), between jitted segments. Deviation: no gradient
+    flows to `value` through a host fill."""
     d = _constant.convert_to_tensor(dims, dtype=None) if not isinstance(dims, _graph.Tensor) else dims
     if not isinstance(dims, _graph.Tensor) and d.dtype.base_dtype not in (_dtypes.int32, _dtypes.int64):
         d = _constant.convert_to_tensor(dims, dtype=_dtypes.int32)
@@ -1326,7 +1341,8 @@ def fill(dims, value, name=None):
             f"Shape must be rank 0 but is rank {v.shape.ndims} for '{name or 'Fill'}' (op: 'Fill') "
             f"with input shapes: {d.shape}, {v.shape}."
         )
-    out = make_tensor("Fill", [d, v], name=name or "Fill")
+    op_type = "Fill" if value_is_static(d) else "_HostFill"
+    out = make_tensor(op_type, [d, v], name=name or "Fill")
     if d.shape.ndims == 1:
         _maybe_set_static_shape(out, d)
     return out
@@ -1388,12 +1404,14 @@ def _zeros_or_ones(shape, dtype, name, one):
 
 
 def zeros(shape, dtype=_dtypes.float32, name=None):
-    """tf.zeros: a Const when small (< 1000 elements), else Fill, as TF1."""
+    """tf.zeros: a Const when small (< 1000 elements), else Fill, as TF1 (a host fill when `shape`
+    is only known at run time, see tf.fill)."""
     return _zeros_or_ones(shape, dtype, name, one=False)
 
 
 def ones(shape, dtype=_dtypes.float32, name=None):
-    """tf.ones: a Const when small (< 1000 elements), else Fill, as TF1."""
+    """tf.ones: a Const when small (< 1000 elements), else Fill, as TF1 (a host fill when `shape`
+    is only known at run time, see tf.fill)."""
     return _zeros_or_ones(shape, dtype, name, one=True)
 
 
