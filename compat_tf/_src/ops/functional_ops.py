@@ -9,7 +9,8 @@ loop and tf.gradients differentiates through it (reverse-mode, by jax).
 
 Variables `fn` only reads become inputs of the owner op (so tf.gradients
 with respect to them works); variables it assigns are threaded through the
-scan as state, as in tf.while_loop.
+scan as state, as in tf.while_loop. Random ops inside `fn` draw new numbers at every
+iteration (the step index is folded into the RNG counter, as dynamic_rnn does per time step).
 
 The owner op round-trips through GraphDef/MetaGraphDef like tf.cond/tf.while_loop
 (its attrs are written as `_compat_tf_*` attrs; see framework/graph_io).
