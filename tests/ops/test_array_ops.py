@@ -698,3 +698,18 @@ def test_zeros_ones_fill_with_a_shape_known_only_at_run_time_run_on_the_host():
         np.testing.assert_allclose(gv, 4.0 * xv)
         with pytest.raises(tf.errors.InvalidArgumentError):
             s.run(z, {n: -1})
+
+
+def test_range_with_a_limit_from_a_partly_unknown_shape_is_1d():
+    # TF1's Range shape function: rank 1 even when the length is only known at run time, so
+    # tf.range(0, tf.shape(x)[0]) * n + lengths (the "last relevant output" indexing) stays [?]
+    x = tf.placeholder(tf.float32, [None, 3])
+    lengths = tf.placeholder(tf.int32, [None])
+    r = tf.range(0, tf.shape(x)[0])
+    assert r.op.type == "Range" and r.shape.as_list() == [None] and r.dtype == tf.int32
+    idx = r * 3 + (lengths - 1)
+    assert idx.shape.as_list() == [None]
+    assert tf.gather(tf.reshape(x, [-1, 1]), idx).shape.as_list() == [None, 1]
+    assert tf.range(5).shape.as_list() == [5] and tf.range(1, 7, 2).shape.as_list() == [3]
+    assert tf.range(0., 1., 0.25).shape.as_list() == [4]
+    np.testing.assert_array_equal(run(idx, {x: np.zeros((4, 3)), lengths: [1, 2, 3, 1]}), [0, 4, 8, 9])

@@ -614,6 +614,21 @@ def test_argmax_argmin():
     assert tf.gradients(tf.cast(tf.argmax(x, 1), tf.float32), x) == [None]
 
 
+
+def test_argmax_of_unknown_rank_input_is_int64():
+    # the dtype of an op whose input rank is unknown comes from a rank-free evaluation that must keep
+    # the build-time axis concrete (it once fell back to the input's float32, so
+    # tf.equal(tf.argmax(pred, 1), tf.argmax(y, 1)) failed when pred's shape was unknown)
+    x = tf.placeholder(tf.float32)
+    a, b = tf.argmax(x, 1), tf.argmin(x, 0, output_type=tf.int32)
+    assert a.dtype == tf.int64 and b.dtype == tf.int32
+    eq = tf.equal(a, tf.argmax(tf.placeholder(tf.float32, [None, 3]), 1))
+    assert eq.dtype == tf.bool
+    got = run([a, b], {x: [[1, 5, 5], [7, 0, 7]]})
+    np.testing.assert_array_equal(got[0], [1, 0])
+    np.testing.assert_array_equal(got[1], [0, 1, 0])
+    assert got[0].dtype == np.int64 and got[1].dtype == np.int32
+
 def _np_scan(fn, identity, x, axis, exclusive, reverse):
     if reverse:
         x = np.flip(x, axis)

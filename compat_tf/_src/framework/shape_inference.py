@@ -138,7 +138,16 @@ def _fallback(op, opdef, consts):
                 else:
                     r = t.shape.ndims if t.shape.ndims is not None else rank_guess
                     args.append(jax.ShapeDtypeStruct((2,) * r, _dtypes.to_jax_dtype(t.dtype.base_dtype)))
-            out = jax.eval_shape(lambda *a: opdef.lower(*a, **op.attrs), *args)
+            # build-time values stay concrete (static axes, sizes), as in _evaluate
+            dyn = [i for i, a in enumerate(args) if isinstance(a, jax.ShapeDtypeStruct)]
+
+            def fn(*dyn_args, args=args, dyn=dyn):
+                full = list(args)
+                for i, a in zip(dyn, dyn_args):
+                    full[i] = a
+                return opdef.lower(*full, **op.attrs)
+
+            out = jax.eval_shape(fn, *[args[i] for i in dyn])
             out = list(out) if isinstance(out, (list, tuple)) else [out]
             dtype = [_dtypes.as_dtype(o.dtype) for o in out]
             break

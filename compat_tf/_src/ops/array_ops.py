@@ -769,7 +769,20 @@ _graph.OVERLOADS["getitem"] = _slice_helper
 # --------------------------------------------------------------------------------------------
 
 
-@register_op("Range")
+def _range_shape(op):
+    """TF1's Range shape function: 1-D, with its length when start/limit/delta are build-time values
+    (a limit read from tf.shape of a partly unknown shape leaves the length unknown, not the rank)."""
+    dtype = op.inputs[0].dtype.base_dtype
+    vals = [shape_inference.constant_value(t) for t in op.inputs]
+    if all(v is not None for v in vals):
+        try:
+            return [(list(_range(*vals).shape), dtype)]
+        except errors.InvalidArgumentError:
+            pass
+    return [([None], dtype)]
+
+
+@register_op("Range", shape=_range_shape)
 def _range(start, limit, delta, **_):
     s, lim, d = (np.asarray(v) for v in (start, limit, delta))
     dtype = np.result_type(s, lim, d)
