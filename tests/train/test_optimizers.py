@@ -257,3 +257,41 @@ def test_to_optax_runs_the_same_rule_in_plain_jax(case):
 def test_to_optax_needs_python_numbers():
     with pytest.raises(ValueError, match="learning_rate is a tensor"):
         tf.train.AdamOptimizer(tf.constant(0.1)).to_optax()
+
+
+# Sparse updates: a variable reached only through tf.gather / embedding_lookup gets an IndexedSlices
+# gradient in TF1, and the optimizer updates only the looked-up rows (SparseApplyMomentum, ...): an
+# accumulator of a row not looked up this step does not move its row. Expected values recorded from
+# TF 2.21's tf.compat.v1 (two steps: ids [0, 0, 2], then [1]).
+E0 = np.array([[1., -2.], [0.5, 0.25], [-1., 3.], [2., 2.]], np.float32)
+SPARSE_CASES = [
+    ("momentum", lambda: tf.train.MomentumOptimizer(0.1, 0.9),
+     [[1.0, -0.79999995], [0.6, 0.4], [-0.6, 2.6], [2.0, 2.0]]),
+    ("ftrl_l1", lambda: tf.train.FtrlOptimizer(0.5, l1_regularization_strength=0.1),
+     [[0.0, -1.4433221], [0.7783025, 0.6550586], [-0.41028312, 2.252661], [2.0, 2.0]]),
+    ("rmsprop_momentum", lambda: tf.train.RMSPropOptimizer(0.1, momentum=0.5),
+     [[1.0, -1.693214], [0.6, 0.39142138], [-0.7470178, 2.7470179], [2.0, 2.0]]),
+]
+
+
+@pytest.mark.parametrize("lookup", ["gather", "embedding_lookup"])
+@pytest.mark.parametrize("name,make,want", SPARSE_CASES, ids=[c[0] for c in SPARSE_CASES])
+def test_gathered_variable_updates_only_the_looked_up_rows(name, make, want, lookup):
+    emb = tf.Variable(E0)
+    ids = tf.placeholder(tf.int32, [None])
+    rows = tf.gather(emb, ids) if lookup == "gather" else tf.nn.embedding_lookup(emb, ids)
+    train = make().minimize(tf.reduce_sum(tf.square(rows - 1.0)))
+    assert any(op.type.startswith("SparseApply") for op in tf.get_default_graph().get_operations())
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train, {ids: [0, 0, 2]})
+        sess.run(train, {ids: [1]})
+        np.testing.assert_allclose(sess.run(emb), want, rtol=1e-5, atol=1e-6)
+
+
+def test_variable_also_used_densely_gets_the_dense_update():
+    emb = tf.Variable(E0)
+    loss = tf.reduce_sum(tf.gather(emb, [0])) + tf.reduce_sum(emb * 0.0)
+    train = tf.train.MomentumOptimizer(0.1, 0.9).minimize(loss)
+    types = [op.type for op in train.graph.get_operations()]
+    assert "ApplyMomentum" in types and not any(t.startswith("SparseApply") for t in types)

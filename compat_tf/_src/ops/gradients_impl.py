@@ -289,7 +289,48 @@ def _gradient_op(g, name, xs, ys, grad_ys, ops, reached, mode):
         specs = [(x.shape, x.dtype.base_dtype) for x in xs]
     gop = g.create_op("Gradients", list(xs) + externals + gys, attrs, name=name or "Gradients",
                       output_specs=specs)
+    if mode == "vjp":
+        op_set = set(ops)
+        for x, out in zip(xs, gop.outputs):
+            rows = _gather_rows(x, op_set, set(ys))
+            if rows:
+                out._compat_gather_indices = rows
     return dict(zip(xs, gop.outputs))
+
+
+_GATHER_TYPES = frozenset({"GatherV2", "Gather", "ResourceGather"})
+
+
+def _gather_rows(x, ops, ys):
+    """The index tensors when x reaches the ys only as the params of axis-0 gathers, else None.
+
+    TF1 gives such an x an IndexedSlices gradient (Identity passes it through), and the
+    optimizers then update only the gathered rows (`_apply_sparse`). compat_tf's gradient
+    stays dense; the optimizers read these indices to apply TF1's sparse update.
+    """
+    from compat_tf._src.ops import array_ops
+    rows, stack, seen = [], [x], set()
+    while stack:
+        t = stack.pop()
+        if t in seen:
+            continue
+        seen.add(t)
+        if t in ys:
+            return None
+        for op in t._consumers:
+            if op not in ops:
+                continue
+            if op.type == "Identity":
+                stack.extend(op.outputs)
+                continue
+            if op.type not in _GATHER_TYPES or op._inputs[0] is not t or any(i is t for i in op._inputs[1:]):
+                return None
+            if op.type == "GatherV2":
+                axis = array_ops._static_value(op._inputs[2])
+                if axis is None or int(np.asarray(axis)) != 0 or op._attrs.get("batch_dims", 0):
+                    return None
+            rows.append(op._inputs[1])
+    return rows or None
 
 
 def _zeros_like(x):

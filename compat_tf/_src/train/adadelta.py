@@ -8,7 +8,7 @@ from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import math_ops
 from compat_tf._src.train import training_ops
 from compat_tf._src.train import transforms
-from compat_tf._src.train.optimizer import Optimizer
+from compat_tf._src.train.optimizer import _SPARSE_CAPABLE, Optimizer
 
 
 class AdadeltaOptimizer(Optimizer):
@@ -41,3 +41,6 @@ class AdadeltaOptimizer(Optimizer):
         n = self._number
         return transforms.tf1_adadelta(n(self._lr, "learning_rate"), n(self._rho, "rho"),
                                        n(self._epsilon, "epsilon"))
+
+
+_SPARSE_CAPABLE.add(AdadeltaOptimizer._apply_dense)  # SparseApply* for gathered variables (optimizer.py)

@@ -7,7 +7,7 @@ from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import math_ops
 from compat_tf._src.train import training_ops
 from compat_tf._src.train import transforms
-from compat_tf._src.train.optimizer import Optimizer
+from compat_tf._src.train.optimizer import _SPARSE_CAPABLE, Optimizer
 
 
 class AdagradOptimizer(Optimizer):
@@ -39,3 +39,6 @@ class AdagradOptimizer(Optimizer):
         n = self._number
         return transforms.tf1_adagrad(n(self._learning_rate, "learning_rate"),
                                       self._initial_accumulator_value)
+
+
+_SPARSE_CAPABLE.add(AdagradOptimizer._apply_dense)  # SparseApply* for gathered variables (optimizer.py)

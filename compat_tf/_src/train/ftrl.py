@@ -8,7 +8,7 @@ from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import math_ops
 from compat_tf._src.train import training_ops
 from compat_tf._src.train import transforms
-from compat_tf._src.train.optimizer import Optimizer
+from compat_tf._src.train.optimizer import _SPARSE_CAPABLE, Optimizer
 
 
 class FtrlOptimizer(Optimizer):
@@ -78,3 +78,6 @@ class FtrlOptimizer(Optimizer):
             self._l2_regularization_strength,
             self._learning_rate_power, l2_shrinkage=self._l2_shrinkage_regularization_strength or None,
             initial_accumulator_value=self._initial_accumulator_value)
+
+
+_SPARSE_CAPABLE.add(FtrlOptimizer._apply_dense)  # SparseApply* for gathered variables (optimizer.py)

@@ -7,7 +7,7 @@ from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import math_ops
 from compat_tf._src.train import training_ops
 from compat_tf._src.train import transforms
-from compat_tf._src.train.optimizer import Optimizer
+from compat_tf._src.train.optimizer import _SPARSE_CAPABLE, Optimizer
 
 
 class MomentumOptimizer(Optimizer):
@@ -40,3 +40,6 @@ class MomentumOptimizer(Optimizer):
         n = self._number
         return transforms.tf1_momentum(n(self._learning_rate, "learning_rate"), n(self._momentum, "momentum"),
                                        self._use_nesterov)
+
+
+_SPARSE_CAPABLE.add(MomentumOptimizer._apply_dense)  # SparseApply* for gathered variables (optimizer.py)

@@ -148,12 +148,36 @@ class Optimizer:
 
     def _update_op(self, grad, var):
         """TF1's _RefVariableProcessor.update_op: the dense update, then the variable's constraint."""
-        update_op = self._apply_dense(grad, var)
+        rows = getattr(grad, "_compat_gather_indices", None)
+        if rows and type(self)._apply_dense in _SPARSE_CAPABLE and grad.shape.ndims:
+            update_op = self._apply_rows(grad, var, rows)
+        else:
+            update_op = self._apply_dense(grad, var)
         if var.constraint is not None:
             g = _graph.get_default_graph()
             with g.control_dependencies([update_op]):
                 return var.assign(var.constraint(var))
         return update_op
+
+    def _apply_rows(self, grad, var, rows):
+        """TF1's sparse update for a gradient that reaches `var` only through gathers.
+
+        TF1 gives such a variable an IndexedSlices gradient and `_apply_sparse` updates only the
+        gathered rows (SparseApplyMomentum, ...). compat_tf's gradient is dense; the built-in
+        optimizers run the matching SparseApply* op with the rows' values of the dense gradient
+        (which already sums duplicate indices, as TF1's `_apply_sparse_duplicate_indices`).
+        """
+        from compat_tf._src.ops import array_ops
+        from compat_tf._src.ops import math_ops
+        from compat_tf._src.train import training_ops
+        from compat_tf._src.ops import gather_ops
+        idx = [array_ops.reshape(i, [-1]) for i in rows]
+        if len({i.dtype.base_dtype for i in idx}) > 1:
+            idx = [math_ops.cast(i, _dtypes.int64) for i in idx]
+        indices = idx[0] if len(idx) == 1 else array_ops.concat(idx, 0)
+        values = gather_ops.gather(grad, indices)
+        with training_ops.sparse_rows(indices):
+            return self._apply_dense(values, var)
 
     # -- hooks for subclasses -------------------------------------------------------------------
     def _create_slots(self, var_list):
@@ -273,6 +297,11 @@ class Optimizer:
             if dtype not in valid:
                 raise ValueError(f"Invalid type {dtype.name} for {t.name}, expected: "
                                  f"{[v.name for v in valid]}.")
+
+
+# The _apply_dense methods that build one training_ops Apply* op with a sparse variant (filled in by
+# the built-in optimizers' modules; a subclass that overrides _apply_dense keeps the dense update).
+_SPARSE_CAPABLE = set()
 
 
 def _flatten(structure):

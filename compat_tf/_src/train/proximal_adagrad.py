@@ -8,7 +8,7 @@ from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import math_ops
 from compat_tf._src.train import training_ops
 from compat_tf._src.train import transforms
-from compat_tf._src.train.optimizer import Optimizer
+from compat_tf._src.train.optimizer import _SPARSE_CAPABLE, Optimizer
 
 
 class ProximalAdagradOptimizer(Optimizer):
@@ -52,3 +52,6 @@ class ProximalAdagradOptimizer(Optimizer):
             n(self._learning_rate, "learning_rate"), self._l1_regularization_strength,
             self._l2_regularization_strength,
             self._initial_accumulator_value)
+
+
+_SPARSE_CAPABLE.add(ProximalAdagradOptimizer._apply_dense)  # SparseApply* for gathered variables (optimizer.py)

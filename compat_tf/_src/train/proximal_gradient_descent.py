@@ -8,7 +8,7 @@ from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import math_ops
 from compat_tf._src.train import training_ops
 from compat_tf._src.train import transforms
-from compat_tf._src.train.optimizer import Optimizer
+from compat_tf._src.train.optimizer import _SPARSE_CAPABLE, Optimizer
 
 
 class ProximalGradientDescentOptimizer(Optimizer):
@@ -42,3 +42,6 @@ class ProximalGradientDescentOptimizer(Optimizer):
         return transforms.tf1_proximal_gradient_descent(
             n(self._learning_rate, "learning_rate"), self._l1_regularization_strength,
             self._l2_regularization_strength)
+
+
+_SPARSE_CAPABLE.add(ProximalGradientDescentOptimizer._apply_dense)  # SparseApply* for gathered variables (optimizer.py)

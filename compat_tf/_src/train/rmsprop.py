@@ -10,7 +10,7 @@ from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import math_ops
 from compat_tf._src.train import training_ops
 from compat_tf._src.train import transforms
-from compat_tf._src.train.optimizer import Optimizer
+from compat_tf._src.train.optimizer import _SPARSE_CAPABLE, Optimizer
 
 
 class RMSPropOptimizer(Optimizer):
@@ -54,3 +54,6 @@ class RMSPropOptimizer(Optimizer):
         return transforms.tf1_rmsprop(n(self._learning_rate, "learning_rate"), n(self._decay, "decay"),
                                       n(self._momentum, "momentum"), n(self._epsilon, "epsilon"),
                                       self._centered)
+
+
+_SPARSE_CAPABLE.add(RMSPropOptimizer._apply_dense)  # SparseApply* for gathered variables (optimizer.py)

@@ -113,6 +113,72 @@ for _k in KERNELS:
                 ref_outputs=(0,), reads_ref=True, writes_ref=True, differentiable=False)(_make_lowering(_k))
 
 
+# TF1's SparseApply* kernels: the inputs of the dense kernel with `indices` after the gradient, which
+# holds the rows `grad[i]` of `var[indices[i]]`. Only those rows of the variable and its slots change
+# (a Momentum accumulator of an embedding row that is not looked up does not decay, ...). The
+# lowering runs the dense transform on a scattered gradient and keeps the untouched rows, so shapes
+# stay static. Indices are unique when the optimizers build these (TF1 sums duplicates first).
+SPARSE_OF = {k.op_type: "Sparse" + k.op_type for k in KERNELS if k.op_type not in ("ApplyAdam",)}
+
+
+def _sparse_inputs(kernel):
+    i = list(kernel.inputs).index(kernel.grad) + 1
+    return tuple(kernel.inputs[:i]) + ("indices",) + tuple(kernel.inputs[i:])
+
+
+def _make_sparse_lowering(kernel):
+    import jax.numpy as jnp
+    names = _sparse_inputs(kernel)
+
+    def lower(ctx, *values, use_locking=False, **attrs):
+        named = dict(zip(names, values))
+        dtype = ctx.op.inputs[0].dtype
+        params = ctx.read(named["var"])
+        idx = jnp.reshape(jnp.asarray(named["indices"]), (-1,))
+        rows = jnp.asarray(named[kernel.grad], params.dtype).reshape((idx.shape[0],) + params.shape[1:])
+        grad = jnp.zeros_like(params).at[idx].set(rows)
+        touched = jnp.zeros(params.shape[:1], bool).at[idx].set(True).reshape(
+            params.shape[:1] + (1,) * (params.ndim - 1))
+        dense = dict(named, **{kernel.grad: grad})
+        tx = kernel.make(dense, attrs)
+        state = tx.init(params)
+        old = {name: ctx.read(named[name]) for name in kernel.inputs[1:kernel.n_refs]}
+        if kernel.state:
+            state = optax_tree.tree_set(state, **{kernel.state[name]: v for name, v in old.items()})
+        updates, new_state = tx.update(grad, state, params)
+        new_params = jnp.where(touched, optax.apply_updates(params, updates), params)
+        ctx.write(named["var"], lowering.cast_to(new_params, dtype))
+        for name, prev in old.items():
+            new = jnp.where(touched, optax_tree.tree_get(new_state, kernel.state[name]), prev)
+            ctx.write(named[name], lowering.cast_to(new, dtype))
+        return named["var"]
+    lower.__name__ = "_lower_Sparse" + kernel.op_type
+    return lower
+
+
+for _k in KERNELS:
+    if _k.op_type in SPARSE_OF:
+        register_op(SPARSE_OF[_k.op_type], shape=_var_shape, ctx=True, stateful=True,
+                    ref_inputs=tuple(range(_k.n_refs)), ref_outputs=(0,), reads_ref=True, writes_ref=True,
+                    differentiable=False)(_make_sparse_lowering(_k))
+
+
+_SPARSE_INDICES = []   # the indices of the sparse update being built (Optimizer._update_op)
+
+
+class sparse_rows:
+    """While active, `apply_op` adds the SparseApply* op for `indices` (grad = the rows' values)."""
+
+    def __init__(self, indices):
+        self._indices = indices
+
+    def __enter__(self):
+        _SPARSE_INDICES.append(self._indices)
+
+    def __exit__(self, *exc):
+        _SPARSE_INDICES.pop()
+
+
 def apply_op(op_type, inputs, use_locking=False, name=None, **attrs):
     """Adds a TF1 Apply* op; `inputs` in TF1's order (variables or ref tensors first).
 
@@ -120,6 +186,7 @@ def apply_op(op_type, inputs, use_locking=False, name=None, **attrs):
     gen_training_ops functions return.
     """
     kernel = KERNELS_BY_TYPE[op_type]
+    sparse = _SPARSE_INDICES[-1] if _SPARSE_INDICES and op_type in SPARSE_OF else None
     if len(inputs) != len(kernel.inputs):
         raise TypeError(f"{op_type} takes {len(kernel.inputs)} inputs {list(kernel.inputs)}, "
                         f"got {len(inputs)}")
@@ -134,6 +201,11 @@ def apply_op(op_type, inputs, use_locking=False, name=None, **attrs):
                             f"{dtype.name} (the variable's dtype)")
     attrs = {"use_locking": bool(use_locking), **attrs}
     g = _graph.get_default_graph()
+    if sparse is not None:
+        _SPARSE_INDICES[-1] = None   # one sparse op per update
+        at = list(kernel.inputs).index(kernel.grad) + 1 - kernel.n_refs
+        values = values[:at] + [_constant.convert_to_tensor(sparse)] + values[at:]
+        op_type = SPARSE_OF[op_type]
     return g.create_op(op_type, refs + values, attrs, name=name or op_type).outputs[0]
 
 
