@@ -68,3 +68,31 @@ def test_total_and_regularization_loss():
         with pytest.raises(ValueError, match="No losses"):
             tf.losses.get_total_loss()
         assert ev(tf.losses.get_regularization_loss()) == 0.0
+
+
+def test_weights_that_do_not_broadcast_raise_value_error():
+    # TF1's weights_broadcast_ops.assert_broadcastable: same rank, each dim 1 or equal; a [4, 1]
+    # weight for [4] losses is an error, not a [4, 4] broadcast (recorded from TF 2.21's tf.compat.v1).
+    logits = tf.constant(np.ones((4, 3), np.float32))
+    with pytest.raises(ValueError, match="weights can not be broadcast to values"):
+        tf.losses.softmax_cross_entropy(tf.one_hot([0, 1, 2, 0], 3), logits, weights=tf.ones([4, 1]))
+    with pytest.raises(ValueError, match="weights can not be broadcast to values"):
+        tf.losses.mean_squared_error(LABELS, PREDS, weights=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="Mismatch at dim 0"):
+        tf.losses.mean_squared_error(LABELS, PREDS, weights=[[1.0], [2.0]])
+
+
+def test_sparse_softmax_cross_entropy_squeezes_labels_and_weights():
+    # TF1's _remove_squeezable_dimensions: [batch, 1] labels and [batch, 1] weights are squeezed.
+    # Expected value recorded from TF 2.21's tf.compat.v1: 1.8782105.
+    logits = tf.constant([[0.4, 2.0, -1.0], [1.0, 1.0, 3.0], [0.0, 0.5, 0.25], [2.0, -2.0, 0.0]])
+    w = tf.constant([[1.0], [0.0], [2.0], [0.5]])
+    loss = tf.losses.sparse_softmax_cross_entropy([[0], [2], [1], [1]], logits, w)
+    assert loss.shape.as_list() == []
+    x = np.array([[0.4, 2.0, -1.0], [1.0, 1.0, 3.0], [0.0, 0.5, 0.25], [2.0, -2.0, 0.0]])
+    ce = np.log(np.exp(x).sum(1)) - x[np.arange(4), [0, 2, 1, 1]]
+    want = (ce * [1.0, 0.0, 2.0, 0.5]).sum() / 3.0
+    assert want == pytest.approx(1.8782105, rel=1e-6)
+    assert ev(loss) == pytest.approx(1.8782105, rel=1e-5)
+    unreduced = tf.losses.sparse_softmax_cross_entropy([[0], [2], [1], [1]], logits, w, reduction="none")
+    assert unreduced.shape.as_list() == [4]

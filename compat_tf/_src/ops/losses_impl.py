@@ -94,6 +94,24 @@ def _safe_mean(total, count):
     return math_ops.div_no_nan(total, count, name="value")
 
 
+def _assert_broadcastable(weights, values):
+    """TF1's weights_broadcast_ops.assert_broadcastable, static part: weights are a scalar, or have
+    the losses' rank with each dimension 1 or equal (TF1 raises ValueError at build time; (4, 1)
+    weights for (4,) losses are not broadcast to (4, 4))."""
+    w_rank, v_rank = weights.shape.ndims, values.shape.ndims
+    if w_rank == 0 or w_rank is None or v_rank is None:
+        return
+    prefix = "weights can not be broadcast to values."
+    if w_rank != v_rank:
+        raise ValueError(f"{prefix} values.rank={v_rank}. weights.rank={w_rank}. values.shape={values.shape}. "
+                         f"weights.shape={weights.shape}.")
+    if weights.shape.is_fully_defined() and values.shape.is_fully_defined():
+        for dim, (w, v) in enumerate(zip(weights.shape.as_list(), values.shape.as_list())):
+            if w not in (1, v):
+                raise ValueError(f"{prefix} Mismatch at dim {dim}. values.shape={values.shape} "
+                                 f"weights.shape={weights.shape}.")
+
+
 def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
                           reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """tf.losses.compute_weighted_loss: weights broadcast against the per-element losses."""
@@ -103,6 +121,7 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection=Graph
         input_dtype = losses.dtype.base_dtype
         losses = math_ops.cast(losses, _dtypes.float32)
         weights = math_ops.cast(_constant.convert_to_tensor(weights), _dtypes.float32)
+        _assert_broadcastable(weights, losses)
         weighted = math_ops.multiply(losses, weights)
         if reduction == Reduction.NONE:
             loss = weighted
@@ -231,11 +250,32 @@ def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0,
         return compute_weighted_loss(losses, weights, None, loss_collection, reduction)
 
 
+def _remove_squeezable_dimensions(labels, logits, weights):
+    """TF1's losses_impl._remove_squeezable_dimensions with expected_rank_diff=1 (static ranks):
+    labels [batch, 1] are squeezed to [batch], and weights one rank above the labels lose their
+    last dimension ([batch, 1] weights for [batch] losses)."""
+    labels = _constant.convert_to_tensor(labels)
+    logits = _constant.convert_to_tensor(logits)
+    l_rank, p_rank = labels.shape.ndims, logits.shape.ndims
+    if l_rank is not None and p_rank is not None:
+        diff = p_rank - l_rank
+        if diff == 2 and logits.shape[-1] == 1:
+            logits = array_ops.squeeze(logits, [-1])
+        elif diff == 0 and labels.shape[-1] == 1:
+            labels = array_ops.squeeze(labels, [-1])
+    weights = _constant.convert_to_tensor(weights)
+    l_rank, w_rank = labels.shape.ndims, weights.shape.ndims
+    if l_rank is not None and w_rank is not None and w_rank - l_rank == 1:
+        weights = array_ops.squeeze(weights, [-1])
+    return labels, logits, weights
+
+
 def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
                                  reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """Softmax cross-entropy of integer class labels, weighted and reduced."""
     from compat_tf._src.ops import nn_ops
     with _g().name_scope(scope or "sparse_softmax_cross_entropy_loss"):
+        labels, logits, weights = _remove_squeezable_dimensions(labels, logits, weights)
         losses = nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits,
                                                                  name="xentropy")
         return compute_weighted_loss(losses, weights, None, loss_collection, reduction)
