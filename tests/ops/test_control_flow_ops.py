@@ -1,4 +1,5 @@
 """tf.cond / tf.case / tf.while_loop: values, untaken branches, state, gradients, compile count."""
+import numpy as np
 import pytest
 
 import compat_tf as tf
@@ -108,3 +109,25 @@ def test_initialized_value_uses_cond():
     with tf.Session() as s:
         s.run(tf.global_variables_initializer())
         assert s.run(b) == 6.0
+
+
+@pytest.mark.parametrize("bounded", [True, False])
+def test_while_loop_random_ops_draw_new_numbers_each_iteration(bounded):
+    """TF1's random kernels give fresh numbers per iteration; a graph seed makes the run repeatable."""
+    def build():
+        tf.set_random_seed(7)
+        kw = {"maximum_iterations": 4} if bounded else {}
+        _, acc = tf.while_loop(lambda i, a: i < 4,
+                               lambda i, a: (i + 1, a + tf.one_hot(i, 4) * tf.random_uniform([])),
+                               [0, tf.zeros([4])], **kw)
+        return acc
+    results = []
+    for _ in range(2):
+        with tf.Graph().as_default():
+            acc = build()
+            with tf.Session() as sess:
+                results.append((sess.run(acc), sess.run(acc)))
+    first, second_run = results[0]
+    assert len(set(np.round(first, 6))) == 4          # four different draws
+    assert not np.allclose(first, second_run)         # a new run, new numbers
+    np.testing.assert_array_equal(first, results[1][0])   # same seeds, same numbers

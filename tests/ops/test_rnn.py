@@ -449,3 +449,33 @@ def test_stack_bidirectional_dynamic_rnn():
         np.testing.assert_allclose(sf[i], fs, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(sb[i], bs, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(o, layer_in, rtol=1e-5, atol=1e-6)
+
+
+def test_cond_inside_cell_reads_a_variable_through_its_reference():
+    """A tf.cond in the cell reading v.read_value() sees the variable's value (was zeros)."""
+    class CondCell(tf.nn.rnn_cell.RNNCell):
+        def __init__(self, v):
+            super().__init__()
+            self._v = v
+
+        @property
+        def state_size(self):
+            return 4
+
+        @property
+        def output_size(self):
+            return 4
+
+        def call(self, inputs, state):
+            out = tf.cond(tf.reduce_sum(inputs) > -1e9, lambda: state + self._v.read_value(), lambda: state)
+            return out, out
+
+    with tf.Graph().as_default():
+        v = tf.Variable(np.full([4], 3.0, np.float32))
+        x = tf.zeros([1, 2, 4])
+        outputs, final = tf.nn.dynamic_rnn(CondCell(v), x, dtype=tf.float32)
+        with tf.Session() as sess:
+            sess.run(v.initializer)
+            out, fin = sess.run([outputs, final])
+    np.testing.assert_allclose(out, [[[3, 3, 3, 3], [6, 6, 6, 6]]])
+    np.testing.assert_allclose(fin, [[6, 6, 6, 6]])

@@ -231,9 +231,13 @@ def _ref_shapes(ref_tensors):
     return builtins.tuple(sorted(out.items()))
 
 
-def _run_function(ctx, ops, env, state):
-    """Evaluates `ops` with `env` on a private copy of `state`; returns (env, state)."""
-    sub = lowering.LoweringContext(dict(state), ctx.rng_counter, ctx.session, ctx.initialized)
+def _run_function(ctx, ops, env, state, rng_counter=None):
+    """Evaluates `ops` with `env` on a private copy of `state`; returns (env, state).
+
+    `rng_counter` (default: the run's) is what random ops in `ops` fold into their keys; a
+    loop passes one per iteration so each iteration draws new numbers, as TF1's kernels do."""
+    counter = ctx.rng_counter if rng_counter is None else rng_counter
+    sub = lowering.LoweringContext(dict(state), counter, ctx.session, ctx.initialized)
     saved = ctx.op
     try:
         lowering.evaluate(ops, env, sub)
@@ -426,6 +430,11 @@ def _while(ctx, *inputs, _n_vars, _cond_ops, _body_ops, _vars, _pred, _body_out,
     state0 = _initial_state(ctx, _state_reads, _state_writes, _ref_shapes)
     written = [k for k in _state_writes if k in state0]
     readonly = {k: v for k, v in state0.items() if k not in written}
+    base_counter = jnp.asarray(0 if ctx.rng_counter is None else ctx.rng_counter).astype(jnp.uint32)
+
+    def iteration_counter(i):
+        # a fresh RNG stream per iteration (the derivation map_fn and dynamic_rnn use per step)
+        return base_counter * jnp.uint32(1000003) + i.astype(jnp.uint32) + jnp.uint32(1)
 
     def env_for(vals):
         env = dict(zip(_externals, ext_vals))
@@ -436,13 +445,13 @@ def _while(ctx, *inputs, _n_vars, _cond_ops, _body_ops, _vars, _pred, _body_out,
         return env
 
     def cond_fn(carry):
-        vals, wstate = carry
-        env, sub = _run_function(ctx, _cond_ops, env_for(vals), {**readonly, **wstate})
+        vals, wstate, i = carry
+        env, sub = _run_function(ctx, _cond_ops, env_for(vals), {**readonly, **wstate}, iteration_counter(i))
         return jnp.asarray(_value(sub, env, _pred), bool).reshape(())
 
     def body_fn(carry):
-        vals, wstate = carry
-        env, sub = _run_function(ctx, _body_ops, env_for(vals), {**readonly, **wstate})
+        vals, wstate, i = carry
+        env, sub = _run_function(ctx, _body_ops, env_for(vals), {**readonly, **wstate}, iteration_counter(i))
         new = []
         for t, v0 in zip(_body_out, vals):
             v = jnp.asarray(_value(sub, env, t), v0.dtype)
@@ -451,9 +460,9 @@ def _while(ctx, *inputs, _n_vars, _cond_ops, _body_ops, _vars, _pred, _body_out,
                                  f"{v.shape} between iterations; compat_tf needs fixed loop shapes "
                                  "(under XLA) -- pad to a fixed size")
             new.append(v)
-        return new, {k: sub.state[k] for k in written}
+        return new, {k: sub.state[k] for k in written}, i + 1
 
-    carry = (init, {k: state0[k] for k in written})
+    carry = (init, {k: state0[k] for k in written}, jnp.zeros((), jnp.int32))
     if _max_iter is not None:
         # bounded: a scan whose steps past the end are skipped; reverse-differentiable
         def step(c, _):
@@ -461,7 +470,7 @@ def _while(ctx, *inputs, _n_vars, _cond_ops, _body_ops, _vars, _pred, _body_out,
         carry, _ = lax.scan(step, carry, None, length=int(_max_iter))
     else:
         carry = lax.while_loop(cond_fn, body_fn, carry)
-    vals, wstate = carry
+    vals, wstate, _ = carry
     for k, v in wstate.items():
         ctx.write(lowering.VarRef(k), v)
     return list(vals)

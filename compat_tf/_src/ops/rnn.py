@@ -113,6 +113,12 @@ def _rnn_scan(
     state0 = _cf._initial_state(ctx, _state_reads, _state_writes, _ref_shapes)
     written = [k for k in _state_writes if k in state0]
     readonly = {k: v for k, v in state0.items() if k not in written}
+    # variables the cell only reads arrive as inputs; nested owner ops (a tf.cond inside the cell)
+    # read them from the state, so it holds them too
+    for t, v in zip(_ref_values, ref_vals):
+        k = plan.ref_key(t)
+        if k is not None and k not in readonly and k not in written:
+            readonly[k] = v
     base_counter = jnp.asarray(0 if ctx.rng_counter is None else ctx.rng_counter).astype(jnp.uint32)
 
     def step(carry, inp):
@@ -209,7 +215,10 @@ def _rnn_loop(cell, flat_x, x_structure, state, seq_len, scope_name="while"):
 
         ref_values = [t for t in refs if plan.ref_key(t) is not None and plan.ref_key(t) not in writes]
         state_refs = [t for t in refs if t not in ref_values]
-        reads = tuple(k for k in reads if k in {plan.ref_key(t) for t in state_refs} or k in writes)
+        # read-only variables the cell uses directly are inputs (ref_values); keys read only by nested
+        # owner ops (a tf.cond in the cell reading v.read_value()) stay state reads so the plan loads them
+        value_keys = {plan.ref_key(t) for t in ref_values}
+        reads = tuple(k for k in reads if k not in value_keys or k in writes)
         n_time = _dim(flat_x[0], 0)
         out_specs = [(_ts.TensorShape([n_time]).concatenate(t.shape), t.dtype.base_dtype) for t in out_flat]
         state_specs = [
