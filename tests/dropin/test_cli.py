@@ -188,3 +188,40 @@ def test_tf_app_flags_logging_gfile(tmp_path):
     assert r.returncode == 0, r.stderr
     assert target.read_text() == "x" * 7
     assert "steps=7" in r.stderr and "notfound ok" in r.stdout
+
+
+def test_mnist_tutorial_model_module(tmp_path):
+    # TF 1.15's pip package ships tensorflow.examples.tutorials.mnist.mnist (fully_connected_feed.py
+    # imports it): inference/loss/training/evaluation with TF1's variable names
+    write_idx(tmp_path, n_train=40, n_test=8)
+    prog = tmp_path / "fc.py"
+    prog.write_text(
+        "import sys\n"
+        "from six.moves import xrange  # noqa: F401 - six is a TF 1.15 install dependency\n"
+        "import tensorflow as tf\n"
+        "from tensorflow.examples.tutorials.mnist import input_data\n"
+        "from tensorflow.examples.tutorials.mnist import mnist\n"
+        "assert mnist.IMAGE_PIXELS == 784 and mnist.NUM_CLASSES == 10\n"
+        "data = input_data.read_data_sets(sys.argv[1], validation_size=0)\n"
+        "x = tf.placeholder(tf.float32, [8, mnist.IMAGE_PIXELS])\n"
+        "y = tf.placeholder(tf.int32, [8])\n"
+        "logits = mnist.inference(x, 16, 8)\n"
+        "loss = mnist.loss(logits, y)\n"
+        "train_op = mnist.training(loss, 0.5)\n"
+        "correct = mnist.evaluation(logits, y)\n"
+        "names = sorted(v.op.name for v in tf.global_variables())\n"
+        "assert names == ['global_step', 'hidden1/biases', 'hidden1/weights', 'hidden2/biases',\n"
+        "                 'hidden2/weights', 'softmax_linear/biases', 'softmax_linear/weights'], names\n"
+        "assert [v.op.name for v in tf.get_collection(tf.GraphKeys.SUMMARIES)] == ['loss']\n"
+        "with tf.Session() as s:\n"
+        "    s.run(tf.global_variables_initializer())\n"
+        "    xs, ys = data.train.next_batch(8)\n"
+        "    l0 = s.run(loss, {x: xs, y: ys})\n"
+        "    for _ in range(30):\n"
+        "        s.run(train_op, {x: xs, y: ys})\n"
+        "    l1, c = s.run([loss, correct], {x: xs, y: ys})\n"
+        "    assert s.run(tf.train.get_global_step()) == 30\n"
+        "assert l1 < l0 and c.dtype.name == 'int32' and 0 <= c <= 8, (l0, l1, c)\n"
+        "print('ok', l0, l1, c)\n")
+    r = cli("run", str(prog), str(tmp_path))
+    assert r.returncode == 0 and "ok" in r.stdout, r.stdout + r.stderr
