@@ -350,6 +350,54 @@ class Operation:
     __hash__ = object.__hash__
 
 
+_valid_scope_names = (set(), set())    # names checked by (_VALID_OP_NAME_REGEX, _VALID_SCOPE_NAME_REGEX)
+
+
+class _NameScope(contextlib.ContextDecorator):
+    """Graph.name_scope's context manager (a class: cheaper to enter than a generator)."""
+    __slots__ = ("_graph", "_name", "_saved")
+
+    def __init__(self, graph, name):
+        self._graph = graph
+        self._name = name
+        self._saved = []
+
+    def __enter__(self):
+        g, name = self._graph, self._name
+        if isinstance(name, bytes):
+            name = name.decode()
+        if name:
+            nested = bool(g._name_stack)
+            checked = _valid_scope_names[nested]
+            if name not in checked:
+                regex = _VALID_SCOPE_NAME_REGEX if nested else _VALID_OP_NAME_REGEX
+                if not regex.match(name):
+                    raise ValueError(f"'{name}' is not a valid scope name")
+                if len(checked) < 65536:
+                    checked.add(name)
+        old = g._name_stack
+        if name is None or name == "":
+            new = ""
+        elif name.endswith("/"):
+            new = name[:-1]
+        else:
+            new = g.unique_name(name)
+        self._saved.append(old)
+        g._name_stack = new
+        return (new + "/") if new else ""
+
+    def __exit__(self, exc_type, exc, tb):
+        self._graph._name_stack = self._saved.pop()
+        return False
+
+    def __del__(self):
+        # entered, then dropped without __exit__: restore as the generator-based context manager
+        # did (its `finally` ran when the generator was collected)
+        saved = self._saved
+        if saved:
+            self._graph._name_stack = saved[0]
+
+
 class _ControlDependencies:
     """One `control_dependencies` block: its control inputs and the ops created inside it."""
     __slots__ = ("control_inputs", "seen")
@@ -466,30 +514,13 @@ class Graph:
             name = f"{name}_{count - 1}"
         return name
 
-    @contextlib.contextmanager
     def name_scope(self, name):
         """Opens a name scope; yields its string ending in '/' (or '' at the root).
 
         A name ending in '/' is re-entered as is; None or '' resets to the root.
+        The name is checked and uniquified when the block is entered.
         """
-        if isinstance(name, bytes):
-            name = name.decode()
-        if name:
-            regex = _VALID_SCOPE_NAME_REGEX if self._name_stack else _VALID_OP_NAME_REGEX
-            if not regex.match(name):
-                raise ValueError(f"'{name}' is not a valid scope name")
-        old = self._name_stack
-        if name is None or name == "":
-            new = ""
-        elif name.endswith("/"):
-            new = name[:-1]
-        else:
-            new = self.unique_name(name)
-        self._name_stack = new
-        try:
-            yield (new + "/") if new else ""
-        finally:
-            self._name_stack = old
+        return _NameScope(self, name)
 
     # -- control dependencies, devices ----------------------------------------
     @contextlib.contextmanager
@@ -536,9 +567,11 @@ class Graph:
         """TF1's _control_dependencies_for_inputs."""
         out = []
         for level in self._control_stack:
-            if any(op in level.seen for op in input_ops):
+            if not level.seen.isdisjoint(input_ops):
                 continue
-            out.extend(c for c in level.control_inputs if c not in input_ops and c not in out)
+            for c in level.control_inputs:
+                if c not in input_ops and c not in out:
+                    out.append(c)
         return out
 
     @contextlib.contextmanager
@@ -636,7 +669,11 @@ class Graph:
                 self._apply_device_functions(op)
             if output_specs is None:
                 output_specs = _shape_inference().infer(op, opdef)
-            op._outputs = [Tensor(op, i, dt, shp) for i, (shp, dt) in enumerate(output_specs)]
+            if len(output_specs) == 1:
+                shp, dt = output_specs[0]
+                op._outputs = [Tensor(op, 0, dt, shp)]
+            else:
+                op._outputs = [Tensor(op, i, dt, shp) for i, (shp, dt) in enumerate(output_specs)]
             for t in inputs:
                 t._consumers.append(op)
             self._ops.append(op)

@@ -160,8 +160,67 @@ def _const(value, dtype):
     return value
 
 
+# Python scalar types a DType accepts without a TypeError (what _check_compatible lets through),
+# computed once per dtype: the fast path of `constant` for `x * 0.5`, `tf.constant(1.0)`.
+_SCALAR_SAMPLES = ((float, 0.5), (int, 1), (bool, True))
+_scalar_types_for = {}
+
+
+def _accepted_scalar_types(dtype):
+    types = _scalar_types_for.get(dtype._type_enum)
+    if types is None:
+        types = set()
+        if dtype != _dtypes.string and dtype.is_numpy_compatible:
+            for t, sample in _SCALAR_SAMPLES:
+                try:
+                    _check_compatible(sample, dtype)
+                except TypeError:
+                    continue
+                types.add(t)
+        types = _scalar_types_for[dtype._type_enum] = frozenset(types)
+    return types
+
+
+_shape_of_ndim = {}   # numpy shape tuple -> tuple of Dimensions
+
+
+def _static_shape(np_shape):
+    dims = _shape_of_ndim.get(np_shape)
+    if dims is None:
+        dims = tuple(_ts.Dimension(d) for d in np_shape)
+        if len(_shape_of_ndim) < 4096:
+            _shape_of_ndim[np_shape] = dims
+    return _shape_from_dims(list(dims))
+
+
+def _shape_from_dims(dims):
+    s = _ts.TensorShape.__new__(_ts.TensorShape)
+    s._dims = dims
+    return s
+
+
 def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     """tf.constant: a Const op holding `value` (broadcast or reshaped to `shape`)."""
+    if shape is None and type(value) in _SCALAR_TYPE_SET:
+        # fast path, same result as below: a Python scalar (no checks beyond the dtype's)
+        if dtype is None:
+            arr = _infer_numpy(value)
+            tf_dtype = _dtypes.as_dtype(arr.dtype)
+        else:
+            tf_dtype = _dtypes.as_dtype(dtype).base_dtype
+            if type(value) not in _accepted_scalar_types(tf_dtype):
+                return _constant_slow(value, dtype, shape, name, verify_shape)
+            arr = np.asarray(value, dtype=tf_dtype.as_numpy_dtype)
+        op = _graph.get_default_graph().create_op("Const", [], {"value": arr, "dtype": tf_dtype}, name=name,
+                                                  output_specs=[(_static_shape(arr.shape), tf_dtype)])
+        return op._outputs[0]
+    return _constant_slow(value, dtype, shape, name, verify_shape)
+
+
+_SCALAR_TYPE_SET = frozenset((float, int, bool))
+
+
+def _constant_slow(value, dtype, shape, name, verify_shape):
     arr = _to_numpy(value, dtype)
     if arr.dtype == object:
         arr = np.vectorize(lambda s: s.encode() if isinstance(s, str) else s, otypes=[object])(arr) \
@@ -171,8 +230,9 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     tf_dtype = _dtypes.as_dtype(dtype).base_dtype if dtype is not None else _dtypes.as_dtype(
         arr.dtype if arr.dtype != object else _dtypes.string)
     g = _graph.get_default_graph()
-    op = g.create_op("Const", [], {"value": arr, "dtype": tf_dtype}, name=name)
-    return op.outputs[0]
+    op = g.create_op("Const", [], {"value": arr, "dtype": tf_dtype}, name=name,
+                     output_specs=[(_static_shape(arr.shape), tf_dtype)])
+    return op._outputs[0]
 
 
 def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_hint=None, as_ref=False):

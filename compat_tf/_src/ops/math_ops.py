@@ -14,6 +14,8 @@ from jax import lax
 
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
+from compat_tf._src.framework import shape_inference as _shape_inference
+from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops._op_util import first_or_default, make_tensor, static_ints
@@ -328,31 +330,46 @@ def _fmt_shape(shape):
 def _broadcast_shape_rule(op_type):
     """TF1's BroadcastBinaryOpShapeFn: numpy broadcasting of the static shapes; incompatible known
     dimensions raise ValueError when the op is built (jax.eval_shape would hide the error)."""
+    bool_output = op_type in _BOOL_OUTPUT
+
     def rule(op):
-        from compat_tf._src.framework import tensor_shape as _ts
-        x, y = op.inputs[0], op.inputs[1]
-        dtype = _dtypes.bool if op_type in _BOOL_OUTPUT else x.dtype.base_dtype
-        sx, sy = x.shape, y.shape
-        if sx.ndims is None or sy.ndims is None:
+        x, y = op._inputs[0], op._inputs[1]
+        dtype = _dtypes.bool if bool_output else x._dtype.base_dtype
+        dx, dy = x._shape._dims, y._shape._dims
+        if dx is None or dy is None:
             return [(_ts.unknown_shape(), dtype)]
-        a, b = sx.as_list(), sy.as_list()
-        n = max(len(a), len(b))
-        a, b = [1] * (n - len(a)) + a, [1] * (n - len(b)) + b
-        dims = []
-        for da, db in zip(a, b):
-            if da is not None and db is not None:
-                if da != db and da != 1 and db != 1:
-                    raise ValueError(f"Dimensions must be equal, but are {da} and {db} for '{op.name}' "
-                                     f"(op: '{op_type}') with input shapes: {_fmt_shape(sx)}, {_fmt_shape(sy)}.")
-                dims.append(db if da == 1 else da)
-            elif da is not None and da > 1:
-                dims.append(da)
-            elif db is not None and db > 1:
-                dims.append(db)
-            else:
-                dims.append(None)
-        return [(_ts.TensorShape(dims), dtype)]
+        key = (tuple([d._value for d in dx]), tuple([d._value for d in dy]))
+        dims = _broadcast_cache.get(key)
+        if dims is None:
+            dims = _broadcast_dims(key[0], key[1], op, op_type)
+            if len(_broadcast_cache) > 4096:
+                _broadcast_cache.clear()
+            _broadcast_cache[key] = dims
+        return [(_shape_inference.shape_from_dims(list(dims)), dtype)]
     return rule
+
+
+_broadcast_cache = {}    # (dims of x, dims of y) -> tuple of the output's Dimensions
+
+
+def _broadcast_dims(a, b, op, op_type):
+    n = max(len(a), len(b))
+    a2, b2 = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    dims = []
+    for da, db in zip(a2, b2):
+        if da is not None and db is not None:
+            if da != db and da != 1 and db != 1:
+                sx, sy = _ts.TensorShape(list(a)), _ts.TensorShape(list(b))
+                raise ValueError(f"Dimensions must be equal, but are {da} and {db} for '{op.name}' "
+                                 f"(op: '{op_type}') with input shapes: {_fmt_shape(sx)}, {_fmt_shape(sy)}.")
+            dims.append(db if da == 1 else da)
+        elif da is not None and da > 1:
+            dims.append(da)
+        elif db is not None and db > 1:
+            dims.append(db)
+        else:
+            dims.append(None)
+    return tuple(_ts.Dimension(d) for d in dims)
 
 
 _STRING_COMPARISONS = {"Equal": np.equal, "NotEqual": np.not_equal}
