@@ -198,3 +198,17 @@ def test_get_name_and_slot_names():
     assert opt.get_slot_names() == []
     opt.minimize(w * w)
     assert opt.get_slot_names() == ["mg", "momentum", "rms"]
+
+
+def test_var_list_may_be_a_dict_view():
+    # TF1's nest.flatten takes dict views: minimize(loss, var_list=weights.values()) (a common GAN idiom)
+    w, b, v, loss = _model()
+    weights = {"w": w, "b": b}
+    gv = tf.train.GradientDescentOptimizer(0.1).compute_gradients(loss, var_list=weights.values())
+    assert [var for _, var in gv] == [w, b]
+    step = tf.train.GradientDescentOptimizer(0.1).minimize(loss, var_list=weights.values())
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        v0 = s.run(v)
+        s.run(step)
+        assert not np.allclose(s.run(w), 1.0) and np.allclose(s.run(v), v0)   # v is not in var_list

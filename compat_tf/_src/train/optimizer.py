@@ -26,6 +26,8 @@ gather's gradient as a dense tensor), so `_apply_sparse` is never called;
 ops; a step's updates are atomic); eager-mode callable losses are not
 supported.
 """
+import collections.abc
+
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework.graph import GraphKeys, Tensor
@@ -305,7 +307,8 @@ _SPARSE_CAPABLE = set()
 
 
 def _flatten(structure):
-    if isinstance(structure, (list, tuple)):
+    # TF1's nest.flatten: also dict views in iteration order (var_list=weights.values())
+    if isinstance(structure, (list, tuple, collections.abc.KeysView, collections.abc.ValuesView)):
         return [x for item in structure for x in _flatten(item)]
     if isinstance(structure, dict):
         return [x for k in sorted(structure) for x in _flatten(structure[k])]
