@@ -225,3 +225,15 @@ def test_mnist_tutorial_model_module(tmp_path):
         "print('ok', l0, l1, c)\n")
     r = cli("run", str(prog), str(tmp_path))
     assert r.returncode == 0 and "ok" in r.stdout, r.stdout + r.stderr
+
+
+def test_unimplemented_tf1_modules_are_clear():
+    import compat_tf as tf
+    # whole TF 1.15 namespaces compat_tf lacks name themselves (not "module 'tf' has no attribute")
+    for name in ("saved_model", "estimator", "keras"):
+        with pytest.raises(NotImplementedError, match=f"tf.{name} is not implemented by compat_tf"):
+            getattr(tf, name)
+        assert not hasattr(tf, name)
+    with pytest.raises(AttributeError) as e:
+        tf.not_a_tf1_name_zz
+    assert not isinstance(e.value, NotImplementedError)

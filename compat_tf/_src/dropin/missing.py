@@ -22,6 +22,14 @@ def _tf1_symbols():
         return frozenset()
 
 
+@functools.lru_cache(maxsize=1)
+def _tf1_modules():
+    """TF1 namespace paths ('tf.saved_model', 'tf.estimator', ...): the parents of the symbols."""
+    # tf.estimator and tf.keras (separate packages behind TF 1.15's tf.*) and tf.xla are not in the list
+    return frozenset({s.rsplit(".", 1)[0] for s in _tf1_symbols() if "." in s}
+                     | {"tf.estimator", "tf.keras", "tf.xla"})
+
+
 def missing_attr_hook(tf_module_name, package=None):
     """A module `__getattr__` for `tf_module_name` ('tf', 'tf.nn', 'tf.contrib.rnn', ...).
 
@@ -38,7 +46,7 @@ def missing_attr_hook(tf_module_name, package=None):
                 if e.name != f"{package}.{name}":
                     raise
         full = f"{tf_module_name}.{name}"
-        if full in _tf1_symbols() or tf_module_name.startswith("tf.contrib"):
+        if full in _tf1_symbols() or full in _tf1_modules() or tf_module_name.startswith("tf.contrib"):
             raise UnimplementedSymbolError(f"{full} is not implemented by compat_tf (TensorFlow 1.15 API)")
         raise AttributeError(f"module '{tf_module_name}' has no attribute '{name}'")
     return __getattr__
