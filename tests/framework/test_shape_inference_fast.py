@@ -112,9 +112,12 @@ def test_fill(value_dt):
             d = tf.constant(np.array(dims, dims_dt).reshape(-1))
             v = tf.placeholder(value_dt, [])
             covered += _check(_op("Fill", [d, v])) is not None
-    d = tf.placeholder(tf.int32, [2])          # dims known only at run time: not covered
-    assert si._FAST_RULES["Fill"](_op("Fill", [d, tf.placeholder(value_dt, [])])) is None
-    assert covered == 10
+    for dims_dt in (tf.int32, tf.int64):      # dims known only at run time
+        d = tf.placeholder(dims_dt, [2])
+        covered += _check(_op("Fill", [d, tf.placeholder(value_dt, [])])) is not None
+        d = tf.shape(tf.placeholder(tf.float32, [None, 3]), out_type=dims_dt)
+        covered += _check(_op("Fill", [d, tf.placeholder(value_dt, [])])) is not None
+    assert covered == 14
 
 
 @pytest.mark.parametrize("op_type", ["Sum", "Mean", "Max", "Min", "Prod"])

@@ -374,7 +374,9 @@ def _fill(op):
         return None
     c = constant_value(dims_t)
     if c is None:
-        return None
+        # dims known only at run time: the lowering's static_ints fails for every probe, and the
+        # evaluation's fallback gives an unknown shape with the first input's dtype
+        return [(_ts.unknown_shape(), dims_t._dtype.base_dtype)]
     shp = [int(d) for d in np.asarray(c).reshape(-1)]
     if any(d < 0 for d in shp):
         return None
