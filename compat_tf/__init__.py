@@ -45,6 +45,7 @@ from compat_tf._src.ops.tensor_array_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.variable_scope import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.gradients_impl import *  # noqa: E402,F401,F403
 from compat_tf._src.ops import tf_gradient_ops as _tf_gradient_ops  # noqa: E402,F401 - TF's *Grad op types
+from compat_tf._src.ops.resource_variable_ops import *  # noqa: E402,F401,F403 - VarHandleOp, ResourceApply*
 from compat_tf._src.ops.data_flow_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.reader_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.string_ops import *  # noqa: E402,F401,F403

@@ -493,7 +493,7 @@ def graph_to_graph_def(graph, from_version=None, add_shapes=False):
 # TF op types run by another registered type with the same inputs, outputs and attrs.
 _ALIASES = {
     "BatchMatMul": "BatchMatMulV2", "Variable": "VariableV2", "Snapshot": "Identity",
-    "PreventGradient": "Identity", "RefIdentity": "Identity", "DebugIdentity": "Identity",
+    "RefIdentity": "Identity", "DebugIdentity": "Identity",
     # V3 adds a sixth output (reserve_space_3) after the five of V1/V2
     "FusedBatchNorm": "FusedBatchNormV3", "FusedBatchNormV2": "FusedBatchNormV3",
 }
@@ -510,6 +510,85 @@ _NOT_IMPORTABLE = {
     "StatelessWhile": "functional control flow", "PartitionedCall": "graph functions",
     "StatefulPartitionedCall": "graph functions",
 }
+# -- default-valued attrs a GraphDef leaves out ---------------------------------------------------
+
+_DEFAULT_AVS = {}     # op type -> {attr: AttrValue} from tf_op_defaults (built on first use)
+
+
+def _table_defaults(op_type):
+    hit = _DEFAULT_AVS.get(op_type)
+    if hit is None:
+        from compat_tf._src.framework import tf_op_defaults
+        hit = {}
+        for k, (kind, v) in tf_op_defaults.DEFAULTS.get(op_type, {}).items():
+            av = attr_value_pb2.AttrValue()
+            if kind == "type":
+                av.type = _dtypes.as_dtype(v).as_datatype_enum
+            elif kind == "shape":
+                av.shape.CopyFrom(tensor_util.shape_to_proto(_ts.TensorShape(None if v is None else list(v))))
+            elif kind == "list":
+                av.list.SetInParent()
+            elif kind.startswith("list_"):
+                f = kind[len("list_"):]
+                getattr(av.list, f).extend(x.encode() if f == "s" else x for x in v)
+            else:
+                setattr(av, kind, v.encode() if kind == "s" else v)
+            hit[k] = av
+        _DEFAULT_AVS[op_type] = hit
+    return hit
+
+
+def _op_list_defaults(op_list):
+    """{op type: {attr: default AttrValue}} of an OpList (a MetaGraphDef's stripped_op_list)."""
+    out = {}
+    for od in getattr(op_list, "op", ()):
+        d = {a.name: a.default_value for a in od.attr if a.HasField("default_value")}
+        if d:
+            out[od.name] = d
+    return out
+
+
+def fill_default_attrs(graph_def, producer_op_list=None):
+    """`graph_def` with the default-valued attrs its nodes leave out filled in (TF's
+    AddDefaultAttrsToGraphDef), as TF's importer does: a GraphDef or .meta written with
+    strip_default_attrs=True omits `validate_shape`, `data_format`, `keep_dims`, `T`, ...
+    The defaults come from `producer_op_list` (the OpDefs of the writer, a MetaGraphDef's
+    `meta_info_def.stripped_op_list`) when it has the op, else from TF's OpDefs
+    (framework/tf_op_defaults). compat_tf's own If/While/... nodes are left as they are.
+    Returns `graph_def` itself when nothing is missing."""
+    from compat_tf._src.framework import tf_op_defaults
+    if producer_op_list is not None and isinstance(producer_op_list, _message.Message):
+        from compat_tf._src.protos import op_def_pb2
+        if not isinstance(producer_op_list, op_def_pb2.OpList):     # e.g. real TensorFlow's proto
+            producer_op_list = op_def_pb2.OpList.FromString(producer_op_list.SerializeToString())
+    producer = _op_list_defaults(producer_op_list) if producer_op_list is not None else {}
+    out = None
+
+    def fill(nodes, copy_nodes):
+        nonlocal out
+        for i, n in enumerate(nodes):
+            if n.op in _OWN_TYPES and any(k.startswith(PRIVATE_PREFIX) for k in n.attr):
+                continue
+            defaults = producer.get(n.op)
+            if defaults is None:
+                t = n.op if n.op in tf_op_defaults.DEFAULTS else _ALIASES.get(n.op, n.op)
+                defaults = _table_defaults(t)
+            missing = [k for k in defaults if k not in n.attr]
+            if not missing:
+                continue
+            if out is None:
+                out = type(graph_def)()
+                out.CopyFrom(graph_def)
+            target = copy_nodes()[i]
+            for k in missing:
+                target.attr[k].CopyFrom(defaults[k])
+
+    fill(graph_def.node, lambda: out.node)
+    for fi, fn in enumerate(graph_def.library.function):     # TF2 function bodies (If/While branches)
+        fill(fn.node_def, lambda fi=fi: out.library.function[fi].node_def)
+    return graph_def if out is None else out
+
+
 # Attrs a lowering requires that old or foreign GraphDefs may omit.
 _ATTR_DEFAULTS = {
     "Placeholder": {"shape": _ts.unknown_shape()},
@@ -661,8 +740,10 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     Node names get the prefix `name` ("import" by default, uniquified like a name scope;
     '' imports the names as they are). `input_map` maps GraphDef tensor names ("x:0" or
     "x") to Tensors of this graph, and "^x" to Operations; `return_elements` names
-    tensors ("x:0") or operations ("x") of the GraphDef to return. `op_dict` and
-    `producer_op_list` are accepted and ignored (op types resolve through compat_tf's registry).
+    tensors ("x:0") or operations ("x") of the GraphDef to return. `op_dict` is accepted and
+    ignored (op types resolve through compat_tf's registry). Attrs a node leaves out get their
+    OpDef default, from `producer_op_list` (an OpList) when it lists the op, else from TF's
+    OpDefs, so `op.get_attr` gives TF's default (see fill_default_attrs).
     """
     if isinstance(graph_def, (bytes, bytearray)):
         graph_def = graph_pb2.GraphDef.FromString(bytes(graph_def))
@@ -672,6 +753,8 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
             graph_def = graph_pb2.GraphDef.FromString(graph_def.SerializeToString())
         else:
             raise TypeError(f"graph_def must be a GraphDef proto, got {type(graph_def).__name__}")
+    # attrs left out because they have their default value (strip_default_attrs=True)
+    graph_def = fill_default_attrs(graph_def, producer_op_list)
     # TF's own control flow (Switch/Merge, while frames, functional If/While) -> compat_tf's If/While
     from compat_tf._src.framework import tf_control_flow_import as _tfcf
     graph_def = _tfcf.rewrite(graph_def)

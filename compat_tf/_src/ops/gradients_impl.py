@@ -75,7 +75,27 @@ def stop_gradient(input, name=None):
                              output_specs=[(x.shape, x.dtype.base_dtype)]).outputs[0]
 
 
-_NO_GRAD_TYPES = frozenset({"StopGradient", "PreventGradient"})
+@register_op("PreventGradient")
+def _prevent_gradient(input, message=""):     # noqa: A002 - TF's input name
+    return input
+
+
+def prevent_gradient(input, message="", name=None):     # noqa: A002 - TF's argument name
+    """TF's array_ops.prevent_gradient (op PreventGradient): the value passes; building tf.gradients
+    through it raises LookupError("Gradient explicitly disabled. Reason: <message>"), as TF."""
+    x = _constant.convert_to_tensor(input)
+    return x.graph.create_op("PreventGradient", [x], {"message": str(message)}, name=name or "PreventGradient",
+                             output_specs=[(x.shape, x.dtype.base_dtype)]).outputs[0]
+
+
+def _prevent_gradient_error(op):
+    # TF's _PreventGradientGrad formats the attr as Python gives it: bytes, so b'...'
+    msg = op.get_attr("message") if "message" in op.attrs else ""
+    msg = msg.encode() if isinstance(msg, str) else msg
+    return LookupError(f"Gradient explicitly disabled. Reason: {msg}")
+
+
+_NO_GRAD_TYPES = frozenset({"StopGradient"})
 
 
 def _passes_gradient(op):
@@ -243,6 +263,8 @@ def _build(ys, xs, grad_ys, name, stop_gradients, unconnected_gradients, mode):
         if x in ys or any(x in _data_inputs(op) for op in ops):
             connected.append(x)
     for op in ops:
+        if op.type == "PreventGradient":       # TF raises when backprop reaches it from the ys
+            raise _prevent_gradient_error(op)
         opdef = registry.lookup(op.type)
         if opdef is not None and opdef.host:
             raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {op.type}): it "

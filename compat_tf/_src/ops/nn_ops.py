@@ -1516,7 +1516,7 @@ lrn = local_response_normalization
 
 @register_op("FusedBatchNormV3", num_outputs=6)
 def _fused_batch_norm(x, scale, offset, mean, variance, epsilon=1e-4, data_format="NHWC", is_training=True,
-                      **_):
+                      exponential_avg_factor=1.0, **_):
     nd = x.ndim
     c_axis = 1 if _str(data_format).startswith("NC") else nd - 1
     red = tuple(i for i in range(nd) if i != c_axis)
@@ -1528,28 +1528,39 @@ def _fused_batch_norm(x, scale, offset, mean, variance, epsilon=1e-4, data_forma
         v = jnp.mean(jnp.square(xf - jnp.reshape(m, shape)), axis=red)
         n = int(np.prod([x.shape[i] for i in red]))
         v_out = v * (n / max(n - 1, 1))
+        m_out = m
+        f = float(exponential_avg_factor)
+        if f != 1.0:    # TF's kernel returns the running averages: (1 - f) * mean_in + f * batch's
+            m_out = (1.0 - f) * mean + f * m
+            v_out = (1.0 - f) * variance + f * v_out
     else:
         m, v = lax.stop_gradient(mean), lax.stop_gradient(variance)
-        v_out = v
+        m_out, v_out = m, v
     inv = lax.rsqrt(v + jnp.asarray(epsilon, v.dtype)) * scale
     y = (xf - jnp.reshape(m, shape)) * jnp.reshape(inv, shape) + jnp.reshape(offset, shape)
     sg = lax.stop_gradient
-    return (y.astype(x.dtype), sg(m), sg(v_out), sg(m), sg(v), jnp.zeros((0,), scale.dtype))
+    return (y.astype(x.dtype), sg(m_out), sg(v_out), sg(m), sg(v), jnp.zeros((0,), scale.dtype))
 
 
 def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001, data_format="NHWC",
-                     is_training=True, name=None):
+                     is_training=True, name=None, exponential_avg_factor=1.0):
     """tf.nn.fused_batch_norm (op FusedBatchNormV3): returns (y, batch_mean, batch_var).
 
     Training: y uses the batch's population variance; batch_var is the Bessel-corrected
     (n / (n - 1)) variance, for the running averages, as TF. Inference: y uses the given
     mean/variance, which are returned unchanged. epsilon is raised to at least 1.001e-5 (cuDNN's
     minimum, as TF1). Gradients flow from y only (TF's FusedBatchNormGrad).
+    `exponential_avg_factor` (TF 2's argument) f != 1 in training returns the running averages
+    (1 - f) * mean + f * batch_mean (and the same for the variance), as TF's kernel.
     """
     x = _convert(x, name="input")
     scale = _convert(scale, name="scale")
     offset = _convert(offset, name="offset")
-    if is_training:
+    if is_training and exponential_avg_factor != 1.0:
+        if mean is None or variance is None:
+            raise ValueError("Both 'mean' and 'variance' must be a 1D tensor when is_training is False or "
+                             "exponential_avg_factor != 1.0.")
+    elif is_training:
         if mean is not None or variance is not None:
             raise ValueError("Both 'mean' and 'variance' must be None if is_training is True.")
     if mean is None:
@@ -1565,9 +1576,10 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001, 
     _check_rank(x, 4, "FusedBatchNormV3", name or "FusedBatchNormV3", x, scale, offset, mean, variance)
     min_epsilon = 1.001e-5
     epsilon = epsilon if epsilon > min_epsilon else min_epsilon
-    op = make_op("FusedBatchNormV3", [x, scale, offset, mean, variance],
-                 {"epsilon": float(epsilon), "data_format": data_format, "is_training": bool(is_training)},
-                 name=name or "FusedBatchNormV3")
+    attrs = {"epsilon": float(epsilon), "data_format": data_format, "is_training": bool(is_training)}
+    if exponential_avg_factor != 1.0:     # not an attr of TF 1.15's OpDef: written only when used
+        attrs["exponential_avg_factor"] = float(exponential_avg_factor)
+    op = make_op("FusedBatchNormV3", [x, scale, offset, mean, variance], attrs, name=name or "FusedBatchNormV3")
     return op.outputs[0], op.outputs[1], op.outputs[2]
 
 

@@ -57,20 +57,30 @@ def variable_to_proto(v, export_scope=None):
     d.trainable = bool(v.trainable)
     d.initializer_name = _strip(v.initializer.name, export_scope)
     d.snapshot_name = _strip(v.value().name, export_scope)
+    if v._variable.op.type == "VarHandleOp":
+        d.is_resource = True
     return d
 
 
 def variable_from_proto(variable_def, import_scope=None, graph=None):
     """A tf.Variable for the VariableV2/Assign/read ops named by `variable_def` (already in the graph)."""
     g = graph or _graph.get_default_graph()
-    v = _variables.Variable.__new__(_variables.Variable)
+    handle = g.as_graph_element(_prepend(variable_def.variable_name, import_scope))
+    if variable_def.is_resource or handle.op.type == "VarHandleOp":
+        from compat_tf._src.ops import resource_variable_ops
+        v = resource_variable_ops.ResourceVariable.__new__(resource_variable_ops.ResourceVariable)
+    else:
+        v = _variables.Variable.__new__(_variables.Variable)
     v._graph = g
-    v._variable = g.as_graph_element(_prepend(variable_def.variable_name, import_scope))
+    v._variable = handle
     v._initializer_op = g.as_graph_element(_prepend(variable_def.initializer_name, import_scope))
     v._initial_value = (g.as_graph_element(_prepend(variable_def.initial_value_name, import_scope))
                         if variable_def.initial_value_name else None)
     if variable_def.snapshot_name:
         v._snapshot = g.as_graph_element(_prepend(variable_def.snapshot_name, import_scope))
+    elif handle.op.type == "VarHandleOp":
+        with g.as_default(), g.control_dependencies(None), g.name_scope(handle.op.name + "/Read/"):
+            v._snapshot = resource_variable_ops.read_variable_op(handle, v.dtype)
     else:
         from compat_tf._src.ops import control_flow_ops
         with g.as_default(), g.control_dependencies(None):
@@ -267,13 +277,13 @@ def read_meta_graph_file(filename):
     return mgd
 
 
-def _import_graph_def(graph_def, name):
+def _import_graph_def(graph_def, name, producer_op_list=None):
     try:
         from compat_tf._src.framework import graph_io
     except ImportError as e:
         raise NotImplementedError(f"tf.train.import_meta_graph needs GraphDef import, which is not "
                                   f"available: {e}") from None
-    return graph_io.import_graph_def(graph_def, name=name)
+    return graph_io.import_graph_def(graph_def, name=name, producer_op_list=producer_op_list)
 
 
 def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, input_map=None,
@@ -297,7 +307,10 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     if mgd.HasField("saver_def"):
         graph_def = _without_saver_nodes(graph_def, mgd.saver_def)
     with graph.as_default():
-        _import_graph_def(graph_def, name=scope)
+        # TF fills the attrs a .meta saved with strip_default_attrs=True leaves out from its OpDefs
+        op_list = mgd.meta_info_def.stripped_op_list \
+            if mgd.HasField("meta_info_def") and mgd.meta_info_def.HasField("stripped_op_list") else None
+        _import_graph_def(graph_def, name=scope, producer_op_list=op_list)
     trainable_values = set(mgd.collection_def[GraphKeys.TRAINABLE_VARIABLES].bytes_list.value) \
         if GraphKeys.TRAINABLE_VARIABLES in mgd.collection_def else set()
     variable_objects = {}

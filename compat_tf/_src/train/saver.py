@@ -91,6 +91,10 @@ class _Saveable:
         self.graph = ref.graph
         self.dtype = ref.dtype.base_dtype
         self.shape = ref.shape
+        if ref.op.type == "VarHandleOp":      # a resource variable: its dtype and shape are the handle's attrs
+            from compat_tf._src.framework import tensor_shape as _ts
+            self.dtype = ref.op.get_attr("dtype").base_dtype
+            self.shape = _ts.as_shape(ref.op.attrs.get("shape", _ts.unknown_shape()))
 
 
 def _variable_key(tensor):
