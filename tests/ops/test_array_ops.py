@@ -713,3 +713,26 @@ def test_range_with_a_limit_from_a_partly_unknown_shape_is_1d():
     assert tf.range(5).shape.as_list() == [5] and tf.range(1, 7, 2).shape.as_list() == [3]
     assert tf.range(0., 1., 0.25).shape.as_list() == [4]
     np.testing.assert_array_equal(run(idx, {x: np.zeros((4, 3)), lengths: [1, 2, 3, 1]}), [0, 4, 8, 9])
+
+
+# Static shapes recorded from TF 2.21's tf.compat.v1 for partially known inputs.
+def test_static_shapes_of_partially_known_inputs_match_tf1():
+    a = tf.placeholder(tf.float32, [None, 3])
+    b = tf.placeholder(tf.float32, [2, None])
+    assert tf.stack([a, b], 1).shape.as_list() == [2, 2, 3]
+    assert tf.stack([a, b]).shape.as_list() == [2, 2, 3]
+    unknown = tf.placeholder(tf.float32, None)
+    assert tf.shape(unknown).shape.as_list() == [None]
+    assert tf.rank(unknown).shape.as_list() == []
+    values, indices = tf.nn.top_k(tf.placeholder(tf.float32, [None, 7]), tf.placeholder(tf.int32, []))
+    assert values.shape.as_list() == [None, None] and indices.dtype == tf.int32
+    assert tf.nn.top_k(a, 2).indices.shape.as_list() == [None, 2]
+    assert tf.nn.bias_add(tf.placeholder(tf.float32, [None, None]), tf.zeros([4])).shape.as_list() == [None, 4]
+
+
+def test_eye_with_a_tensor_size():
+    n = tf.placeholder(tf.int32, [])
+    e = tf.eye(n)
+    assert e.shape.as_list() == [None, None]
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(e, {n: 3}), np.eye(3, dtype=np.float32))

@@ -816,3 +816,18 @@ def test_equal_and_not_equal_compare_strings_on_the_host():
             ev, nv = sess.run([e, n])
     np.testing.assert_array_equal(ev, [False, True, False])
     np.testing.assert_array_equal(nv, [False, True, False])
+
+
+def test_argmax_argmin_never_pick_nan():
+    # TF's kernels compare with > / <, so NaN never wins (recorded from TF 2.21's tf.compat.v1:
+    # argmax rows [2, 0, 2], argmin rows [0, 1, 0], argmax columns [1, 1, 2])
+    x = np.array([[1., np.nan, 3.], [np.inf, -1., 2.], [-np.inf, np.nan, np.inf]], np.float32)
+    with tf.Graph().as_default():
+        c = tf.constant(x)
+        p = tf.placeholder(tf.float32, [3, 3])
+        with tf.Session() as sess:
+            for t in (c, p):
+                got = sess.run([tf.argmax(t, 1), tf.argmin(t, 1), tf.argmax(t, 0)], {p: x})
+                np.testing.assert_array_equal(got[0], [2, 0, 2])
+                np.testing.assert_array_equal(got[1], [0, 1, 0])
+                np.testing.assert_array_equal(got[2], [1, 1, 2])

@@ -327,7 +327,12 @@ def _check_int_dtype(t, what, op_type):
 # --------------------------------------------------------------------------------------------
 
 
-@register_op("Shape", differentiable=False)
+def _shape_shape(op):
+    # a 1-D vector of the input's rank, also when the rank is unknown ([None], as TF1)
+    return [([op.inputs[0].shape.ndims], op.attrs.get("out_type", _dtypes.int32))]
+
+
+@register_op("Shape", differentiable=False, shape=_shape_shape)
 def _shape(x, out_type=_dtypes.int32):
     return np.array(np.shape(x), dtype=out_type.as_numpy_dtype)
 
@@ -342,7 +347,7 @@ def _size(x, out_type=_dtypes.int32):
     return np.array(int(np.prod(np.shape(x))), dtype=out_type.as_numpy_dtype)
 
 
-@register_op("Rank", differentiable=False)
+@register_op("Rank", differentiable=False, shape=lambda op: [([], _dtypes.int32)])
 def _rank(x):
     return np.array(len(np.shape(x)), dtype=np.int32)
 
@@ -436,7 +441,22 @@ def reshape(tensor, shape, name=None):
 # --------------------------------------------------------------------------------------------
 
 
-@register_op("Pack")
+def _pack_shape(op):
+    # TF1's Pack shape function: the inputs' shapes merged ([None, 3] and [2, None] stack to
+    # [2, 2, 3]), N inserted at `axis`.
+    merged = _ts.TensorShape(None)
+    for t in op.inputs:
+        merged = merged.merge_with(t.shape)
+    dtype = op.inputs[0].dtype.base_dtype
+    if merged.ndims is None:
+        return [(_ts.TensorShape(None), dtype)]
+    axis = op.get_attr("axis")
+    dims = merged.as_list()
+    dims.insert(axis + len(dims) + 1 if axis < 0 else axis, len(op.inputs))
+    return [(dims, dtype)]
+
+
+@register_op("Pack", shape=_pack_shape)
 def _pack(*values, axis=0, **_):
     if all(isinstance(v, np.ndarray) for v in values):
         return np.stack(values, axis=axis)
@@ -2333,8 +2353,10 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dtypes.float32, nam
             diag_shape = [int(b) for b in batch_shape] + [int(diag_size)]
             shape_ = [int(b) for b in batch_shape] + [int(num_rows), int(num_columns)]
         else:
-            diag_shape = concat((batch_shape, [diag_size]), 0)
-            shape_ = concat((batch_shape, [num_rows, num_columns]), 0)
+            # an int32 batch shape, also when it is the empty list (which would convert to float32)
+            batch_t = _constant.convert_to_tensor(batch_shape, dtype=_dtypes.int32)
+            diag_shape = concat((batch_t, [diag_size]), 0)
+            shape_ = concat((batch_t, [num_rows, num_columns]), 0)
         diag_ones = ones(diag_shape, dtype=dtype)
         if is_square:
             return matrix_diag(diag_ones)

@@ -806,16 +806,25 @@ def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=_dtypes.int64, n
                     dtype)
 
 
+def _skip_nan(x, fill):
+    # TF's ArgMax/ArgMin kernels compare with > / <, so a NaN is never picked (argmax([1, nan, 3]) is 2;
+    # JAX's would be 1): NaNs become the value that never wins
+    x = jnp.asarray(x)
+    if jnp.issubdtype(x.dtype, jnp.floating):
+        x = jnp.where(jnp.isnan(x), jnp.asarray(fill, x.dtype), x)
+    return x
+
+
 @register_op("ArgMax")
 def _argmax(x, dimension, output_type=_dtypes.int64, **_):
     ax = int(static_ints(dimension, "the argmax axis"))
-    return jnp.argmax(x, axis=ax).astype(_dtypes.to_jax_dtype(output_type))
+    return jnp.argmax(_skip_nan(x, -np.inf), axis=ax).astype(_dtypes.to_jax_dtype(output_type))
 
 
 @register_op("ArgMin")
 def _argmin(x, dimension, output_type=_dtypes.int64, **_):
     ax = int(static_ints(dimension, "the argmin axis"))
-    return jnp.argmin(x, axis=ax).astype(_dtypes.to_jax_dtype(output_type))
+    return jnp.argmin(_skip_nan(x, np.inf), axis=ax).astype(_dtypes.to_jax_dtype(output_type))
 
 
 def _arg_reducer(op_type):

@@ -374,7 +374,26 @@ def swish(features):
 # bias_add, xw_plus_b, l2_loss
 # --------------------------------------------------------------------------------------------
 
-@register_op("BiasAdd")
+def _bias_add_shape(op):
+    # TF1's BiasAdd shape function: value's shape with the channel dimension merged with bias's
+    value, bias = op.inputs[0].shape, op.inputs[1].shape
+    dtype = op.inputs[0].dtype.base_dtype
+    if value.ndims is None:
+        return [(_ts.TensorShape(None), dtype)]
+    if value.ndims < 2:
+        raise ValueError(f"Shape must be at least rank 2 but is rank {value.ndims} for 'BiasAdd' (op: "
+                         f"'BiasAdd') with input shapes: {value}, {bias}.")
+    dims = value.as_list()
+    axis = 1 if _str(op.attrs.get("data_format", "NHWC")).startswith("NC") and value.ndims >= 3 else value.ndims - 1
+    if bias.ndims is not None and bias.ndims >= 1 and bias[0].value is not None:
+        if dims[axis] is not None and dims[axis] != bias[0].value:
+            raise ValueError(f"Dimensions must be equal, but are {dims[axis]} and {bias[0].value} for "
+                             f"'BiasAdd' (op: 'BiasAdd') with input shapes: {value}, {bias}.")
+        dims[axis] = bias[0].value
+    return [(dims, dtype)]
+
+
+@register_op("BiasAdd", shape=_bias_add_shape)
 def _bias_add(value, bias, data_format="NHWC", **_):
     if _str(data_format).startswith("NC") and value.ndim >= 3:
         axis = 1
@@ -1590,7 +1609,19 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001, 
 TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
 
 
-@register_op("TopKV2", num_outputs=2)
+def _top_k_shape(op):
+    # values and int32 indices shaped input[:-1] + [k], k unknown when only known at run time
+    from compat_tf._src.framework import shape_inference
+    x = op.inputs[0]
+    k = shape_inference.constant_value(op.inputs[1])
+    if x.shape.ndims is None:
+        shape = None
+    else:
+        shape = x.shape.as_list()[:-1] + [None if k is None else int(k)]
+    return [(shape, x.dtype.base_dtype), (shape, _dtypes.int32)]
+
+
+@register_op("TopKV2", num_outputs=2, shape=_top_k_shape)
 def _top_k(input, k, sorted=True, **_):
     kk = int(static_ints(k, "top_k's k"))
     n = input.shape[-1]
