@@ -10,6 +10,41 @@ from compat_tf._src.ops.parsing_ops import (  # noqa: F401
     FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, decode_raw, parse_example, parse_single_example)
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook
 
+
+def _make_gfile_module():
+    """tf.io.gfile: TF 1.15's snake_case file API (the same local-file code as tf.gfile)."""
+    import os as _os
+    import sys as _sys
+    import types as _types
+    from compat_tf._src.platform import gfile as _gf
+
+    mod = _types.ModuleType("compat_tf.io.gfile", "tf.io.gfile: TF 1.15's file API on local paths "
+                            "(tf.gfile's implementation under TF2-style names).")
+
+    def walk(top, topdown=True, onerror=None):
+        """tf.io.gfile.walk: yields (dirname, subdirs, filenames); a missing `top` yields nothing
+        (onerror, when given, gets the NotFoundError)."""
+        def _err(e):
+            if onerror is not None:
+                onerror(_gf._not_found(getattr(e, "filename", top), e))
+        yield from _os.walk(_gf._local(top), topdown=topdown, onerror=_err)
+
+    def join(path, *paths):
+        """tf.io.gfile.join: os.path.join (local paths)."""
+        return _os.path.join(path, *paths)
+
+    for name, fn in {"GFile": _gf.GFile, "copy": _gf.Copy, "exists": _gf.Exists, "glob": _gf.Glob,
+                     "isdir": _gf.IsDirectory, "listdir": _gf.ListDirectory, "makedirs": _gf.MakeDirs,
+                     "mkdir": _gf.MkDir, "remove": _gf.Remove, "rename": _gf.Rename,
+                     "rmtree": _gf.DeleteRecursively, "stat": _gf.Stat, "walk": walk, "join": join}.items():
+        setattr(mod, name, fn)
+    mod.__getattr__ = _hook("tf.io.gfile")
+    _sys.modules[mod.__name__] = mod
+    return mod
+
+
+gfile = _make_gfile_module()
+
 _missing = _hook("tf.io")
 # tf.io names that are also top-level tf names in TF 1.15
 _TOP_LEVEL = frozenset({
