@@ -30,21 +30,21 @@ WEIGHTS = {"default": None, "scalar": 2.0, "col": W_COL, "full": W_FULL, "zero":
            "row": W_COL[:, 0], "wrong_rank_3": W_FULL[None]}
 
 LOSSES = {
-    "mean_squared_error": lambda tf, l, p, kw: tf.losses.mean_squared_error(l, p, **kw),
-    "absolute_difference": lambda tf, l, p, kw: tf.losses.absolute_difference(l, p, **kw),
-    "huber_loss": lambda tf, l, p, kw: tf.losses.huber_loss(l, p * 3, delta=0.5, **kw),
-    "log_loss": lambda tf, l, p, kw: tf.losses.log_loss(tf.round(l), p, **kw),
-    "hinge_loss": lambda tf, l, p, kw: tf.losses.hinge_loss(tf.round(l), p * 2 - 1, **kw),
-    "sigmoid_cross_entropy": lambda tf, l, p, kw: tf.losses.sigmoid_cross_entropy(
-        tf.round(l), p * 4 - 2, label_smoothing=0.1, **kw),
-    "softmax_cross_entropy": lambda tf, l, p, kw: tf.losses.softmax_cross_entropy(
-        tf.nn.softmax(l * 3), p * 4, label_smoothing=0.2, **kw),
-    "sparse_softmax_cross_entropy": lambda tf, l, p, kw: tf.losses.sparse_softmax_cross_entropy(
-        tf.argmax(l, 1), p * 4, **kw),
-    "sparse_softmax_cross_entropy_col_labels": lambda tf, l, p, kw: tf.losses.sparse_softmax_cross_entropy(
-        tf.expand_dims(tf.argmax(l, 1), 1), p * 4, **kw),
-    "cosine_distance": lambda tf, l, p, kw: tf.losses.cosine_distance(
-        tf.nn.l2_normalize(l, 1), tf.nn.l2_normalize(p, 1), axis=1, **kw),
+    "mean_squared_error": lambda tf, lab, p, kw: tf.losses.mean_squared_error(lab, p, **kw),
+    "absolute_difference": lambda tf, lab, p, kw: tf.losses.absolute_difference(lab, p, **kw),
+    "huber_loss": lambda tf, lab, p, kw: tf.losses.huber_loss(lab, p * 3, delta=0.5, **kw),
+    "log_loss": lambda tf, lab, p, kw: tf.losses.log_loss(tf.round(lab), p, **kw),
+    "hinge_loss": lambda tf, lab, p, kw: tf.losses.hinge_loss(tf.round(lab), p * 2 - 1, **kw),
+    "sigmoid_cross_entropy": lambda tf, lab, p, kw: tf.losses.sigmoid_cross_entropy(
+        tf.round(lab), p * 4 - 2, label_smoothing=0.1, **kw),
+    "softmax_cross_entropy": lambda tf, lab, p, kw: tf.losses.softmax_cross_entropy(
+        tf.nn.softmax(lab * 3), p * 4, label_smoothing=0.2, **kw),
+    "sparse_softmax_cross_entropy": lambda tf, lab, p, kw: tf.losses.sparse_softmax_cross_entropy(
+        tf.argmax(lab, 1), p * 4, **kw),
+    "sparse_softmax_cross_entropy_col_labels": lambda tf, lab, p, kw: tf.losses.sparse_softmax_cross_entropy(
+        tf.expand_dims(tf.argmax(lab, 1), 1), p * 4, **kw),
+    "cosine_distance": lambda tf, lab, p, kw: tf.losses.cosine_distance(
+        tf.nn.l2_normalize(lab, 1), tf.nn.l2_normalize(p, 1), axis=1, **kw),
 }
 
 

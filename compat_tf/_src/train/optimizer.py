@@ -151,7 +151,8 @@ class Optimizer:
     def _update_op(self, grad, var):
         """TF1's _RefVariableProcessor.update_op: the dense update, then the variable's constraint."""
         rows = getattr(grad, "_compat_gather_indices", None)
-        if rows and type(self)._apply_dense in _SPARSE_CAPABLE and grad.shape.ndims:
+        if (rows and type(self)._apply_dense in _SPARSE_CAPABLE and grad.shape.ndims
+                and var.op.type in ("VariableV2", "Variable")):
             update_op = self._apply_rows(grad, var, rows)
         else:
             update_op = self._apply_dense(grad, var)
@@ -178,8 +179,12 @@ class Optimizer:
             idx = [math_ops.cast(i, _dtypes.int64) for i in idx]
         indices = idx[0] if len(idx) == 1 else array_ops.concat(idx, 0)
         values = gather_ops.gather(grad, indices)
-        with training_ops.sparse_rows(indices):
-            return self._apply_dense(values, var)
+        with training_ops.sparse_rows(indices) as used:
+            op = self._apply_dense(values, var)
+        if not used():
+            raise RuntimeError(f"{type(self).__name__}: the sparse update of {var.op.name} built no "
+                               "SparseApply* op")
+        return op
 
     # -- hooks for subclasses -------------------------------------------------------------------
     def _create_slots(self, var_list):

@@ -174,9 +174,11 @@ class sparse_rows:
 
     def __enter__(self):
         _SPARSE_INDICES.append(self._indices)
+        self._used = False
+        return lambda: self._used    # whether apply_op built the sparse op
 
     def __exit__(self, *exc):
-        _SPARSE_INDICES.pop()
+        self._used = _SPARSE_INDICES.pop() is None
 
 
 def apply_op(op_type, inputs, use_locking=False, name=None, **attrs):
