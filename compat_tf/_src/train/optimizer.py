@@ -20,8 +20,17 @@ GATE_NONE / GATE_OP / GATE_GRAPH are accepted: the whole step is one XLA
 program, which already computes every gradient before any update is applied
 (the strongest TF1 gating).
 
-Deviations: gradients are always dense (compat_tf's tf.gradients gives a
-gather's gradient as a dense tensor), so `_apply_sparse` is never called;
+Sparse updates: TF1 gives a variable reached only through tf.gather /
+tf.nn.embedding_lookup an IndexedSlices gradient, and its optimizers then
+update only the gathered rows. compat_tf's tf.gradients stays dense but marks
+such a gradient with the gather indices; the built-in optimizers (Momentum,
+Adagrad, Adadelta, RMSProp, Ftrl, the proximal ones) then add TF1's
+SparseApply* op, so rows not looked up (and their slots) stay put, as in TF1
+(Adam and SGD's sparse updates equal the dense ones).
+
+Deviations: gradients are dense tensors, never IndexedSlices, and a user
+subclass's `_apply_sparse` is never called (nor is the sparse update used when
+the gradient was edited before apply_gradients);
 `colocate_gradients_with_ops` and `use_locking` have no effect (XLA places
 ops; a step's updates are atomic); eager-mode callable losses are not
 supported.
@@ -197,8 +206,8 @@ class Optimizer:
         raise NotImplementedError(f"{type(self).__name__}._apply_dense")
 
     def _apply_sparse(self, grad, var):
-        # compat_tf's tf.gradients gives dense gradients (a gather's gradient included), so the
-        # sparse path of TF1 is never taken; subclasses may still define it.
+        # compat_tf's tf.gradients gives dense gradients (a gather's gradient included), so this hook
+        # is never called; built-in optimizers update gathered rows through _apply_rows instead.
         raise NotImplementedError(f"{type(self).__name__}._apply_sparse")
 
     def _finish(self, update_ops, name_scope):
