@@ -66,6 +66,7 @@ from compat_tf import image, summary  # noqa: E402,F401
 from compat_tf import graph_util  # noqa: E402,F401
 from compat_tf import app, contrib, flags, gfile, initializers, linalg, logging, losses, math, nn, python_io, random, sparse, train  # noqa: E402,F401,E501
 from compat_tf import layers  # noqa: E402,F401
+from compat_tf import saved_model  # noqa: E402,F401
 from compat_tf import debugging, dtypes, metrics  # noqa: E402,F401
 
 # compat_tf's own additions (not TF1 names): the graph as a JAX function, data-parallel sessions
