@@ -12,8 +12,8 @@ from compat_tf._src.ops.nn_ops import (  # noqa: F401
     depthwise_conv2d_native_backprop_filter, depthwise_conv2d_native_backprop_input, dilation2d, dropout,
     elu, embedding_lookup_sparse, erosion2d, fractional_avg_pool, fractional_max_pool, fused_batch_norm,
     in_top_k, l2_loss, leaky_relu, local_response_normalization, log_poisson_loss, log_softmax, lrn,
-    max_pool, max_pool1d, max_pool2d, max_pool3d, max_pool_v2, max_pool_with_argmax, nce_loss, pool, relu,
-    relu6, relu_layer, safe_embedding_lookup_sparse, sampled_softmax_loss, selu, separable_conv2d,
+    max_pool, max_pool1d, max_pool2d, max_pool3d, max_pool_v2, max_pool_with_argmax, pool, relu,
+    relu6, relu_layer, safe_embedding_lookup_sparse, selu, separable_conv2d,
     sigmoid_cross_entropy_with_logits, softmax, softmax_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits_v2, softplus, softsign, sparse_softmax_cross_entropy_with_logits,
     swish, top_k, weighted_cross_entropy_with_logits, xw_plus_b)
@@ -27,6 +27,9 @@ from compat_tf._src.ops.array_ops import (  # noqa: E402,F401
 from compat_tf._src.ops.rnn import (  # noqa: E402,F401
     bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn, static_rnn)
 from compat_tf._src.ops import rnn_cell_impl as _rnn_cell_impl  # noqa: E402
+from compat_tf._src.ops.candidate_sampling_ops import (  # noqa: E402,F401
+    compute_accidental_hits, log_uniform_candidate_sampler, nce_loss, sampled_softmax_loss,
+    uniform_candidate_sampler)
 
 
 def _rnn_cell_module():

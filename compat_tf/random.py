@@ -16,6 +16,8 @@ stateless_uniform = stateless_random_uniform
 del random_normal, random_uniform, random_shuffle, random_gamma, random_poisson, random_crop
 del stateless_random_normal, stateless_random_uniform
 
+from compat_tf._src.ops.candidate_sampling_ops import (  # noqa: E402,F401
+    log_uniform_candidate_sampler, uniform_candidate_sampler)
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
 
 __getattr__ = _hook("tf.random")

@@ -825,6 +825,91 @@ def test_zero_fraction():
 
 
 def test_unsupported_functions_raise_not_implemented():
-    for fn in (tf.nn.ctc_loss, tf.nn.nce_loss, tf.nn.sampled_softmax_loss, tf.nn.embedding_lookup_sparse):
+    for fn in (tf.nn.ctc_loss, tf.nn.embedding_lookup_sparse):
         with pytest.raises(NotImplementedError):
             fn(None, None)
+
+
+# --------------------------------------------------------------------------------------------
+# candidate sampling, nce_loss, sampled_softmax_loss
+# --------------------------------------------------------------------------------------------
+
+def _np_sampled_logits(W, B, L, X, S, TC, SC, remove_hits):
+    true_logits = np.einsum("bd,btd->bt", X, W[L]) + B[L] - np.log(TC)
+    sampled_logits = X @ W[S].T + B[S] - np.log(SC)
+    if remove_hits:
+        hits = (L[:, :, None] == S[None, None, :]).any(1)
+        sampled_logits = sampled_logits + hits * -np.finfo(np.float32).max
+    logits = np.concatenate([true_logits, sampled_logits], 1)
+    labels = np.concatenate([np.full(true_logits.shape, 1.0 / L.shape[1]), np.zeros(sampled_logits.shape)], 1)
+    return logits, labels
+
+
+def test_nce_and_sampled_softmax_loss_match_tf1_formulas():
+    rng = np.random.RandomState(0)
+    W, B = rng.randn(20, 5).astype(np.float32), rng.randn(20).astype(np.float32)
+    X = rng.randn(3, 5).astype(np.float32)
+    L = np.array([[2, 5], [7, 1], [0, 3]], np.int64)
+    S = np.array([5, 9, 0, 12], np.int64)     # 5 and 0 are accidental hits of rows 0 and 2
+    TC, SC = rng.uniform(0.1, 1, (3, 2)).astype(np.float32), rng.uniform(0.1, 1, 4).astype(np.float32)
+    w, b, x = tf.constant(W), tf.constant(B), tf.constant(X)
+    sv = (tf.constant(S), tf.constant(TC), tf.constant(SC))
+    nce = tf.nn.nce_loss(w, b, L, x, 4, 20, num_true=2, sampled_values=sv)
+    nce_r = tf.nn.nce_loss(w, b, L, x, 4, 20, num_true=2, sampled_values=sv, remove_accidental_hits=True)
+    ssm = tf.nn.sampled_softmax_loss(w, b, L, x, 4, 20, num_true=2, sampled_values=sv)
+    assert nce.shape.as_list() == [3] and ssm.shape.as_list() == [3]
+    gx = tf.gradients(tf.reduce_sum(nce) + tf.reduce_sum(ssm), x)[0]
+    got = run([nce, nce_r, ssm, gx])
+
+    def np_losses(Xv):
+        lg, lb = _np_sampled_logits(W, B, L, Xv, S, TC, SC, False)
+        n = (np.maximum(lg, 0) - lg * lb + np.log1p(np.exp(-np.abs(lg)))).sum(1)
+        lg, lb = _np_sampled_logits(W, B, L, Xv, S, TC, SC, True)
+        m = lg.max(1, keepdims=True)
+        s = -(lb * (lg - m - np.log(np.exp(lg - m).sum(1, keepdims=True)))).sum(1)
+        return n, s
+
+    n, s = np_losses(X.astype(np.float64))
+    lg, lb = _np_sampled_logits(W, B, L, X.astype(np.float64), S, TC, SC, True)
+    nr = (np.maximum(lg, 0) - lg * lb + np.log1p(np.exp(-np.abs(lg)))).sum(1)
+    np.testing.assert_allclose(got[0], n, rtol=1e-5)
+    np.testing.assert_allclose(got[1], nr, rtol=1e-5)
+    np.testing.assert_allclose(got[2], s, rtol=1e-5)
+    eps, num = 1e-4, np.zeros_like(X, np.float64)
+    for i in np.ndindex(*X.shape):
+        xp, xm = X.astype(np.float64), X.astype(np.float64)
+        xp[i] += eps
+        xm[i] -= eps
+        num[i] = (sum(v.sum() for v in np_losses(xp)) - sum(v.sum() for v in np_losses(xm))) / (2 * eps)
+    np.testing.assert_allclose(got[3], num, rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.parametrize("sampler, prob", [
+    (tf.nn.log_uniform_candidate_sampler, lambda c, n: (np.log(c + 2.0) - np.log(c + 1.0)) / np.log(n + 1.0)),
+    (tf.nn.uniform_candidate_sampler, lambda c, n: np.full(np.shape(c), 1.0 / n)),
+])
+def test_candidate_samplers(sampler, prob):
+    labels = np.array([[0, 4], [3, 9]], np.int64)
+    s, tc, sc = sampler(labels, 2, 6, False, 20, seed=3)
+    assert s.dtype == tf.int64 and s.shape.as_list() == [6] and tc.shape.as_list() == [2, 2]
+    su, tcu, scu = sampler(labels, 2, 15, True, 20, seed=3)
+    a, b = run([[s, tc, sc], [su, tcu, scu]])
+    assert ((a[0] >= 0) & (a[0] < 20)).all()
+    np.testing.assert_allclose(a[1], prob(labels, 20) * 6, rtol=1e-6)   # no rejection: p * num_sampled
+    np.testing.assert_allclose(a[2], prob(a[0], 20) * 6, rtol=1e-6)
+    assert len(set(b[0].tolist())) == 15 and ((b[0] >= 0) & (b[0] < 20)).all()
+    # unique: -expm1(num_tries * log1p(-p)) with one num_tries >= num_sampled for all candidates
+    p = prob(b[0], 20)
+    tries = np.log1p(-b[2].astype(np.float64)) / np.log1p(-p)
+    if not np.allclose(b[2], p * 15, rtol=1e-5):
+        assert np.allclose(tries, tries[0], rtol=1e-3) and tries[0] >= 15 - 1e-3
+    with pytest.raises(tf.errors.InvalidArgumentError, match="range is too small"):
+        run(sampler(labels, 2, 25, True, 20)[0])
+
+
+def test_compute_accidental_hits():
+    labels = np.array([[0, 4], [3, 9]], np.int64)
+    idx, ids, w = run(tf.nn.compute_accidental_hits(labels, np.array([4, 3, 7, 0], np.int64), num_true=2))
+    np.testing.assert_array_equal(idx, [0, 0, 1])
+    np.testing.assert_array_equal(ids, [4, 0, 3])
+    assert idx.dtype == np.int32 and (w == -np.finfo(np.float32).max).all()

@@ -36,8 +36,8 @@ Deviations from TF1:
 - swish is built from Mul/Sigmoid ops in a "swish" scope, not a Defun.
 - softmax / log_softmax / softmax_cross_entropy over a non-last axis need a
   tensor of known rank.
-- tf.nn.pool with dilation_rate > 1, ctc_loss, nce_loss, sampled_softmax_loss
-  and embedding_lookup_sparse raise NotImplementedError.
+- tf.nn.pool with dilation_rate > 1, ctc_loss and embedding_lookup_sparse raise
+  NotImplementedError (nce_loss / sampled_softmax_loss: candidate_sampling_ops.py).
 """
 import collections
 import numbers
@@ -1764,8 +1764,6 @@ ctc_loss = _unsupported("ctc_loss")
 ctc_loss_v2 = _unsupported("ctc_loss_v2")
 ctc_greedy_decoder = _unsupported("ctc_greedy_decoder")
 ctc_beam_search_decoder = _unsupported("ctc_beam_search_decoder")
-nce_loss = _unsupported("nce_loss")
-sampled_softmax_loss = _unsupported("sampled_softmax_loss")
 embedding_lookup_sparse = _unsupported("embedding_lookup_sparse")
 safe_embedding_lookup_sparse = _unsupported("safe_embedding_lookup_sparse")
 fractional_max_pool = _unsupported("fractional_max_pool")
