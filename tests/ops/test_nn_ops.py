@@ -913,3 +913,21 @@ def test_compute_accidental_hits():
     np.testing.assert_array_equal(idx, [0, 0, 1])
     np.testing.assert_array_equal(ids, [4, 0, 3])
     assert idx.dtype == np.int32 and (w == -np.finfo(np.float32).max).all()
+
+
+def test_nce_loss_with_unknown_batch_size():
+    # labels/inputs with an unknown batch dimension (placeholders [None, 1], [None, dim])
+    labels = tf.placeholder(tf.int32, [None, 1])
+    inputs = tf.placeholder(tf.float32, [None, 4])
+    w = tf.Variable(tf.random_normal([30, 4]))
+    b = tf.Variable(tf.zeros([30]))
+    nce = tf.nn.nce_loss(weights=w, biases=b, labels=labels, inputs=inputs, num_sampled=5, num_classes=30)
+    ssm = tf.nn.sampled_softmax_loss(w, b, labels, inputs, 5, 30)
+    assert nce.shape.as_list() == [None] and ssm.shape.as_list() == [None]
+    step = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_mean(nce) + tf.reduce_mean(ssm))
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        feed = {labels: [[1], [7], [29]], inputs: np.ones((3, 4))}
+        n, m = s.run([nce, ssm], feed)
+        s.run(step, feed)
+    assert n.shape == (3,) and m.shape == (3,) and np.isfinite(n).all() and np.isfinite(m).all()

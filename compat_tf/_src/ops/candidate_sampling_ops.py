@@ -8,7 +8,7 @@ TF's kernel does, and the expected counts use TF's formula over the number of dr
 come from compat_tf's PRNG, so the sampled ids differ from TF's for the same seed.
 
 `_compute_sampled_logits` follows TF1's: true and sampled rows of `weights`/`biases` looked up
-together (`partition_strategy` as in embedding_lookup), log expected counts subtracted, and with
+(`partition_strategy` as in embedding_lookup), log expected counts subtracted, and with
 `remove_accidental_hits` a sampled logit that equals one of the row's true classes gets
 -FLT_MAX added (TF does this through ComputeAccidentalHits + SparseToDense; here it is a dense
 mask, same values, no host round trip).
@@ -174,21 +174,18 @@ def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_cl
         sampled, true_expected_count, sampled_expected_count = (
             array_ops.stop_gradient(s) for s in sampled_values)
         sampled = math_ops.cast(sampled, _dtypes.int64)
-        n_true = array_ops.shape(labels_flat)[0]
 
-        all_ids = array_ops.concat([labels_flat, sampled], 0)
-        all_w = nn_impl.embedding_lookup(weights, all_ids, partition_strategy=partition_strategy)
-        if all_w.dtype.base_dtype != inputs.dtype.base_dtype:
-            all_w = math_ops.cast(all_w, inputs.dtype.base_dtype)
-        true_w = all_w[:n_true]
-        sampled_w = all_w[n_true:]
+        # TF1 looks the true and sampled rows up in one gather and slices it; two lookups give the
+        # same values and gradients and keep static shapes when the batch size is unknown
+        def lookup(params, ids):
+            rows = nn_impl.embedding_lookup(params, ids, partition_strategy=partition_strategy)
+            if rows.dtype.base_dtype != inputs.dtype.base_dtype:
+                rows = math_ops.cast(rows, inputs.dtype.base_dtype)
+            return rows
+
+        true_w, sampled_w = lookup(weights, labels_flat), lookup(weights, sampled)
+        true_b, sampled_b = lookup(biases, labels_flat), lookup(biases, sampled)
         sampled_logits = math_ops.matmul(inputs, sampled_w, transpose_b=True)
-
-        all_b = nn_impl.embedding_lookup(biases, all_ids, partition_strategy=partition_strategy)
-        if all_b.dtype.base_dtype != inputs.dtype.base_dtype:
-            all_b = math_ops.cast(all_b, inputs.dtype.base_dtype)
-        true_b = all_b[:n_true]
-        sampled_b = all_b[n_true:]
 
         # inputs [batch, dim] . true_w [batch * num_true, dim] row by row -> [batch, num_true]
         dim = array_ops.shape(true_w)[1:2]
