@@ -237,3 +237,23 @@ def test_unimplemented_tf1_modules_are_clear():
     with pytest.raises(AttributeError) as e:
         tf.not_a_tf1_name_zz
     assert not isinstance(e.value, NotImplementedError)
+
+
+def test_tensorflow_python_saved_model_simple_save_module(tmp_path):
+    # TF 1.15 has tensorflow/python/saved_model/simple_save.py; scripts import simple_save from it
+    prog = tmp_path / "ss.py"
+    prog.write_text(
+        "import sys, os\n"
+        "import tensorflow as tf\n"
+        "from tensorflow.python.saved_model.simple_save import simple_save\n"
+        "assert callable(tf.saved_model.simple_save) and callable(tf.saved_model.builder.SavedModelBuilder)\n"
+        "x = tf.placeholder(tf.float32, [None, 2], name='x')\n"
+        "y = tf.identity(x * 2.0, name='y')\n"
+        "with tf.Session() as s:\n"
+        "    simple_save(s, export_dir=sys.argv[1], inputs={'x': x}, outputs={'y': y})\n"
+        "    tf.saved_model.simple_save(s, sys.argv[1] + '2', {'x': x}, {'y': y})\n"
+        "assert os.path.exists(os.path.join(sys.argv[1], 'saved_model.pb'))\n"
+        "assert os.path.exists(os.path.join(sys.argv[1] + '2', 'saved_model.pb'))\n"
+        "print('ok')\n")
+    r = cli("run", str(prog), str(tmp_path / "export"))
+    assert r.returncode == 0 and "ok" in r.stdout, r.stdout + r.stderr

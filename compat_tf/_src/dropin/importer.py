@@ -47,6 +47,8 @@ _RENAMES = {
     "compat_tf._src.ops.losses": "compat_tf.losses",
     "compat_tf._src.train.training": "compat_tf.train",
     "compat_tf._src.train.checkpoint_state_pb2": "compat_tf._src.protos.checkpoint_state_pb2",
+    # a callable module: importing it sets tf.saved_model.simple_save to it (see the module)
+    "compat_tf.saved_model.simple_save": "compat_tf._src.saved_model.simple_save",
 }
 
 
