@@ -22,4 +22,14 @@ del _g, _name
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
 
-__getattr__ = _hook("tf.debugging")
+_missing = _hook("tf.debugging")
+
+
+def __getattr__(name):
+    # tf.debugging names compat_tf may define at the top level later are forwarded from there
+    if name in ("assert_shapes", "assert_proper_iterable", "assert_same_float_dtype", "assert_rank_in",
+                "get_log_device_placement", "set_log_device_placement"):
+        import compat_tf
+        if name in compat_tf.__dict__:
+            return compat_tf.__dict__[name]
+    return _missing(name)

@@ -1,6 +1,6 @@
 """tf.dtypes: TF 1.15's dtypes namespace (re-exports of names compat_tf defines elsewhere).
 
-tf.dtypes.complex is not implemented (no Complex op yet): it raises UnimplementedSymbolError.
+tf.dtypes.complex is forwarded from tf.complex when compat_tf defines it (else UnimplementedSymbolError).
 """
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework.dtypes import DType, QUANTIZED_DTYPES, as_dtype  # noqa: F401
@@ -16,4 +16,13 @@ del _g, _name
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
 
-__getattr__ = _hook("tf.dtypes")
+_missing = _hook("tf.dtypes")
+
+
+def __getattr__(name):
+    # tf.dtypes.complex is tf.complex: forwarded as soon as compat_tf defines it
+    if name == "complex":
+        import compat_tf
+        if "complex" in compat_tf.__dict__:
+            return compat_tf.__dict__["complex"]
+    return _missing(name)

@@ -36,14 +36,14 @@ def _cat(batches, upto=None):
 
 
 def test_accuracy_and_mean_streaming_vs_numpy():
-    l, s, w = _phs()
+    lab, s, w = _phs()
     pred = tf.cast(s > 0.5, tf.int64)
-    pairs = [tf.metrics.accuracy(l, pred), tf.metrics.accuracy(l, pred, weights=w), tf.metrics.mean(s),
-             tf.metrics.mean(s, weights=w), tf.metrics.mean_squared_error(tf.cast(l, tf.float32), s),
-             tf.metrics.mean_absolute_error(tf.cast(l, tf.float32), s, w),
-             tf.metrics.root_mean_squared_error(tf.cast(l, tf.float32), s, w)]
+    pairs = [tf.metrics.accuracy(lab, pred), tf.metrics.accuracy(lab, pred, weights=w), tf.metrics.mean(s),
+             tf.metrics.mean(s, weights=w), tf.metrics.mean_squared_error(tf.cast(lab, tf.float32), s),
+             tf.metrics.mean_absolute_error(tf.cast(lab, tf.float32), s, w),
+             tf.metrics.root_mean_squared_error(tf.cast(lab, tf.float32), s, w)]
     batches = _batches()
-    ups, vals = _stream(pairs, (l, s, w), batches)
+    ups, vals = _stream(pairs, (lab, s, w), batches)
     for i in range(len(batches)):
         L, S, W = _cat(batches, i + 1)
         P = (S > 0.5).astype(np.int64)
@@ -54,27 +54,28 @@ def test_accuracy_and_mean_streaming_vs_numpy():
 
 
 def test_counts_precision_recall_streaming_vs_numpy():
-    l, s, w = _phs()
-    pairs = [tf.metrics.true_positives(l, s > 0.5), tf.metrics.false_positives(l, s > 0.5, w),
-             tf.metrics.true_negatives(l, s > 0.5), tf.metrics.false_negatives(l, s > 0.5, w),
-             tf.metrics.precision(l, s > 0.5), tf.metrics.recall(l, s > 0.5, w)]
+    lab, s, w = _phs()
+    pairs = [tf.metrics.true_positives(lab, s > 0.5), tf.metrics.false_positives(lab, s > 0.5, w),
+             tf.metrics.true_negatives(lab, s > 0.5), tf.metrics.false_negatives(lab, s > 0.5, w),
+             tf.metrics.precision(lab, s > 0.5), tf.metrics.recall(lab, s > 0.5, w)]
     batches = _batches(n=4)
-    _, vals = _stream(pairs, (l, s, w), batches)
+    _, vals = _stream(pairs, (lab, s, w), batches)
     L, S, W = _cat(batches)
     L, P = L.astype(bool), S > 0.5
     tp, fp_w = np.sum(L & P), np.sum((~L & P) * W)
     fn_w = np.sum((L & ~P) * W)
-    want = [tp, fp_w, np.sum(~L & ~P), fn_w, tp / (tp + np.sum(~L & P)), np.sum((L & P) * W) / (np.sum((L & P) * W) + fn_w)]
+    tp_w = np.sum((L & P) * W)
+    want = [tp, fp_w, np.sum(~L & ~P), fn_w, tp / (tp + np.sum(~L & P)), tp_w / (tp_w + fn_w)]
     np.testing.assert_allclose(vals, want, rtol=1e-5)
 
 
 def test_at_thresholds_vs_numpy():
-    l, s, w = _phs()
+    lab, s, w = _phs()
     th = [0.2, 0.5, 0.8]
-    pairs = [tf.metrics.precision_at_thresholds(l, s, th), tf.metrics.recall_at_thresholds(l, s, th, w),
-             tf.metrics.true_positives_at_thresholds(l, s, th), tf.metrics.false_positives_at_thresholds(l, s, th)]
+    pairs = [tf.metrics.precision_at_thresholds(lab, s, th), tf.metrics.recall_at_thresholds(lab, s, th, w),
+             tf.metrics.true_positives_at_thresholds(lab, s, th), tf.metrics.false_positives_at_thresholds(lab, s, th)]
     batches = _batches()
-    _, vals = _stream(pairs, (l, s, w), batches)
+    _, vals = _stream(pairs, (lab, s, w), batches)
     L, S, W = _cat(batches)
     L = L.astype(bool)
     P = S[None, :] > np.array(th, np.float32)[:, None]
@@ -103,10 +104,10 @@ def test_auc_matches_tensorflow_recorded_values():
 
 
 def test_auc_streaming_equals_auc_of_concatenation():
-    l, s, w = _phs()
-    streamed = tf.metrics.auc(l, s, w, num_thresholds=50)
+    lab, s, w = _phs()
+    streamed = tf.metrics.auc(lab, s, w, num_thresholds=50)
     batches = _batches(n=3, size=10)
-    _, vals = _stream([streamed], (l, s, w), batches)
+    _, vals = _stream([streamed], (lab, s, w), batches)
     L, S, W = _cat(batches)
     with tf.Graph().as_default():
         v, u = tf.metrics.auc(L, S, W, num_thresholds=50)
@@ -135,11 +136,11 @@ def test_auc_rejects_predictions_outside_unit_interval():
 
 
 def test_mean_iou_and_per_class_accuracy_vs_numpy():
-    l, s, w = _phs()
+    lab, s, w = _phs()
     pred = tf.cast(s * 3, tf.int64)
-    pairs = [tf.metrics.mean_iou(l, pred, 3), tf.metrics.mean_per_class_accuracy(l, pred, 3, weights=w)]
+    pairs = [tf.metrics.mean_iou(lab, pred, 3), tf.metrics.mean_per_class_accuracy(lab, pred, 3, weights=w)]
     batches = _batches(classes=3)
-    ups, vals = _stream(pairs, (l, s, w), batches)
+    ups, vals = _stream(pairs, (lab, s, w), batches)
     L, S, W = _cat(batches)
     P = (S * 3).astype(np.int64)
     cm = np.zeros((3, 3))
@@ -164,13 +165,13 @@ def test_mean_iou_out_of_range_labels_raise():
 
 
 def test_variable_names_collections_and_local_initializer():
-    l, s, w = _phs()
-    acc, acc_up = tf.metrics.accuracy(l, l, metrics_collections=["my_metrics"], updates_collections=["my_updates"])
-    tf.metrics.accuracy(l, l)
-    tf.metrics.auc(l, s)
-    tf.metrics.precision(l, s > 0.5, name="prec")
-    tf.metrics.mean_iou(l, l, 2)
-    tf.metrics.mean_per_class_accuracy(l, l, 2)
+    lab, s, w = _phs()
+    acc, acc_up = tf.metrics.accuracy(lab, lab, metrics_collections=["my_metrics"], updates_collections=["my_updates"])
+    tf.metrics.accuracy(lab, lab)
+    tf.metrics.auc(lab, s)
+    tf.metrics.precision(lab, s > 0.5, name="prec")
+    tf.metrics.mean_iou(lab, lab, 2)
+    tf.metrics.mean_per_class_accuracy(lab, lab, 2)
     names = [v.name for v in tf.local_variables()]
     # TF 1.15's names (checked against TensorFlow by tests/oracle/test_metrics_parity.py)
     assert names == ["accuracy/total:0", "accuracy/count:0", "accuracy_1/total:0", "accuracy_1/count:0",
@@ -183,7 +184,7 @@ def test_variable_names_collections_and_local_initializer():
     assert tf.get_collection("my_metrics") == [acc] and tf.get_collection("my_updates") == [acc_up]
     with tf.Session() as sess:
         sess.run(tf.local_variables_initializer())
-        assert sess.run(acc_up, {l: [1, 0]}) == 1.0
+        assert sess.run(acc_up, {lab: [1, 0]}) == 1.0
         sess.run(tf.local_variables_initializer())  # re-initialising resets the accumulators
         assert sess.run(acc) == 0.0
 

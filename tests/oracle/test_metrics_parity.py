@@ -34,30 +34,31 @@ def _pred(tf, s):
 
 
 CASES = {
-    "accuracy": lambda tf, l, s, w, r: [tf.metrics.accuracy(l, _pred(tf, s)),
-                                        tf.metrics.accuracy(l, _pred(tf, s), weights=w)],
-    "mean": lambda tf, l, s, w, r: [tf.metrics.mean(r), tf.metrics.mean(r, weights=w),
+    "accuracy": lambda tf, lab, s, w, r: [tf.metrics.accuracy(lab, _pred(tf, s)),
+                                        tf.metrics.accuracy(lab, _pred(tf, s), weights=w)],
+    "mean": lambda tf, lab, s, w, r: [tf.metrics.mean(r), tf.metrics.mean(r, weights=w),
                                     tf.metrics.mean_tensor(tf.reshape(r, [7])), tf.metrics.percentage_below(r, 0.2)],
-    "errors": lambda tf, l, s, w, r: [tf.metrics.mean_squared_error(s, r), tf.metrics.mean_absolute_error(s, r, w),
+    "errors": lambda tf, lab, s, w, r: [tf.metrics.mean_squared_error(s, r), tf.metrics.mean_absolute_error(s, r, w),
                                       tf.metrics.root_mean_squared_error(s, r, w),
                                       tf.metrics.mean_relative_error(s, r, s + 0.5)],
-    "counts": lambda tf, l, s, w, r: [tf.metrics.true_positives(l, s > 0.5), tf.metrics.false_positives(l, s > 0.5),
-                                      tf.metrics.true_negatives(l, s > 0.5, w),
-                                      tf.metrics.false_negatives(l, s > 0.5, w),
-                                      tf.metrics.precision(l, s > 0.5), tf.metrics.recall(l, s > 0.5, w)],
-    "thresholds": lambda tf, l, s, w, r: [
-        tf.metrics.precision_at_thresholds(l, s, [0.2, 0.5, 0.7]),
-        tf.metrics.recall_at_thresholds(l, s, [0.2, 0.5, 0.7], w),
-        tf.metrics.true_positives_at_thresholds(l, s, [0.3, 0.6]),
-        tf.metrics.false_negatives_at_thresholds(l, s, [0.3, 0.6], w)],
-    "auc": lambda tf, l, s, w, r: [
-        tf.metrics.auc(l, s), tf.metrics.auc(l, s, w, num_thresholds=20), tf.metrics.auc(l, s, curve="PR"),
-        tf.metrics.auc(l, s, curve="PR", summation_method="careful_interpolation"),
-        tf.metrics.auc(l, s, summation_method="minoring"), tf.metrics.auc(l, s, thresholds=[0.25, 0.5, 0.75]),
-        tf.metrics.sensitivity_at_specificity(l, s, 0.5), tf.metrics.specificity_at_sensitivity(l, s, 0.5)],
-    "per_class": lambda tf, l, s, w, r: [
-        tf.metrics.mean_iou(l, tf.cast(s * 3, tf.int64), 3), tf.metrics.mean_iou(l, tf.cast(s * 3, tf.int64), 3, w),
-        tf.metrics.mean_per_class_accuracy(l, tf.cast(s * 3, tf.int64), 3, w)],
+    "counts": lambda tf, lab, s, w, r: [tf.metrics.true_positives(lab, s > 0.5),
+                                        tf.metrics.false_positives(lab, s > 0.5),
+                                      tf.metrics.true_negatives(lab, s > 0.5, w),
+                                      tf.metrics.false_negatives(lab, s > 0.5, w),
+                                      tf.metrics.precision(lab, s > 0.5), tf.metrics.recall(lab, s > 0.5, w)],
+    "thresholds": lambda tf, lab, s, w, r: [
+        tf.metrics.precision_at_thresholds(lab, s, [0.2, 0.5, 0.7]),
+        tf.metrics.recall_at_thresholds(lab, s, [0.2, 0.5, 0.7], w),
+        tf.metrics.true_positives_at_thresholds(lab, s, [0.3, 0.6]),
+        tf.metrics.false_negatives_at_thresholds(lab, s, [0.3, 0.6], w)],
+    "auc": lambda tf, lab, s, w, r: [
+        tf.metrics.auc(lab, s), tf.metrics.auc(lab, s, w, num_thresholds=20), tf.metrics.auc(lab, s, curve="PR"),
+        tf.metrics.auc(lab, s, curve="PR", summation_method="careful_interpolation"),
+        tf.metrics.auc(lab, s, summation_method="minoring"), tf.metrics.auc(lab, s, thresholds=[0.25, 0.5, 0.75]),
+        tf.metrics.sensitivity_at_specificity(lab, s, 0.5), tf.metrics.specificity_at_sensitivity(lab, s, 0.5)],
+    "per_class": lambda tf, lab, s, w, r: [
+        tf.metrics.mean_iou(lab, tf.cast(s * 3, tf.int64), 3), tf.metrics.mean_iou(lab, tf.cast(s * 3, tf.int64), 3, w),
+        tf.metrics.mean_per_class_accuracy(lab, tf.cast(s * 3, tf.int64), 3, w)],
 }
 
 
