@@ -53,6 +53,10 @@ from compat_tf._src.framework.sparse_tensor import SparseTensor, SparseTensorVal
 from compat_tf._src.ops.sparse_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.parsing_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.io_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.sort_ops import *  # noqa: E402,F401,F403 - sort, argsort, searchsorted, roll, cross
+from compat_tf._src.ops.complex_ops import *  # noqa: E402,F401,F403,A004 - complex, angle
+from compat_tf._src.ops.special_math_ops import betainc, lbeta  # noqa: E402,F401
+from compat_tf._src.framework.indexed_slices import IndexedSlices, IndexedSlicesValue  # noqa: E402,F401
 from compat_tf._src.protos.public import *  # noqa: E402,F401,F403 - tf.GraphDef, tf.ConfigProto, ...
 from compat_tf._src.summary.protos import Event, HistogramProto, LogMessage, SessionLog, Summary, SummaryMetadata  # noqa: E402,F401,E501
 from compat_tf._src.runtime.session import (  # noqa: E402,F401
@@ -71,6 +75,7 @@ from compat_tf import debugging, dtypes, metrics  # noqa: E402,F401
 
 # compat_tf's own additions (not TF1 names): the graph as a JAX function, data-parallel sessions
 from compat_tf import export, parallel  # noqa: E402,F401
+from compat_tf import bitwise  # noqa: E402,F401
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _missing_attr_hook  # noqa: E402
 

@@ -8,6 +8,8 @@ from compat_tf._src.ops.linalg_ops import (  # noqa: F401
     matrix_inverse as inv, matrix_solve as solve, matrix_solve_ls as lstsq, matrix_triangular_solve as
     triangular_solve, matvec, norm, qr, self_adjoint_eig as eigh, self_adjoint_eigvals as eigvalsh, svd)
 from compat_tf._src.ops.math_ops import einsum, matmul, tensordot, trace  # noqa: F401
+from compat_tf._src.ops.nn_impl import l2_normalize  # noqa: F401
+from compat_tf._src.ops.special_math_ops import matrix_exponential as expm  # noqa: F401
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
 

@@ -16,6 +16,10 @@ for _name in ("softplus", "softsign", "log_softmax", "top_k", "in_top_k", "l2_no
     if hasattr(_nn, _name):
         _g[_name] = getattr(_nn, _name)
 from compat_tf._src.ops.array_ops import invert_permutation  # noqa: E402,F401
+from compat_tf._src.ops.complex_ops import angle  # noqa: E402,F401
+from compat_tf._src.ops.nn_impl import l2_normalize  # noqa: E402,F401
+from compat_tf._src.ops.special_math_ops import (  # noqa: E402,F401
+    bessel_i0, bessel_i0e, bessel_i1, bessel_i1e, betainc, erfinv, lbeta, ndtri, reduce_std, reduce_variance)
 
 divide_no_nan = _math.div_no_nan
 log_sigmoid = None

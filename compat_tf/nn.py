@@ -41,6 +41,9 @@ def _rnn_cell_module():
     return mod
 
 
+from compat_tf._src.ops.ctc_ops import ctc_greedy_decoder, ctc_loss  # noqa: E402,F401,F811
+from compat_tf._src.ops.embedding_ops import embedding_lookup_sparse  # noqa: E402,F401,F811
+
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
 
 rnn_cell = _rnn_cell_module()

@@ -154,6 +154,40 @@ CASES = {
         lambda tf, x, img, w, *_: tf.nn.log_poisson_loss(tf.abs(x), x, compute_full_loss=True),
         lambda tf, x, img, w, *_: tf.nn.batch_norm_with_global_normalization(
             img, tf.ones([3]) * 0.1, tf.ones([3]), tf.zeros([3]), tf.ones([3]), 1e-3, True))),
+    "sort_search_roll": ([X], _ops(
+        lambda tf, x: tf.sort(x), lambda tf, x: tf.sort(x, axis=0, direction="DESCENDING"),
+        lambda tf, x: tf.argsort(x), lambda tf, x: tf.argsort(tf.round(x), axis=0, direction="DESCENDING"),
+        lambda tf, x: tf.argsort(tf.round(x), stable=True), lambda tf, x: tf.sort(tf.round(x) * x),
+        lambda tf, x: tf.searchsorted(tf.sort(x), x * 0.5),
+        lambda tf, x: tf.searchsorted(tf.sort(tf.round(x)), tf.round(x), side="right", out_type=tf.int64),
+        lambda tf, x: tf.searchsorted(tf.sort(tf.round(x)), tf.round(x), side="left"),
+        lambda tf, x: tf.roll(x, 1, 0), lambda tf, x: tf.roll(x, [1, -2], [0, 1]),
+        lambda tf, x: tf.roll(x, [1, 5], [1, 1]), lambda tf, x: tf.cross(x[:, :3], x[:, 1:]),
+        lambda tf, x: tf.linalg.cross(x[:, 1:], x[::-1, :3]))),
+    "special_more": ([POS], _ops(
+        lambda tf, p: tf.math.erfinv(p / 3.5 - 0.2), lambda tf, p: tf.math.ndtri(p / 3.5),
+        lambda tf, p: tf.math.bessel_i0e(p - 1.5), lambda tf, p: tf.math.bessel_i1e(p - 1.5),
+        lambda tf, p: tf.math.bessel_i0(p), lambda tf, p: tf.math.bessel_i1(p - 1.),
+        lambda tf, p: tf.math.reduce_std(p, 1), lambda tf, p: tf.math.reduce_std(p),
+        lambda tf, p: tf.math.reduce_variance(p, 0, keepdims=True), lambda tf, p: tf.math.l2_normalize(p, 1),
+        lambda tf, p: tf.linalg.expm(p[:, :3] / 3), lambda tf, p: tf.linalg.expm(tf.reshape(p, [3, 2, 2])),
+        lambda tf, p: tf.lbeta(p), lambda tf, p: tf.betainc(p[0], 2.0 + p[1], p[2] / 3.1),
+        lambda tf, p: tf.math.betainc(2.0, 3.0, p / 3.1))),
+    "complex": ([X], _ops(
+        lambda tf, x: tf.abs(tf.complex(x, x[::-1])), lambda tf, x: tf.angle(tf.complex(x, 2 * x[::-1])),
+        lambda tf, x: tf.real(tf.complex(x, x) * tf.complex(x, -x[::-1])),
+        lambda tf, x: tf.imag(tf.conj(tf.complex(x, x)) * tf.complex(x, 1.)), lambda tf, x: tf.angle(x),
+        lambda tf, x: tf.math.reduce_variance(tf.complex(x, 2 * x[::-1]), 1),
+        lambda tf, x: tf.real(tf.exp(tf.complex(x, x)) * tf.log(tf.complex(x, -x))),
+        lambda tf, x: tf.abs(tf.linalg.expm(tf.complex(x[:, :3], x[:, 1:]) / 3)),
+        lambda tf, x: tf.abs(tf.complex(tf.cast(x, tf.float64), tf.cast(x[::-1], tf.float64))))),
+    "bitwise": ([IA, IB], _ops(
+        lambda tf, a, b: tf.bitwise.left_shift(a, tf.abs(b)), lambda tf, a, b: tf.bitwise.right_shift(a, tf.abs(b)),
+        lambda tf, a, b: tf.bitwise.left_shift(a, b * 9), lambda tf, a, b: tf.bitwise.right_shift(a, b * 9),
+        lambda tf, a, b: tf.bitwise.bitwise_and(a, b), lambda tf, a, b: tf.bitwise.bitwise_or(a, b),
+        lambda tf, a, b: tf.bitwise.bitwise_xor(a, 6), lambda tf, a, b: tf.bitwise.invert(a),
+        lambda tf, a, b: tf.bitwise.invert(tf.cast(a, tf.uint8)),
+        lambda tf, a, b: tf.bitwise.right_shift(tf.cast(a, tf.uint16), 2))),
 }
 
 SKIPPED = {

@@ -219,9 +219,11 @@ def _gradients(ctx, *inputs, _xs, _ys, _ops, _externals, _n_grad_ys, _mode="vjp"
     cts = []
     for i, o in enumerate(outs):
         g = grad_ys[i] if i < len(grad_ys) else None
-        cts.append(jnp.ones_like(o) if g is None else jnp.broadcast_to(jnp.asarray(g, o.dtype), o.shape))
+        cts.append(jnp.ones_like(o) if g is None else jnp.conj(jnp.broadcast_to(jnp.asarray(g, o.dtype), o.shape)))
     grads = vjp(cts)
-    return [g.astype(x.dtype) for g, x in zip(grads, x_vals)]
+    # TF's convention for complex tensors is the conjugate of JAX's (tf.gradients of a real L with
+    # respect to z = x + iy is dL/dx + i dL/dy): conjugate the complex grad_ys in and the gradients out
+    return [(jnp.conj(g) if jnp.iscomplexobj(g) else g).astype(x.dtype) for g, x in zip(grads, x_vals)]
 
 
 def _as_list(v):

@@ -14,6 +14,7 @@ import numpy as np
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework.graph import Operation, Tensor
 from compat_tf._src.framework.sparse_tensor import SparseTensor, SparseTensorValue
+from compat_tf._src.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 
 
 def _is_namedtuple(x):
@@ -54,6 +55,9 @@ class FetchMapper:
             return ("seq", type(f), [self._flatten(v) for v in f])
         if isinstance(f, SparseTensor):  # fetched as a SparseTensorValue, as TF1
             return ("sparse", [self._flatten(t) for t in (f.indices, f.values, f.dense_shape)])
+        if isinstance(f, IndexedSlices):  # fetched as an IndexedSlicesValue, as TF1
+            parts = (f.values, f.indices, f.dense_shape)
+            return ("indexed", [None if t is None else self._flatten(t) for t in parts])
         el = self._element(f)
         if isinstance(el, Operation):
             if el not in self.unique_ops:
@@ -84,6 +88,8 @@ class FetchMapper:
             return s[1](*[self._build(sub, values) for sub in s[2]])
         if kind == "sparse":
             return SparseTensorValue(*[self._build(sub, values) for sub in s[1]])
+        if kind == "indexed":
+            return IndexedSlicesValue(*[None if sub is None else self._build(sub, values) for sub in s[1]])
         seq = [self._build(sub, values) for sub in s[2]]
         return seq if s[1] is list else (tuple(seq) if s[1] is tuple else s[1](seq))
 
