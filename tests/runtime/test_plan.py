@@ -204,3 +204,16 @@ def test_cycle_is_reported():
     with tf.Session() as s:
         with pytest.raises(ValueError, match="cycle"):
             s.run(b)
+
+
+def test_control_dependency_on_a_fed_placeholder_is_satisfied_by_the_feed():
+    with tf.Graph().as_default():
+        ph = tf.placeholder(tf.float32, [2])
+        with tf.control_dependencies([ph.op]):
+            y = tf.constant([1.0, 2.0]) * 3.0
+        z = y + ph
+        with tf.Session() as sess:
+            np.testing.assert_allclose(sess.run(y, {ph: [0.0, 0.0]}), [3.0, 6.0])
+            np.testing.assert_allclose(sess.run(z, {ph: [1.0, 1.0]}), [4.0, 7.0])
+            with pytest.raises(tf.errors.InvalidArgumentError, match="must feed"):
+                sess.run(y)

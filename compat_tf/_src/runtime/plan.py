@@ -87,6 +87,8 @@ def prune(fetch_tensors, target_ops, fed):
         op = stack.pop()
         if op in needed:
             continue
+        if op._outputs and all(t in fed for t in op._outputs):
+            continue    # fed, so not run (a control dependency on a fed placeholder is satisfied)
         needed.add(op)
         for t in op._inputs:
             if t not in fed:
