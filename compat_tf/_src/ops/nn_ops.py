@@ -36,8 +36,9 @@ Deviations from TF1:
 - swish is built from Mul/Sigmoid ops in a "swish" scope, not a Defun.
 - softmax / log_softmax / softmax_cross_entropy over a non-last axis need a
   tensor of known rank.
-- tf.nn.pool with dilation_rate > 1, ctc_loss and embedding_lookup_sparse raise
-  NotImplementedError (nce_loss / sampled_softmax_loss: candidate_sampling_ops.py).
+- tf.nn.pool with dilation_rate > 1, ctc_beam_search_decoder and safe_embedding_lookup_sparse raise
+  NotImplementedError (nce_loss / sampled_softmax_loss: candidate_sampling_ops.py; ctc_loss,
+  ctc_greedy_decoder: ctc_ops.py; embedding_lookup_sparse: embedding_ops.py; tf.nn re-exports those).
 """
 import collections
 import numbers
