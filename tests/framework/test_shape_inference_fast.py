@@ -98,7 +98,8 @@ def test_matmul(dt):
 def test_bias_add(fmt):
     covered = 0
     for dt in [tf.float32, tf.int32]:
-        for sv, sb in itertools.product(FEW_SHAPES + [[2, 3], [None, 5, 5, 2], [None, 3]], [[3], [2], [None], None, [3, 1]]):
+        values = FEW_SHAPES + [[2, 3], [None, 5, 5, 2], [None, 3]]
+        for sv, sb in itertools.product(values, [[3], [2], [None], None, [3, 1]]):
             v, b = tf.placeholder(dt, sv), tf.placeholder(dt, sb)
             covered += _check(_op("BiasAdd", [v, b], {"data_format": fmt})) is not None
     assert covered >= 4

@@ -138,3 +138,18 @@ def test_add_check_numerics_ops():
         s.run([y, check], {x: [1, 2]})
         with pytest.raises(tf.errors.InvalidArgumentError, match="Log"):
             s.run([y, check], {x: [1, -1]})
+
+
+def test_assert_inside_map_fn_fails_the_run():
+    """map_fn gives each iteration its own RNG counter; the check is still reported for the run."""
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [3])
+
+        def fn(v):
+            with tf.control_dependencies([tf.Assert(v < 2.0, [v], name="small")]):
+                return v * 2.0
+        y = tf.map_fn(fn, x)
+        with tf.Session() as sess:
+            assert list(sess.run(y, {x: [0.0, 1.0, 1.5]})) == [0.0, 2.0, 3.0]
+            with pytest.raises(tf.errors.InvalidArgumentError, match="assertion failed"):
+                sess.run(y, {x: [0.0, 5.0, 1.0]})

@@ -237,7 +237,8 @@ def _run_function(ctx, ops, env, state, rng_counter=None):
     `rng_counter` (default: the run's) is what random ops in `ops` fold into their keys; a
     loop passes one per iteration so each iteration draws new numbers, as TF1's kernels do."""
     counter = ctx.rng_counter if rng_counter is None else rng_counter
-    sub = lowering.LoweringContext(dict(state), counter, ctx.session, ctx.initialized)
+    sub = lowering.LoweringContext(dict(state), counter, ctx.session, ctx.initialized,
+                                   run_counter=ctx.run_counter)
     saved = ctx.op
     try:
         lowering.evaluate(ops, env, sub)

@@ -85,7 +85,8 @@ def _functional_scan(ctx, *inputs, _n_elems, _n_carry, _n_ref_values, _ops, _var
         # a different random stream at each iteration (TF1's while_loop reruns its random
         # kernels per step); the same derivation as RnnScan's per-time-step counter
         counter = base_counter * jnp.uint32(1000003) + i.astype(jnp.uint32) + jnp.uint32(1)
-        sub = lowering.LoweringContext({**readonly, **wstate}, counter, ctx.session, ctx.initialized)
+        sub = lowering.LoweringContext({**readonly, **wstate}, counter, ctx.session, ctx.initialized,
+                                       run_counter=ctx.run_counter)
         saved = ctx.op
         try:
             lowering.evaluate(_ops, env, sub)

@@ -131,7 +131,8 @@ def _rnn_scan(
             env[r] = lowering.VarRef(plan.ref_key(r))
         # a different random stream at each step (dropout masks differ across time, as in TF1)
         counter = base_counter * jnp.uint32(1000003) + t.astype(jnp.uint32) + jnp.uint32(1)
-        sub = lowering.LoweringContext({**readonly, **wstate}, counter, ctx.session, ctx.initialized)
+        sub = lowering.LoweringContext({**readonly, **wstate}, counter, ctx.session, ctx.initialized,
+                                       run_counter=ctx.run_counter)
         saved = ctx.op
         try:
             lowering.evaluate(_ops, env, sub)

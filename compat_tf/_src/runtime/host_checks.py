@@ -86,7 +86,7 @@ def checked_callback(ctx, check, *args, ordered=False):
 
 
 def ctx_counter(ctx):
-    c = getattr(ctx, "rng_counter", None)
+    c = getattr(ctx, "run_counter", getattr(ctx, "rng_counter", None))
     return np.uint32(0) if c is None else c
 
 

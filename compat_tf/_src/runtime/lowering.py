@@ -41,8 +41,11 @@ class LoweringContext:
     (it is a fresh dict per trace, so the traced function stays pure).
     """
 
-    def __init__(self, state, rng_counter=None, session=None, initialized=frozenset()):
+    def __init__(self, state, rng_counter=None, session=None, initialized=frozenset(), run_counter=None):
         self.state = state
+        # the run's own counter (host checks key their failures by it); loops pass a per-iteration
+        # `rng_counter` to their body but keep the run's `run_counter`
+        self.run_counter = rng_counter if run_counter is None else run_counter
         self.rng_counter = rng_counter
         self.session = session
         self.initialized = initialized
