@@ -25,9 +25,10 @@ def _tf1_symbols():
 @functools.lru_cache(maxsize=1)
 def _tf1_modules():
     """TF1 namespace paths ('tf.saved_model', 'tf.estimator', ...): the parents of the symbols."""
-    # tf.estimator and tf.keras (separate packages behind TF 1.15's tf.*) and tf.xla are not in the list
+    # tf.keras (a separate package behind TF 1.15's tf.*) and tf.xla are not in the list
+    # (tf.estimator, also separate, is compat_tf.estimator)
     return frozenset({s.rsplit(".", 1)[0] for s in _tf1_symbols() if "." in s}
-                     | {"tf.estimator", "tf.keras", "tf.xla"})
+                     | {"tf.keras", "tf.xla"})
 
 
 def missing_attr_hook(tf_module_name, package=None):

@@ -1,0 +1,1 @@
+"""tf.estimator's implementation (see compat_tf/estimator/ for the public names)."""

@@ -1,0 +1,93 @@
+"""tf.estimator.RunConfig (TF 1.15's estimator/run_config.py), local (single-process) settings only."""
+import copy
+
+_DEFAULTS = dict(
+    model_dir=None, tf_random_seed=None, save_summary_steps=100, save_checkpoints_steps=None,
+    save_checkpoints_secs=None, session_config=None, keep_checkpoint_max=5,
+    keep_checkpoint_every_n_hours=10000, log_step_count_steps=100, train_distribute=None, device_fn=None,
+    protocol=None, eval_distribute=None, experimental_distribute=None, experimental_max_worker_delay_secs=None,
+    session_creation_timeout_secs=7200)
+
+_USE_DEFAULT = object()
+
+
+class RunConfig:
+    """Configuration of an Estimator run. As in TF 1.15, when neither save_checkpoints_steps nor
+    save_checkpoints_secs is given, checkpoints are saved every 600 seconds (and at the end of train()).
+    Distribution settings (train_distribute, eval_distribute, experimental_distribute, TF_CONFIG
+    clusters) are not supported by compat_tf."""
+
+    def __init__(self, model_dir=None, tf_random_seed=None, save_summary_steps=100,
+                 save_checkpoints_steps=_USE_DEFAULT, save_checkpoints_secs=_USE_DEFAULT, session_config=None,
+                 keep_checkpoint_max=5, keep_checkpoint_every_n_hours=10000, log_step_count_steps=100,
+                 train_distribute=None, device_fn=None, protocol=None, eval_distribute=None,
+                 experimental_distribute=None, experimental_max_worker_delay_secs=None,
+                 session_creation_timeout_secs=7200):
+        if save_checkpoints_steps is not _USE_DEFAULT and save_checkpoints_secs is not _USE_DEFAULT \
+                and save_checkpoints_steps is not None and save_checkpoints_secs is not None:
+            raise ValueError("Can not provide both save_checkpoints_secs and save_checkpoints_steps.")
+        if save_checkpoints_steps is _USE_DEFAULT and save_checkpoints_secs is _USE_DEFAULT:
+            save_checkpoints_steps, save_checkpoints_secs = None, 600
+        if save_checkpoints_steps is _USE_DEFAULT:
+            save_checkpoints_steps = None
+        if save_checkpoints_secs is _USE_DEFAULT:
+            save_checkpoints_secs = None
+        for what, v in (("train_distribute", train_distribute), ("eval_distribute", eval_distribute),
+                        ("experimental_distribute", experimental_distribute)):
+            if v is not None:
+                raise NotImplementedError(f"tf.estimator.RunConfig({what}=...) is not supported by compat_tf")
+        for what, v in (("save_summary_steps", save_summary_steps), ("save_checkpoints_steps",
+                        save_checkpoints_steps), ("save_checkpoints_secs", save_checkpoints_secs),
+                        ("keep_checkpoint_max", keep_checkpoint_max), ("log_step_count_steps",
+                        log_step_count_steps)):
+            if v is not None and v < 0:
+                raise ValueError(f"{what} should be >= 0, given {v}")
+        self._model_dir = model_dir
+        self._tf_random_seed = tf_random_seed
+        self._save_summary_steps = save_summary_steps
+        self._save_checkpoints_steps = save_checkpoints_steps
+        self._save_checkpoints_secs = save_checkpoints_secs
+        self._session_config = session_config
+        self._keep_checkpoint_max = keep_checkpoint_max
+        self._keep_checkpoint_every_n_hours = keep_checkpoint_every_n_hours
+        self._log_step_count_steps = log_step_count_steps
+        self._train_distribute = train_distribute
+        self._device_fn = device_fn
+        self._protocol = protocol
+        self._eval_distribute = eval_distribute
+        self._experimental_distribute = experimental_distribute
+        self._experimental_max_worker_delay_secs = experimental_max_worker_delay_secs
+        self._session_creation_timeout_secs = session_creation_timeout_secs
+
+    def replace(self, **kwargs):
+        """A copy with the given properties replaced (ValueError for an unknown property)."""
+        for k in kwargs:
+            if k not in _DEFAULTS:
+                raise ValueError(f"{k} is not a valid property.")
+        new = copy.copy(self)
+        if kwargs.get("save_checkpoints_steps") is not None and "save_checkpoints_secs" not in kwargs:
+            kwargs["save_checkpoints_secs"] = None
+        if kwargs.get("save_checkpoints_secs") is not None and "save_checkpoints_steps" not in kwargs:
+            kwargs["save_checkpoints_steps"] = None
+        if kwargs.get("save_checkpoints_secs") is not None and kwargs.get("save_checkpoints_steps") is not None:
+            raise ValueError("Can not provide both save_checkpoints_secs and save_checkpoints_steps.")
+        for k, v in kwargs.items():
+            setattr(new, "_" + k, v)
+        return new
+
+    # single-process defaults of the cluster properties
+    cluster_spec = property(lambda self: None)
+    evaluation_master = property(lambda self: "")
+    global_id_in_cluster = property(lambda self: 0)
+    is_chief = property(lambda self: True)
+    master = property(lambda self: "")
+    num_ps_replicas = property(lambda self: 0)
+    num_worker_replicas = property(lambda self: 1)
+    task_id = property(lambda self: 0)
+    task_type = property(lambda self: "worker")
+    service = property(lambda self: None)
+
+
+for _name in _DEFAULTS:
+    setattr(RunConfig, _name, property(lambda self, _n=_name: getattr(self, "_" + _n)))
+del _name
