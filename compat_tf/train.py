@@ -8,6 +8,7 @@ from compat_tf._src.train.learning_rate_decay import (  # noqa: F401
     cosine_decay, cosine_decay_restarts, exponential_decay, inverse_time_decay, linear_cosine_decay,
     natural_exp_decay, noisy_linear_cosine_decay, piecewise_constant, piecewise_constant_decay,
     polynomial_decay)
+from compat_tf._src.train.monitored_session import *  # noqa: F401,F403 - MonitoredSession, hooks, Scaffold
 from compat_tf._src.train.momentum import MomentumOptimizer  # noqa: F401
 from compat_tf._src.train.moving_averages import ExponentialMovingAverage  # noqa: F401
 from compat_tf._src.train.optimizer import Optimizer  # noqa: F401
