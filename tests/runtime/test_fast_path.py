@@ -267,3 +267,27 @@ def test_large_float_range_is_still_folded_when_it_must_be():
     with tf.Session() as s:
         out = s.run(r)
         assert out.shape == (100000,) and out[-1] == 99999.0
+
+
+def test_train_step_fed_by_a_host_get_next_donates_its_state():
+    """A host segment (tf.data get_next) then the device step: the last segment donates, and a
+    failure in the host segment (end of data) still leaves every variable unchanged."""
+    with tf.Graph().as_default():
+        data = np.arange(24, dtype=np.float32).reshape(6, 4)
+        x = tf.data.Dataset.from_tensor_slices(data).batch(3).make_one_shot_iterator().get_next()
+        w = tf.Variable(np.ones([4, 2], np.float32))
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))
+        train = tf.train.AdamOptimizer(0.01).minimize(loss)
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            before = dict(s._state)
+            s.run(train)
+            written = [k for k in before if s._state[k] is not before[k]]
+            assert "Variable" in written and len(written) >= 5    # w, its two slots, beta powers
+            assert all(before[k].is_deleted() for k in written)
+            s.run(train)
+            after = {k: np.asarray(v) for k, v in s._state.items()}
+            with pytest.raises(tf.errors.OutOfRangeError):
+                s.run(train)
+            for k, v in after.items():
+                np.testing.assert_array_equal(np.asarray(s._state[k]), v)

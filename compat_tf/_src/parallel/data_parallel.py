@@ -181,7 +181,7 @@ class ShardedPlan(_plan.Plan):
             return feed_values
         return [v if p is None else p(v) for p, v in zip(placers, feed_values)]
 
-    def _jit_segment(self, step):
+    def _jit_segment(self, step, donate=False):
         # (state read only, state written, inputs, rng counter) -> (outputs, new state)
         if host_checks.plan_uses_callbacks(self.ops):     # (self.callbacks is set after this hook)
             # Host callbacks in the step (tf.Print, tf.py_func, tf.Assert): JAX runs ordered
@@ -190,7 +190,8 @@ class ShardedPlan(_plan.Plan):
             first = self._dp.first_device
             return jax.jit(step, in_shardings=(first, first, None, None), out_shardings=(None, first))
         rep = self._dp.replicated
-        return jax.jit(step, in_shardings=(rep, rep, None, None), out_shardings=(None, rep))
+        return jax.jit(step, in_shardings=(rep, rep, None, None), out_shardings=(None, rep),
+                       donate_argnums=(1,) if donate else ())
 
     def _jit_flat(self, flat, seg, ro, rw):
         # (*ro, *rw, *inputs[, counter]) -> (*outputs, *written): state in and out replicated,

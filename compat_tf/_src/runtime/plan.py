@@ -307,12 +307,13 @@ class Plan:
                 s.nodonate_fn = self._jit_segment(s.step)
         return segs
 
-    def _jit_segment(self, step):
-        """jit of a segment's `step(state_ro, state_rw, inputs, rng_counter)` (the multi-segment path).
+    def _jit_segment(self, step, donate=False):
+        """jit of a segment's `step(state_ro, state_rw, inputs, rng_counter)` (the multi-segment path);
+        `donate`: the written state (`state_rw`) is donated.
 
         A hook: the data-parallel plan (compat_tf/_src/parallel) adds shardings here.
         """
-        return jax.jit(step)
+        return jax.jit(step, donate_argnums=(1,) if donate else ())
 
     def _make_step(self, seg):
         """The pure Python function a device segment is traced from."""
@@ -510,6 +511,22 @@ class Plan:
                     if isinstance(env[t], lowering.VarRef):
                         env[t] = ctx.read(env[t])
                 continue
+            if seg is self.segments[-1] and not self.callbacks:
+                # The last segment (e.g. the train step after a host get_next): nothing can fail
+                # after it, so it donates the state it writes and the run commits under the same
+                # lock, as a one-segment plan does.
+                if seg.fn is None:
+                    seg.fn = self._jit_segment(seg.step, donate=True)
+                with session._lock:
+                    cur = dict(session._state)
+                    cur.update(new_state)
+                    ro = {k: cur[k] for k in seg.reads if k not in seg.writes and k in cur}
+                    rw = {k: cur[k] for k in seg.writes if k in cur}
+                    outs, updates = seg.fn(ro, rw, [env[t] for t in seg.inputs], counter)
+                    new_state.update(updates)
+                    env.update(zip(seg.outputs, outs))
+                    session._commit(new_state)
+                    return self._fetch_values(env, session._state)
             with session._lock:
                 cur = dict(session._state)
                 cur.update(new_state)
