@@ -231,6 +231,34 @@ def _ref_shapes(ref_tensors):
     return builtins.tuple(sorted(out.items()))
 
 
+def _loop_state(ctx, state_reads, state_writes, ref_shapes, ref_values=(), ref_vals=()):
+    """The state a loop-like owner op (while_loop, map_fn/scan, dynamic_rnn) starts from.
+
+    Returns (state0, written keys, read-only state). Variables the body only reads may arrive
+    as op inputs (`ref_values` with their values `ref_vals`); nested owner ops in the body (a
+    tf.cond reading `v.read_value()`) read them from the state, so it holds them too.
+    """
+    from compat_tf._src.runtime import plan
+    state0 = _initial_state(ctx, state_reads, state_writes, ref_shapes)
+    written = [k for k in state_writes if k in state0]
+    readonly = {k: v for k, v in state0.items() if k not in written}
+    for t, v in zip(ref_values, ref_vals):
+        k = plan.ref_key(t)
+        if k is not None and k not in readonly and k not in written:
+            readonly[k] = v
+    return state0, written, readonly
+
+
+def _iteration_counters(ctx):
+    """`i -> RNG counter` for the i-th iteration of a loop: TF1's random kernels draw new numbers
+    at every iteration, so each iteration folds its index into the run's counter."""
+    base = jnp.asarray(0 if ctx.rng_counter is None else ctx.rng_counter).astype(jnp.uint32)
+
+    def counter(i):
+        return base * jnp.uint32(1000003) + jnp.asarray(i).astype(jnp.uint32) + jnp.uint32(1)
+    return counter
+
+
 def _run_function(ctx, ops, env, state, rng_counter=None):
     """Evaluates `ops` with `env` on a private copy of `state`; returns (env, state).
 
@@ -428,14 +456,8 @@ def _while(ctx, *inputs, _n_vars, _cond_ops, _body_ops, _vars, _pred, _body_out,
     from compat_tf._src.runtime import plan
     init = [jnp.asarray(v, _dtypes.to_jax_dtype(d)) for v, (s, d) in zip(inputs[:_n_vars], _output_specs)]
     ext_vals = list(inputs[_n_vars:])
-    state0 = _initial_state(ctx, _state_reads, _state_writes, _ref_shapes)
-    written = [k for k in _state_writes if k in state0]
-    readonly = {k: v for k, v in state0.items() if k not in written}
-    base_counter = jnp.asarray(0 if ctx.rng_counter is None else ctx.rng_counter).astype(jnp.uint32)
-
-    def iteration_counter(i):
-        # a fresh RNG stream per iteration (the derivation map_fn and dynamic_rnn use per step)
-        return base_counter * jnp.uint32(1000003) + i.astype(jnp.uint32) + jnp.uint32(1)
+    state0, written, readonly = _loop_state(ctx, _state_reads, _state_writes, _ref_shapes)
+    iteration_counter = _iteration_counters(ctx)
 
     def env_for(vals):
         env = dict(zip(_externals, ext_vals))

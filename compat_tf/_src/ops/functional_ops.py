@@ -63,16 +63,9 @@ def _functional_scan(ctx, *inputs, _n_elems, _n_carry, _n_ref_values, _ops, _var
         init = [e[-1] if _reverse else e[0] for e in elems]
         elems = [e[:-1] if _reverse else e[1:] for e in elems]
     y_specs = _output_specs if _emit else ()
-    state0 = _cf._initial_state(ctx, _state_reads, _state_writes, _ref_shapes)
-    written = [k for k in _state_writes if k in state0]
-    readonly = {k: v for k, v in state0.items() if k not in written}
-    # variables fn only reads arrive as inputs; nested owner ops (a tf.cond inside fn) read them
-    # from the state, so it holds them too
-    for t, v in zip(_ref_values, ref_vals):
-        k = plan.ref_key(t)
-        if k is not None and k not in readonly and k not in written:
-            readonly[k] = v
-    base_counter = jnp.asarray(0 if ctx.rng_counter is None else ctx.rng_counter).astype(jnp.uint32)
+    state0, written, readonly = _cf._loop_state(ctx, _state_reads, _state_writes, _ref_shapes,
+                                                _ref_values, ref_vals)
+    iteration_counter = _cf._iteration_counters(ctx)
 
     def step(carry, inp):
         vals, wstate = carry
@@ -82,16 +75,8 @@ def _functional_scan(ctx, *inputs, _n_elems, _n_carry, _n_ref_values, _ops, _var
         env.update(zip(_vars, list(vals) + list(xs)))
         for t in _refs:
             env[t] = lowering.VarRef(plan.ref_key(t))
-        # a different random stream at each iteration (TF1's while_loop reruns its random
-        # kernels per step); the same derivation as RnnScan's per-time-step counter
-        counter = base_counter * jnp.uint32(1000003) + i.astype(jnp.uint32) + jnp.uint32(1)
-        sub = lowering.LoweringContext({**readonly, **wstate}, counter, ctx.session, ctx.initialized,
-                                       run_counter=ctx.run_counter)
-        saved = ctx.op
-        try:
-            lowering.evaluate(_ops, env, sub)
-        finally:
-            ctx.op = saved
+        # a different random stream at each iteration, as TF1's kernels rerun per step
+        env, sub = _cf._run_function(ctx, _ops, env, {**readonly, **wstate}, iteration_counter(i))
         new = []
         for t, v0 in zip(_carry_out, vals):
             v = jnp.asarray(_cf._value(sub, env, t), v0.dtype)

@@ -110,16 +110,9 @@ def _rnn_scan(
             f"Expected shape for Tensor sequence_length is [{batch}] but saw shape: {list(seq_len.shape)}",
         )
     out_specs = _output_specs[: len(_out)]
-    state0 = _cf._initial_state(ctx, _state_reads, _state_writes, _ref_shapes)
-    written = [k for k in _state_writes if k in state0]
-    readonly = {k: v for k, v in state0.items() if k not in written}
-    # variables the cell only reads arrive as inputs; nested owner ops (a tf.cond inside the cell)
-    # read them from the state, so it holds them too
-    for t, v in zip(_ref_values, ref_vals):
-        k = plan.ref_key(t)
-        if k is not None and k not in readonly and k not in written:
-            readonly[k] = v
-    base_counter = jnp.asarray(0 if ctx.rng_counter is None else ctx.rng_counter).astype(jnp.uint32)
+    state0, written, readonly = _cf._loop_state(ctx, _state_reads, _state_writes, _ref_shapes,
+                                                _ref_values, ref_vals)
+    iteration_counter = _cf._iteration_counters(ctx)
 
     def step(carry, inp):
         vals, wstate = carry
@@ -130,14 +123,7 @@ def _rnn_scan(
         for r in _refs:
             env[r] = lowering.VarRef(plan.ref_key(r))
         # a different random stream at each step (dropout masks differ across time, as in TF1)
-        counter = base_counter * jnp.uint32(1000003) + t.astype(jnp.uint32) + jnp.uint32(1)
-        sub = lowering.LoweringContext({**readonly, **wstate}, counter, ctx.session, ctx.initialized,
-                                       run_counter=ctx.run_counter)
-        saved = ctx.op
-        try:
-            lowering.evaluate(_ops, env, sub)
-        finally:
-            ctx.op = saved
+        env, sub = _cf._run_function(ctx, _ops, env, {**readonly, **wstate}, iteration_counter(t))
         outs = [
             jnp.asarray(_cf._value(sub, env, o), _dtypes.to_jax_dtype(d))
             for o, (s, d) in zip(_out, out_specs)
