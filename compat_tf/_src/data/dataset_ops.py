@@ -216,7 +216,7 @@ def _batch_from_index(arrays, chunks, batch_size, drop_remainder):
 # Dataset
 # ---------------------------------------------------------------------------------------------
 
-class DatasetV1:
+class DatasetV1(structure.HasElementSpec):
     """TF1's tf.data.Dataset (graph mode): a description of an input pipeline."""
 
     _spec = None
@@ -260,23 +260,6 @@ class DatasetV1:
     def _index_source(self, ictx):
         """(arrays, index chunks) when the elements are rows of in-memory arrays, else None."""
         return None
-
-    # -- TF1 properties --------------------------------------------------------------------
-    @property
-    def output_types(self):
-        return structure.types_of(self._spec)
-
-    @property
-    def output_shapes(self):
-        return structure.shapes_of(self._spec)
-
-    @property
-    def output_classes(self):
-        return structure.classes_of(self._spec)
-
-    @property
-    def element_spec(self):
-        return self._spec
 
     def __iter__(self):
         raise RuntimeError("dataset.__iter__() is only supported when eager execution is enabled.")

@@ -212,7 +212,7 @@ def _check_no_placeholders(tensors):
         stack.extend(t.op for t in op._inputs)
 
 
-class Iterator:
+class Iterator(structure.HasElementSpec):
     """TF1's tf.data.Iterator: get_next() tensors and initializer ops over one iterator resource."""
 
     def __init__(self, iterator_resource, initializer, spec):
@@ -275,21 +275,6 @@ class Iterator:
             return self._initializer
         raise ValueError("Iterator does not have an initializer.")
 
-    @property
-    def output_types(self):
-        return structure.types_of(self._spec)
-
-    @property
-    def output_shapes(self):
-        return structure.shapes_of(self._spec)
-
-    @property
-    def output_classes(self):
-        return structure.classes_of(self._spec)
-
-    @property
-    def element_spec(self):
-        return self._spec
 
     def _make_initializer_op(self, dataset, name):
         tensors = dataset._tensor_inputs()

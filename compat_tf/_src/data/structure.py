@@ -124,6 +124,27 @@ def classes_of(spec):
     return map_structure(lambda s: Tensor, spec)
 
 
+class HasElementSpec:
+    """TF1's output_types / output_shapes / output_classes / element_spec, read off `self._spec`
+    (shared by Dataset and Iterator)."""
+
+    @property
+    def output_types(self):
+        return types_of(self._spec)
+
+    @property
+    def output_shapes(self):
+        return shapes_of(self._spec)
+
+    @property
+    def output_classes(self):
+        return classes_of(self._spec)
+
+    @property
+    def element_spec(self):
+        return self._spec
+
+
 def spec_from(types, shapes=None):
     """A spec from TF1's (output_types, output_shapes) pair (shapes default to unknown)."""
     if shapes is None:

@@ -156,38 +156,32 @@ class RandomUniform(Initializer):
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed, "dtype": self.dtype.name}
 
 
-class RandomNormal(Initializer):
+class _MeanStddevInitializer(Initializer):
+    """An initializer drawing from `_sample(shape, mean, stddev, dtype, seed=)` (float dtypes only)."""
+    _sample = None
+
+    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=_dtypes.float32):
+        self.mean = mean
+        self.stddev = stddev
+        self.seed = seed
+        self.dtype = _assert_float_dtype(_as_dtype(dtype))
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = self.dtype if dtype is None else _as_dtype(dtype)
+        return type(self)._sample(shape, self.mean, self.stddev, dtype, seed=self.seed)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed, "dtype": self.dtype.name}
+
+
+class RandomNormal(_MeanStddevInitializer):
     """tf.random_normal_initializer / tf.initializers.random_normal."""
-
-    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=_dtypes.float32):
-        self.mean = mean
-        self.stddev = stddev
-        self.seed = seed
-        self.dtype = _assert_float_dtype(_as_dtype(dtype))
-
-    def __call__(self, shape, dtype=None, partition_info=None):
-        dtype = self.dtype if dtype is None else _as_dtype(dtype)
-        return random_ops.random_normal(shape, self.mean, self.stddev, dtype, seed=self.seed)
-
-    def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed, "dtype": self.dtype.name}
+    _sample = staticmethod(random_ops.random_normal)
 
 
-class TruncatedNormal(Initializer):
+class TruncatedNormal(_MeanStddevInitializer):
     """tf.truncated_normal_initializer / tf.initializers.truncated_normal: re-draws beyond 2 stddev."""
-
-    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=_dtypes.float32):
-        self.mean = mean
-        self.stddev = stddev
-        self.seed = seed
-        self.dtype = _assert_float_dtype(_as_dtype(dtype))
-
-    def __call__(self, shape, dtype=None, partition_info=None):
-        dtype = self.dtype if dtype is None else _as_dtype(dtype)
-        return random_ops.truncated_normal(shape, self.mean, self.stddev, dtype, seed=self.seed)
-
-    def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed, "dtype": self.dtype.name}
+    _sample = staticmethod(random_ops.truncated_normal)
 
 
 class UniformUnitScaling(Initializer):
