@@ -19,6 +19,8 @@ import numpy as np
 
 from compat_tf._src.estimator.model_fn import EstimatorSpec, ModeKeys, PredictOutput
 from compat_tf._src.estimator.run_config import RunConfig
+from compat_tf._src.train import session_run_hook as srh
+from compat_tf._src.train.coordinator import Coordinator
 
 
 def _tf():
@@ -26,59 +28,15 @@ def _tf():
     return compat_tf
 
 
-# -- the SessionRunHook protocol ----------------------------------------------------------------
-def _hook_classes():
-    """(SessionRunArgs, SessionRunContext, SessionRunValues): tf.train's when present, else local ones."""
-    try:
-        from compat_tf._src.train import session_run_hook as srh
-        return srh.SessionRunArgs, srh.SessionRunContext, srh.SessionRunValues
-    except (ImportError, AttributeError):
-        return _SessionRunArgs, _SessionRunContext, _SessionRunValues
-
-
-import collections  # noqa: E402
-
-
-class _SessionRunArgs(collections.namedtuple("SessionRunArgs", ["fetches", "feed_dict", "options"])):
-    def __new__(cls, fetches, feed_dict=None, options=None):
-        return super().__new__(cls, fetches, feed_dict, options)
-
-
-class _SessionRunValues(collections.namedtuple("SessionRunValues", ["results", "options", "run_metadata"])):
-    pass
-
-
-class _SessionRunContext:
-    def __init__(self, original_args, session):
-        self._original_args, self._session, self._stop_requested = original_args, session, False
-
-    original_args = property(lambda self: self._original_args)
-    session = property(lambda self: self._session)
-    stop_requested = property(lambda self: self._stop_requested)
-
-    def request_stop(self):
-        self._stop_requested = True
-
-
-class _Coordinator:
-    def __init__(self):
-        self._stop = False
-
-    def request_stop(self, ex=None):
-        self._stop = True
-
-    def should_stop(self):
-        return self._stop
-
-
+# -- the SessionRunHook protocol (tf.train's classes) ---------------------------------------------
 class _HookedSession:
     """Runs fetches with hooks' before_run/after_run (a small MonitoredSession for one process)."""
 
     def __init__(self, sess, hooks):
         self.sess, self.hooks = sess, list(hooks)
-        self._args, self._ctx, self._values = _hook_classes()
+        self._args, self._ctx, self._values = srh.SessionRunArgs, srh.SessionRunContext, srh.SessionRunValues
         self._stop = False
-        self.coord = _Coordinator()
+        self.coord = Coordinator()
         for h in self.hooks:
             if hasattr(h, "after_create_session"):
                 h.after_create_session(sess, self.coord)
