@@ -104,9 +104,8 @@ def _broadcast_weights(weights, values):
 
 
 def _after(t):
-    """control_dependencies([t]) as TF1 writes it, left out when `t` is a placeholder (compat_tf's
-    runtime would try to run a fed Placeholder op named as a control input)."""
-    return [] if t.op.type in ("Placeholder", "PlaceholderV2") else [t]
+    """control_dependencies([t]) as TF1 writes it (a fed placeholder satisfies it: plan.prune)."""
+    return [t]
 
 
 def _read_variable(v, collections):
