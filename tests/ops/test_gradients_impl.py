@@ -125,6 +125,25 @@ def test_gradients_with_respect_to_variables():
     np.testing.assert_allclose(gb, resid[0], rtol=1e-6)
 
 
+def test_independent_xs_share_one_gradients_op(graph):
+    """Variables (xs none of which is computed from another) get one vjp: one Gradients op, so the
+    forward pass is traced and compiled once, not once per variable."""
+    ws = [tf.Variable(np.float32(i + 1.0)) for i in range(4)]
+    loss = tf.add_n([w * w for w in ws]) * tf.add_n(ws)
+    grads = tf.gradients(loss, ws)
+    assert [op.type for op in graph.get_operations()].count("Gradients") == 1
+    s, q = 10.0, 30.0              # sum of w, sum of w^2 for w = 1..4
+    np.testing.assert_allclose(run(grads), [2 * w * s + q for w in (1.0, 2.0, 3.0, 4.0)], rtol=1e-6)
+
+
+def test_x_computed_from_another_x_gets_the_total_derivative(graph):
+    a = tf.constant(3.0)
+    b = a * a                      # b depends on a: d loss/d a goes through b as well
+    loss = b * a
+    ga, gb = run(tf.gradients(loss, [a, b]))
+    np.testing.assert_allclose([ga, gb], [27.0, 3.0], rtol=1e-6)
+
+
 def test_gradient_of_intermediate_holds_upstream_fixed():
     x = tf.constant([1.0, 2.0])
     h = tf.tanh(x)

@@ -160,6 +160,19 @@ def _forward_ops(xs, back, stop):
     return sorted(ops, key=lambda o: o._id), reached
 
 
+def _x_downstream_of_x(xs, reached):
+    """Whether some x is computed (through differentiable ops) from a tensor an x reaches.
+
+    `reached` holds the xs themselves and every tensor downstream of one; an x whose producing
+    op consumes such a tensor depends on another x (or on itself through a cycle-free path).
+    """
+    for x in xs:
+        op = x.op
+        if _passes_gradient(op) and any(i in reached for i in _data_inputs(op)):
+            return True
+    return False
+
+
 def _external_inputs(ops, xs):
     """Tensors consumed by `ops` but produced outside them (xs excluded), in a stable order."""
     produced = {t for op in ops for t in op._outputs}
@@ -272,8 +285,9 @@ def _build(ys, xs, grad_ys, name, stop_gradients, unconnected_gradients, mode):
             raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {op.type}): it "
                               "runs on the host (a py_func or string op); wrap it in tf.stop_gradient")
     # An x computed from another x needs its own vjp: TF1's gradient for the upstream x is
-    # the total derivative, through the downstream one.
-    if any(x in reached for x in connected):
+    # the total derivative, through the downstream one. Otherwise (the usual case: variables)
+    # one vjp gives every gradient, so the forward pass is traced and compiled once.
+    if _x_downstream_of_x(connected, reached):
         groups = [[x] for x in connected]
     else:
         groups = [connected] if connected else []
