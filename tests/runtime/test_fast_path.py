@@ -6,6 +6,9 @@
   sees its effect (TF1 ordering);
 - feeds converted once (an ndarray of the right dtype not at all);
 - no per-op Python work in the steady state: the lowering walk runs only while tracing.
+
+These are properties of the compiled tier, so the tests run with the execution policy set to
+compile on the first call (test_tiers.py covers the interpreted tier and the switch between them).
 """
 import jax
 import numpy as np
@@ -22,6 +25,11 @@ from compat_tf._src.runtime import session as _session
 def graph():
     with tf.Graph().as_default() as g:
         yield g
+
+
+@pytest.fixture(autouse=True)
+def _compiled(compiled_tier):
+    yield
 
 
 def _only_plan(sess):

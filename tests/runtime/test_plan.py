@@ -60,7 +60,7 @@ def test_feed_dict_order_does_not_change_the_plan():
         assert p.trace_count == 1
 
 
-def test_training_step_traces_once_and_state_stays_on_device():
+def test_training_step_traces_once_and_state_stays_on_device(compiled_tier):
     v = tf.Variable(np.zeros(4, np.float32), name="v")
     x = tf.placeholder(tf.float32, [4])
     step = tf.assign_add(v, x * 0.5)
@@ -76,7 +76,7 @@ def test_training_step_traces_once_and_state_stays_on_device():
         np.testing.assert_allclose(s.run(v), np.full(4, 5.0))   # 0.5 * (0+1+2+3+4)
 
 
-def test_writing_run_donates_the_old_buffer():
+def test_writing_run_donates_the_old_buffer(compiled_tier):
     v = tf.Variable(np.zeros(1000, np.float32), name="v")
     inc = tf.assign_add(v, np.ones(1000, np.float32))
     with tf.Session() as s:
@@ -90,7 +90,7 @@ def test_writing_run_donates_the_old_buffer():
         assert float(s.run(v)[0]) == 1.0
 
 
-def test_a_read_only_run_does_not_touch_state():
+def test_a_read_only_run_does_not_touch_state(compiled_tier):
     v = tf.Variable(2.0, name="v")
     y = v * 3.0
     with tf.Session() as s:

@@ -296,7 +296,7 @@ def test_restore_reuses_compiled_plans(tmp_path):
         before_w = sess.run(w)
         sess.run(train)
         plans = dict(sess._plans)
-        sizes = {k: p._layout.fn._cache_size() for k, p in plans.items()
+        sizes = {k: len(p._layout.fn.programs()) for k, p in plans.items()
                  if getattr(p, "_layout", None) is not None}
         assert sizes
         saver.restore(sess, path)
@@ -305,7 +305,7 @@ def test_restore_reuses_compiled_plans(tmp_path):
         assert sess.run(step) == 2
         for k, n in sizes.items():
             assert sess._plans[k] is plans[k]
-            assert sess._plans[k]._layout.fn._cache_size() == n
+            assert len(sess._plans[k]._layout.fn.programs()) == n
 
 
 def test_overwrite_same_prefix_and_errors(tmp_path):

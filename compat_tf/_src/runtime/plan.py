@@ -19,7 +19,6 @@ import contextlib
 import heapq
 import threading
 
-import jax
 import numpy as np
 
 from compat_tf._src.framework import dtypes as _dtypes
@@ -28,6 +27,7 @@ from compat_tf._src.framework import registry
 from compat_tf._src.framework import shape_inference
 from compat_tf._src.runtime import host_checks
 from compat_tf._src.runtime import lowering
+from compat_tf._src.runtime import tiers
 
 _HOST_DTYPES = None
 # TF's DataTypeString, used in runtime error messages ("dtype float", not "float32")
@@ -308,12 +308,13 @@ class Plan:
         return segs
 
     def _jit_segment(self, step, donate=False):
-        """jit of a segment's `step(state_ro, state_rw, inputs, rng_counter)` (the multi-segment path);
-        `donate`: the written state (`state_rw`) is donated.
+        """The executable of a segment's `step(state_ro, state_rw, inputs, rng_counter)` (the
+        multi-segment path): a TieredFunction (interpreted first, compiled when it repeats);
+        `donate`: the written state (`state_rw`) is donated once compiled.
 
         A hook: the data-parallel plan (compat_tf/_src/parallel) adds shardings here.
         """
-        return jax.jit(step, donate_argnums=(1,) if donate else ())
+        return tiers.TieredFunction(step, donate_argnums=(1,) if donate else (), name="segment")
 
     def _make_step(self, seg):
         """The pure Python function a device segment is traced from."""
@@ -419,21 +420,25 @@ class Plan:
         return self._jit_flat(flat, seg, ro, rw)
 
     def _jit_flat(self, flat, seg, ro, rw):
-        """jit of the fast path's flat step `(*ro, *rw, *inputs[, counter]) -> (*outputs, *written)`.
+        """The executable of the fast path's flat step `(*ro, *rw, *inputs[, counter]) -> (*outputs,
+        *written)`: a TieredFunction, whose compiled tier donates the read-write state.
 
-        The read-write state is donated. A hook: the data-parallel plan adds shardings here.
+        A hook: the data-parallel plan adds shardings here (and returns a plain jax.jit).
         """
-        return jax.jit(flat, donate_argnums=tuple(range(len(ro), len(ro) + len(rw))))
+        return tiers.TieredFunction(flat, donate_argnums=tuple(range(len(ro), len(ro) + len(rw))), name="step")
 
     def _run_fast(self, session, feed_values):
         seg, in_idx, sources, n_out = self._fast
         tail = [feed_values[i] for i in in_idx] if in_idx else []
+        # the fed shapes determine the step's signature (state shapes are the layout's)
+        key = tuple([getattr(v, "shape", None) for v in tail])
         stateless = self._stateless_fn
         if stateless is not None:
             # touches no variable: nothing to read or publish, so no lock
             if self.uses_rng:
                 tail.append(session._next_rng_counter())
-            res = stateless(*tail)
+            keyed = getattr(stateless, "call_keyed", None)
+            res = keyed(key, tail) if keyed is not None else stateless(*tail)
             direct = self._fast_direct
             if direct is not None:
                 return res if direct is _IDENTITY else [res[i] for i in direct]
@@ -459,7 +464,8 @@ class Plan:
             if self.uses_rng:
                 session._rng_counter += 1           # session._next_rng_counter, lock held
                 args.append(np.uint32(session._rng_counter & 0xFFFFFFFF))
-            res = layout.fn(*args)
+            keyed = layout.keyed
+            res = keyed(key, args) if keyed is not None else layout.fn(*args)
             if seg.writes:
                 state.update(zip(seg.writes, res[n_out:]))
             direct = self._fast_direct
@@ -557,10 +563,11 @@ _IDENTITY = object()     # Plan._fast_direct: the fetches are the step's first o
 
 class _FastLayout:
     """The flat step for one set of present state keys (see Plan._init_fast_path)."""
-    __slots__ = ("keys", "absent", "check", "fn", "state_id", "simple")
+    __slots__ = ("keys", "absent", "check", "fn", "keyed", "state_id", "simple")
 
     def __init__(self, keys, absent, check, fn):
         self.keys, self.absent, self.check, self.fn = keys, absent, check, fn
+        self.keyed = getattr(fn, "call_keyed", None)     # a TieredFunction's keyed call
         self.state_id = None
         self.simple = not absent and not check
 

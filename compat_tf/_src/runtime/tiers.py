@@ -1,0 +1,352 @@
+"""Compile only what repeats: the runtime's execution tiers.
+
+TF1 runs a graph with precompiled kernels, so the first `Session.run` of a
+signature costs no more than the next. An XLA program must be compiled
+before it runs: tens of milliseconds for the smallest one, seconds for a
+training step. Programs that run once (a notebook's `sess.run(...)` of a new
+expression, an evaluation over a new batch size, the short last batch of an
+epoch) would pay that for nothing. So a device segment is a `TieredFunction`,
+which handles each call signature (input shapes and dtypes) in tiers:
+
+1. the first calls of a signature trace it to a jaxpr (the same trace the
+   compiled program is lowered from) and evaluate that jaxpr with NumPy
+   (`runtime.interp`): no XLA compile at all;
+2. when the signature repeats (`compile_after` calls), its program is compiled
+   in a background thread from that same trace, while further calls go on
+   being interpreted; the compiled executable takes over as soon as it is
+   ready, and every later call is one call of it (written state donated).
+
+Both tiers compute the same function of the same inputs (the jaxpr is the
+program), so results, state updates, RNG draws (bit-exact threefry) and host
+callbacks are the same whichever tier ran a step, up to floating-point
+rounding of NumPy's and XLA's kernels.
+
+Some programs skip the first tier: those whose jaxpr has an array larger
+than `max_interpreted_elements` (NumPy would hold several copies of it where
+XLA fuses; big initialisers compile at once), any backend other than the CPU
+(the interpreter runs on the host), and any the interpreter cannot evaluate
+(it raises, the program is compiled, the call is not repeated).
+
+Policy (environment, read at import; `set_policy` changes it at run time):
+  COMPAT_TF_EXECUTION=auto       tiers as above (default)
+  COMPAT_TF_EXECUTION=compile    compile every signature on its first call
+  COMPAT_TF_EXECUTION=interpret  never compile (debugging; slow for big models)
+  COMPAT_TF_COMPILE_AFTER=N      calls of a signature before it is compiled (default 2)
+  COMPAT_TF_BACKGROUND_COMPILE=0 compile in the calling thread (then use it at once)
+"""
+import atexit
+import concurrent.futures
+import logging
+import math
+import os
+import queue
+import threading
+import time
+
+import jax
+
+from compat_tf._src.runtime import interp
+from compat_tf._src.runtime.interp import blas_threads
+
+_log = logging.getLogger("compat_tf.runtime")
+
+_MODES = ("auto", "compile", "interpret")
+
+
+class Policy:
+    """The execution policy of every TieredFunction (see the module docstring)."""
+
+    def __init__(self):
+        self.mode = os.environ.get("COMPAT_TF_EXECUTION", "auto").strip().lower() or "auto"
+        if self.mode not in _MODES:
+            raise ValueError(f"COMPAT_TF_EXECUTION must be one of {_MODES}, got {self.mode!r}")
+        self.compile_after = max(1, int(os.environ.get("COMPAT_TF_COMPILE_AFTER", "2")))
+        self.background = os.environ.get("COMPAT_TF_BACKGROUND_COMPILE", "1").strip() not in ("0", "false", "")
+        self.max_interpreted_elements = int(os.environ.get("COMPAT_TF_MAX_INTERPRETED_ELEMENTS",
+                                                           str(1 << 24)))
+
+
+POLICY = Policy()
+
+
+def set_policy(mode=None, compile_after=None, background=None, max_interpreted_elements=None):
+    """Changes the execution policy; returns the previous settings as a dict (for restoring)."""
+    prev = {"mode": POLICY.mode, "compile_after": POLICY.compile_after, "background": POLICY.background,
+            "max_interpreted_elements": POLICY.max_interpreted_elements}
+    if mode is not None:
+        if mode not in _MODES:
+            raise ValueError(f"execution mode must be one of {_MODES}, got {mode!r}")
+        POLICY.mode = mode
+    if compile_after is not None:
+        POLICY.compile_after = max(1, int(compile_after))
+    if background is not None:
+        POLICY.background = bool(background)
+    if max_interpreted_elements is not None:
+        POLICY.max_interpreted_elements = int(max_interpreted_elements)
+    return prev
+
+
+class Stats:
+    """Counters, for tests and benchmarks: how each tier was used."""
+
+    def __init__(self):
+        self.traces = 0
+        self.interpreted_calls = 0
+        self.compiles = 0
+        self.compiled_calls_started = 0
+        self.interpreter_failures = 0
+
+    def as_dict(self):
+        return dict(vars(self))
+
+
+STATS = Stats()
+
+
+class _CompileQueue:
+    """One daemon thread compiling programs in submission order.
+
+    A daemon, so that a program never waits at exit for compiles it will not use; at exit the
+    compiles not yet started are cancelled (atexit), the one running is abandoned.
+    """
+
+    def __init__(self):
+        self._queue = queue.Queue()
+        self._thread = None
+        self._lock = threading.Lock()
+
+    def submit(self, fn, *args):
+        fut = concurrent.futures.Future()
+        self._queue.put((fut, fn, args))
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._work, name="compat_tf-compile", daemon=True)
+                self._thread.start()
+        return fut
+
+    def _work(self):
+        while True:
+            fut, fn, args = self._queue.get()
+            if not fut.set_running_or_notify_cancel():
+                continue
+            try:
+                fut.set_result(fn(*args))
+            except BaseException as e:  # noqa: BLE001 - handed to whoever waits on the future
+                fut.set_exception(e)
+
+    def cancel_pending(self):
+        while True:
+            try:
+                fut, _, _ = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            fut.cancel()
+
+
+_compile_queue = _CompileQueue()
+atexit.register(_compile_queue.cancel_pending)
+
+
+def drain_background_compiles(timeout=None):
+    """Waits until every background compile submitted so far has finished (tests, benchmarks)."""
+    _compile_queue.submit(lambda: None).result(timeout=timeout)
+
+
+def _interpretable_backend():
+    return jax.default_backend() == "cpu"
+
+
+class TieredFunction:
+    """A function run like `jax.jit(fn, donate_argnums=...)`, whose signatures go through tiers.
+
+    `fn(*args)` must be traceable by jax.jit (pytrees of arrays in, out).
+    Call it as `tf(*args)`, or `tf.call_keyed(key, args)` with a cheap hashable
+    key that determines the avals of `args` (the runtime's fast path keys by
+    the fed shapes; a mismatch is detected and handled by the full key).
+    """
+
+    def __init__(self, fn, donate_argnums=(), name=None, **jit_kwargs):
+        self.fn = fn
+        self.donate_argnums = tuple(donate_argnums)
+        self.jitted = jax.jit(fn, donate_argnums=self.donate_argnums, **jit_kwargs)
+        self.name = name or getattr(fn, "__name__", "step")
+        self._programs = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, *args):
+        return self.call_keyed(_full_key(args), args)
+
+    def call_keyed(self, key, args):
+        prog = self._programs.get(key)
+        if prog is not None:
+            compiled = prog.compiled
+            if compiled is not None:
+                try:
+                    return compiled(*args)
+                except TypeError:
+                    # the avals differ from the key's program (a state value changed shape):
+                    # nothing ran, nothing was donated; take the full-signature path
+                    full = _full_key(args)
+                    if full == key:
+                        raise
+                    return self.call_keyed(full, args)
+        else:
+            with self._lock:
+                prog = self._programs.get(key)
+                if prog is None:
+                    prog = self._programs[key] = _Program(self)
+        return prog.call(args)
+
+    def trace(self, *args):
+        """jax.jit's trace of `fn` for these arguments (the jaxpr both tiers run)."""
+        return self.jitted.trace(*args)
+
+    def programs(self):
+        """The signatures seen so far: {key: 'interpreted' | 'compiling' | 'compiled'}."""
+        return {k: p.status() for k, p in list(self._programs.items())}
+
+    def discard(self):
+        """Forgets every signature (their executables are freed when no longer referenced)."""
+        with self._lock:
+            self._programs = {}
+
+
+class _Program:
+    """One call signature of a TieredFunction."""
+
+    __slots__ = ("owner", "calls", "traced", "compiled", "future", "interpretable", "lock", "compile_failed")
+
+    def __init__(self, owner):
+        self.owner = owner
+        self.calls = 0
+        self.traced = None
+        self.compiled = None
+        self.future = None
+        self.interpretable = None      # None: not decided yet
+        self.lock = threading.Lock()
+        self.compile_failed = False    # a background compile raised: this signature stays interpreted
+
+    def status(self):
+        if self.compiled is not None:
+            return "compiled"
+        return "compiling" if self.future is not None and not self.compile_failed else "interpreted"
+
+    def call(self, args):
+        self.calls += 1
+        mode = POLICY.mode
+        if mode == "compile":
+            return self._compile_now(args)
+        traced = self._trace(args)
+        if not self.interpretable:
+            return self._compile_now(args)
+        fut = self.future
+        if fut is None and mode == "auto" and self.calls >= POLICY.compile_after:
+            if not POLICY.background:
+                return self._compile_now(args)
+            fut = self._start_compile()
+        if fut is not None and not self.compile_failed and fut.done():
+            if fut.cancelled() or fut.exception() is None:
+                return self._use_compiled(args)
+            self.compile_failed = True
+            _log.warning("compat_tf: compiling %s failed (%s: %s); its runs stay on the NumPy tier",
+                         self.owner.name, type(fut.exception()).__name__, fut.exception())
+        try:
+            leaves, _ = jax.tree_util.tree_flatten(args)
+            with blas_threads.limited():
+                outs = interp.eval_closed_jaxpr(traced.jaxpr, leaves)
+        except interp.InterpreterError as e:
+            STATS.interpreter_failures += 1
+            _log.debug("compat_tf: %s is compiled (the NumPy tier cannot run it: %s)", self.owner.name, e)
+            self.interpretable = False
+            return self._compile_now(args)
+        STATS.interpreted_calls += 1
+        return jax.tree_util.tree_unflatten(traced.out_tree, outs)
+
+    def _trace(self, args):
+        if self.traced is None:
+            with self.lock:
+                if self.traced is None:
+                    STATS.traces += 1
+                    traced = self.owner.jitted.trace(*args)
+                    self.interpretable = _interpretable_backend() and _small_enough(traced.jaxpr)
+                    self.traced = traced
+        return self.traced
+
+    def _start_compile(self):
+        with self.lock:
+            if self.future is None:
+                traced = self.traced
+                self.future = _compile_queue.submit(_compile, traced)
+            return self.future
+
+    def _use_compiled(self, args):
+        self.compiled = self.future.result()
+        self.traced = None             # the jaxpr is not needed any more
+        STATS.compiled_calls_started += 1
+        return self.compiled(*args)
+
+    def _compile_now(self, args):
+        if self.future is not None:
+            return self._use_compiled(args)
+        traced = self.traced if self.traced is not None else self.owner.jitted.trace(*args)
+        if self.traced is None:
+            STATS.traces += 1
+        self.compiled = _compile(traced)
+        self.traced = None
+        STATS.compiled_calls_started += 1
+        return self.compiled(*args)
+
+
+def _compile(traced):
+    t0 = time.perf_counter()
+    compiled = traced.lower().compile()
+    STATS.compiles += 1
+    _log.debug("compat_tf: compiled %s in %.3f s", getattr(traced, "fun_name", "step"), time.perf_counter() - t0)
+    return compiled
+
+
+def _full_key(args):
+    leaves, tree = jax.tree_util.tree_flatten(args)
+    return (tree, tuple(_aval_key(x) for x in leaves))
+
+
+def _aval_key(x):
+    try:
+        return (x.shape, x.dtype, getattr(x, "weak_type", False))
+    except AttributeError:
+        return (type(x), x) if isinstance(x, (int, float, bool, complex)) else (type(x),)
+
+
+def _small_enough(closed):
+    """Whether every array in the jaxpr (nested ones too) is at most max_interpreted_elements."""
+    limit = POLICY.max_interpreted_elements
+    stack = [closed.jaxpr]
+    seen = set()
+    while stack:
+        j = stack.pop()
+        if id(j) in seen:
+            continue
+        seen.add(id(j))
+        for v in list(j.invars) + list(j.outvars):
+            if _elements(v.aval) > limit:
+                return False
+        for eqn in j.eqns:
+            for v in eqn.outvars:
+                if _elements(v.aval) > limit:
+                    return False
+            for p in eqn.params.values():
+                for sub in (p if isinstance(p, (tuple, list)) else (p,)):
+                    inner = getattr(sub, "jaxpr", None)
+                    if inner is not None and hasattr(inner, "eqns"):
+                        stack.append(inner)
+                    elif hasattr(sub, "eqns"):
+                        stack.append(sub)
+    return True
+
+
+def _elements(aval):
+    shape = getattr(aval, "shape", ())
+    try:
+        return math.prod(shape)
+    except TypeError:
+        return 0

@@ -1,0 +1,219 @@
+"""The execution tiers (compat_tf/_src/runtime/tiers.py): interpret first, compile what repeats.
+
+Checked functionally (which tier ran, how many compiles), never by timing: a new signature is
+interpreted without any XLA compile, a repeated one ends up compiled (once), a new batch size
+of a compiled step is interpreted instead of recompiled, and both tiers give the same training
+trajectory (dropout masks included), host checks and state semantics.
+"""
+import numpy as np
+import pytest
+
+import compat_tf as tf
+from compat_tf._src.runtime import interp
+from compat_tf._src.runtime import tiers
+
+
+@pytest.fixture(autouse=True)
+def graph():
+    with tf.Graph().as_default() as g:
+        yield g
+
+
+def _mlp(seed=0, dropout=True):
+    rs = np.random.RandomState(seed)
+    x = tf.placeholder(tf.float32, [None, 6], name="x")
+    y = tf.placeholder(tf.int64, [None], name="y")
+    w1 = tf.Variable(rs.randn(6, 16).astype(np.float32) * 0.5, name="w1")
+    w2 = tf.Variable(rs.randn(16, 3).astype(np.float32) * 0.5, name="w2")
+    h = tf.nn.relu(tf.matmul(x, w1))
+    if dropout:
+        h = tf.nn.dropout(h, keep_prob=0.7, seed=3)
+    logits = tf.matmul(h, w2)
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+    train = tf.train.AdamOptimizer(0.05).minimize(loss)
+    return x, y, loss, train, [w1, w2]
+
+
+def _batch(n, seed=1):
+    rs = np.random.RandomState(seed)
+    return rs.randn(n, 6).astype(np.float32), rs.randint(0, 3, n).astype(np.int64)
+
+
+def _step_fn(sess, op):
+    plans = [p for p in sess._plans.values() if op in p.ops]
+    assert len(plans) == 1, plans
+    return plans[0]._layout.fn
+
+
+def test_first_run_of_a_signature_is_interpreted_without_any_compile(policy):
+    policy(mode="auto", compile_after=2, background=False)
+    x, y, loss, train, _ = _mlp()
+    xb, yb = _batch(8)
+    before = tiers.STATS.as_dict()
+    interp.reset_fallback_counts()
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        s.run([loss, train], {x: xb, y: yb})
+        assert list(_step_fn(s, train).programs().values()) == ["interpreted"]
+    after = tiers.STATS.as_dict()
+    assert after["compiles"] == before["compiles"]
+    assert after["interpreted_calls"] == before["interpreted_calls"] + 2     # initialiser, train step
+    assert interp.fallback_counts() == {}     # the whole step ran on NumPy rules, not JAX eager
+
+
+def test_a_repeated_signature_is_compiled_once_and_then_runs_compiled(policy):
+    policy(mode="auto", compile_after=2, background=False)
+    x, y, loss, train, _ = _mlp()
+    xb, yb = _batch(8)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        s.run(train, {x: xb, y: yb})
+        fn = _step_fn(s, train)
+        assert list(fn.programs().values()) == ["interpreted"]
+        compiles = tiers.STATS.compiles
+        s.run(train, {x: xb, y: yb})                      # the second call compiles (foreground here)
+        assert tiers.STATS.compiles == compiles + 1
+        assert list(fn.programs().values()) == ["compiled"]
+        traces = tiers.STATS.traces
+        for _ in range(3):
+            s.run(train, {x: xb, y: yb})
+        assert tiers.STATS.compiles == compiles + 1 and tiers.STATS.traces == traces
+
+
+def test_background_compile_takes_over_when_ready(policy):
+    policy(mode="auto", compile_after=2, background=True)
+    x, y, loss, train, _ = _mlp()
+    xb, yb = _batch(8)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        s.run(train, {x: xb, y: yb})
+        s.run(train, {x: xb, y: yb})                      # submits the compile, runs interpreted
+        fn = _step_fn(s, train)
+        prog = next(iter(fn._programs.values()))
+        assert prog.future is not None
+        prog.future.result(timeout=300)
+        s.run(train, {x: xb, y: yb})
+        assert list(fn.programs().values()) == ["compiled"]
+
+
+def _trajectory(mode, policy, steps=5):
+    policy(mode=mode, background=False)
+    with tf.Graph().as_default():
+        tf.set_random_seed(7)
+        x, y, loss, train, ws = _mlp()
+        losses = []
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            for i in range(steps):
+                xb, yb = _batch(8, seed=i)
+                losses.append(s.run([loss, train], {x: xb, y: yb})[0])
+            return np.array(losses), s.run(ws)
+
+
+def test_interpreted_and_compiled_tiers_give_the_same_training_run(policy):
+    l_int, w_int = _trajectory("interpret", policy)
+    l_cmp, w_cmp = _trajectory("compile", policy)
+    l_auto, w_auto = _trajectory("auto", policy)
+    # dropout draws the same masks in both tiers (threefry bit for bit), so the runs agree to rounding
+    np.testing.assert_allclose(l_int, l_cmp, rtol=1e-5)
+    np.testing.assert_allclose(l_auto, l_cmp, rtol=1e-5)
+    for a, b, c in zip(w_int, w_cmp, w_auto):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(c, b, rtol=1e-4, atol=1e-6)
+
+
+def test_a_new_batch_size_of_a_compiled_step_is_not_compiled(policy):
+    policy(mode="auto", compile_after=2, background=False)
+    x, y, loss, train, ws = _mlp(dropout=False)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        xb, yb = _batch(8)
+        for _ in range(3):
+            s.run(train, {x: xb, y: yb})
+        compiles = tiers.STATS.compiles
+        w1, w2 = s.run(ws)
+        xs, ys = _batch(5, seed=9)                       # the short last batch of an epoch
+        got = s.run(loss, {x: xs, y: ys})
+        assert tiers.STATS.compiles == compiles
+        logits = np.maximum(xs @ w1, 0) @ w2
+        lse = np.log(np.exp(logits - logits.max(1, keepdims=True)).sum(1)) + logits.max(1)
+        np.testing.assert_allclose(got, np.mean(lse - logits[np.arange(5), ys]), rtol=1e-5)
+
+
+def test_mode_compile_compiles_on_the_first_call(policy):
+    policy(mode="compile")
+    x = tf.placeholder(tf.float32, [3])
+    y = tf.reduce_sum(x * 2.0)
+    compiles = tiers.STATS.compiles
+    with tf.Session() as s:
+        assert s.run(y, {x: np.ones(3, np.float32)}) == 6.0
+    assert tiers.STATS.compiles == compiles + 1
+
+
+def test_a_program_with_a_large_array_skips_the_interpreter(policy):
+    policy(mode="auto", max_interpreted_elements=1000)
+    x = tf.placeholder(tf.float32, [100, 100])
+    y = tf.reduce_sum(tf.matmul(x, x))
+    compiles = tiers.STATS.compiles
+    with tf.Session() as s:
+        v = np.full((100, 100), 0.5, np.float32)
+        np.testing.assert_allclose(s.run(y, {x: v}), 100 * 100 * 100 * 0.25, rtol=1e-6)
+    assert tiers.STATS.compiles == compiles + 1
+
+
+def test_a_failing_numpy_rule_falls_back_to_compiling(policy, monkeypatch):
+    from compat_tf._src.runtime.interp import core
+
+    def broken(*args, **kw):
+        raise RuntimeError("boom")
+    policy(mode="auto")
+    monkeypatch.setitem(core.RULES, "tanh", broken)
+    core._programs.clear()
+    x = tf.placeholder(tf.float32, [2])
+    y = tf.tanh(x) * 3.0
+    failures = tiers.STATS.interpreter_failures
+    with tf.Session() as s:
+        np.testing.assert_allclose(s.run(y, {x: np.array([0.5, -1.0], np.float32)}),
+                                   3 * np.tanh([0.5, -1.0]), rtol=1e-6)
+    assert tiers.STATS.interpreter_failures == failures + 1
+
+
+def test_host_checks_in_the_interpreted_tier_raise_and_leave_state_unchanged(policy):
+    policy(mode="interpret")
+    v = tf.Variable(1.0)
+    x = tf.placeholder(tf.float32, [])
+    check = tf.Assert(x > 0, [x])
+    with tf.control_dependencies([check]):
+        step = tf.assign_add(v, x)
+    with tf.Session() as s:
+        s.run(v.initializer)
+        s.run(step, {x: 2.0})
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            s.run(step, {x: -5.0})
+        assert s.run(v) == 3.0
+
+
+def test_py_func_errors_propagate_from_the_interpreted_tier(policy):
+    policy(mode="interpret")
+
+    def bad(a):
+        raise ValueError("bad input")
+    x = tf.placeholder(tf.float32, [2])
+    y = tf.py_func(bad, [x], tf.float32)
+    with tf.Session() as s:
+        with pytest.raises(Exception) as info:
+            s.run(y, {x: np.ones(2, np.float32)})
+    assert "bad input" in str(info.value)
+
+
+def test_policy_from_the_environment(monkeypatch):
+    monkeypatch.setenv("COMPAT_TF_EXECUTION", "compile")
+    monkeypatch.setenv("COMPAT_TF_COMPILE_AFTER", "4")
+    monkeypatch.setenv("COMPAT_TF_BACKGROUND_COMPILE", "0")
+    p = tiers.Policy()
+    assert (p.mode, p.compile_after, p.background) == ("compile", 4, False)
+    monkeypatch.setenv("COMPAT_TF_EXECUTION", "sometimes")
+    with pytest.raises(ValueError, match="COMPAT_TF_EXECUTION"):
+        tiers.Policy()
+    with pytest.raises(ValueError, match="execution mode"):
+        tiers.set_policy(mode="fast")
