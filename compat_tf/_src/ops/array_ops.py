@@ -31,7 +31,6 @@ compat_tf runs a graph as jitted XLA programs, whose shapes are static:
 import builtins
 import dataclasses
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
@@ -45,6 +44,7 @@ from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops._op_util import make_op, make_tensor, static_ints
+from compat_tf._src.runtime.interp import eager as _interp_eager
 
 __all__ = [
     "batch_to_space",
@@ -131,13 +131,8 @@ def _xp(*xs):
 
 
 def _concrete(v):
-    """`v` as a NumPy array when its value is known now (not a tracer), else None."""
-    if isinstance(v, jax.core.Tracer):
-        return None
-    try:
-        return np.asarray(v)
-    except Exception:
-        return None
+    """`v` as a NumPy array when its value is known now (not a tracer of a jit trace), else None."""
+    return _interp_eager.concrete_value(v)
 
 
 def _is_tensor_like(v):

@@ -11,9 +11,10 @@ reads from `ctx.state` at the moment it executes. So a read placed after an
 assign by a control dependency sees the assigned value, as in TF1.
 
 Ops whose inputs are all concrete (constants, static shapes) are evaluated
-at trace time (`jax.ensure_compile_time_eval`), which is how shape arithmetic
-such as `tf.reshape(x, [tf.shape(x)[0] * 3])` stays static under jit; not
-when the op's static output is large (it would be a literal in the program).
+at trace time (`interp.fold`: NumPy, no XLA compile), which is how shape
+arithmetic such as `tf.reshape(x, [tf.shape(x)[0] * 3])` stays static under
+jit; not when the op's static output is large (it would be a literal in the
+program).
 """
 import jax
 import jax.numpy as jnp
@@ -21,6 +22,7 @@ import numpy as np
 
 from compat_tf._src.framework import errors
 from compat_tf._src.framework import registry
+from compat_tf._src.runtime.interp.fold import fold
 
 
 class VarRef:
@@ -113,8 +115,7 @@ def _lower_staged(opdef, ins, attrs):
     try:
         return opdef.lower(*staged, **attrs)
     except Exception:  # noqa: BLE001 - retried folded; a real error is raised again there
-        with jax.ensure_compile_time_eval():
-            return opdef.lower(*ins, **attrs)
+        return fold(opdef.lower, *ins, **attrs)
 
 
 def _is_floating(v):
@@ -142,8 +143,7 @@ def evaluate(ops, env, ctx):
             if ctx.staging and _large_output(op):
                 out = _lower_staged(opdef, ins, op._attrs)
             else:
-                with jax.ensure_compile_time_eval():
-                    out = opdef.lower(*ins, **op._attrs)
+                out = fold(opdef.lower, *ins, **op._attrs)
         else:
             out = opdef.lower(*ins, **op._attrs)
         outs = out if isinstance(out, (list, tuple)) else (out,)

@@ -38,15 +38,18 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from compat_tf._src.runtime.interp import eager as _interp_eager
+
 
 def _is_concrete(x):
-    return not isinstance(x, jax.core.Tracer)
+    return _interp_eager.concrete_value(x) is not None
 
 
 def _static_equal(x, value):
     """True/False when `x` is known at trace time, None when it is only known at run time."""
-    if _is_concrete(x):
-        return bool(np.all(np.asarray(x) == value))
+    c = _interp_eager.concrete_value(x)
+    if c is not None:
+        return bool(np.all(c == value))
     return None
 
 
