@@ -9,6 +9,12 @@ import jax as _jax
 # TF1 programs use float64 and int64 freely; JAX drops them to 32 bits unless told.
 _jax.config.update("jax_enable_x64", True)
 
+# What a run compiled is kept for the next run of the program (JAX's persistent cache in a
+# per-user directory; COMPAT_TF_COMPILATION_CACHE moves or disables it).
+from compat_tf._src.runtime import compile_cache as _compile_cache  # noqa: E402
+
+_compile_cache.configure()
+
 from compat_tf._src.framework.dtypes import *  # noqa: E402,F401,F403
 from compat_tf._src.framework.dtypes import DType, as_dtype  # noqa: E402,F401
 from compat_tf._src.framework.dtypes import bool  # noqa: E402,F401,A004 - TF1 name
