@@ -55,6 +55,7 @@ from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import array_ops
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import math_ops
+from compat_tf._src.ops import pooling_impl
 from compat_tf._src.ops._op_util import make_op, make_tensor, static_ints
 
 __all__ = []
@@ -1276,8 +1277,9 @@ def _max_init(dtype):
 
 
 def _max_pool_lower(input, ksize, strides, padding, **_):
+    # reduce_window max with a gradient that is fast on CPU (pooling_impl.py)
     pads = _pool_pads(input.shape, ksize, strides, padding)
-    return lax.reduce_window(input, _max_init(input.dtype), lax.max, tuple(ksize), tuple(strides), pads)
+    return pooling_impl.max_pool(input, ksize, strides, pads)
 
 
 def _avg_pool_lower(value, ksize, strides, padding, **_):

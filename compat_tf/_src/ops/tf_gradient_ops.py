@@ -39,7 +39,7 @@ from compat_tf._src.framework import errors as _errors
 from compat_tf._src.framework import shape_inference
 from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.registry import register_op
-from compat_tf._src.ops import array_ops, nn_ops
+from compat_tf._src.ops import array_ops, nn_ops, pooling_impl
 from compat_tf._src.ops._op_util import static_ints
 
 __all__ = []
@@ -178,11 +178,15 @@ def _check_pool_shapes(op, orig_output, out_shape):
 def _max_pool_grad(orig_input, orig_output, grad, ksize, strides, padding, explicit_paddings=(), **_):
     ksize, strides = tuple(int(k) for k in ksize), tuple(int(s) for s in strides)
     pads = _pool_pads(orig_input.shape, ksize, strides, padding, explicit_paddings)
-    arg = _max_pool_argmax(orig_input, ksize, strides, pads)
-    _check_pool_shapes("MaxPoolGrad", grad, arg.shape)
-    n = int(np.prod(orig_input.shape))
-    flat = jnp.zeros((n,), jnp.result_type(grad)).at[arg.reshape(-1)].add(jnp.reshape(grad, (-1,)))
-    return flat.reshape(orig_input.shape)
+    out, vjp = jax.vjp(lambda x: pooling_impl.max_pool(x, ksize, strides, pads), orig_input)
+    _check_pool_shapes("MaxPoolGrad", grad, out.shape)
+    if not jnp.issubdtype(orig_input.dtype, jnp.floating):
+        # integer pools have no derivative in JAX: route by the argmax, as TF's kernel does
+        arg = _max_pool_argmax(orig_input, ksize, strides, pads)
+        n = int(np.prod(orig_input.shape))
+        flat = jnp.zeros((n,), jnp.result_type(grad)).at[arg.reshape(-1)].add(jnp.reshape(grad, (-1,)))
+        return flat.reshape(orig_input.shape)
+    return vjp(jnp.asarray(grad, out.dtype))[0]
 
 
 def _max_pool_grad_grad(orig_input, orig_output, grad, ksize, strides, padding, **_):
