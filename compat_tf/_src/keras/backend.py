@@ -174,7 +174,7 @@ def symbolic_learning_phase():
         if isinstance(phase, int):
             return phase
         with g.as_default(), g.name_scope(None), g.control_dependencies(None):
-            phase = array_ops.placeholder_with_default(False, shape=(), name="keras_learning_phase")
+            phase = _constant.placeholder_with_default(False, shape=(), name="keras_learning_phase")
         _LEARNING_PHASES[g] = phase
     return phase
 

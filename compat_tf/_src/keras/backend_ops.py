@@ -894,51 +894,38 @@ def _tile_mask_seq(mask, outputs):
 
 def _rnn_loop(step_function, inputs, states, constants, mask, go_backwards, time_steps, batch,
               zero_output_for_mask, time_major, swap, expand_mask):
-    """The while_loop form of rnn (a TensorArray of inputs read per step, outputs written)."""
-    from compat_tf._src.ops import tensor_array_ops
+    """rnn over time as one tf.scan (a lax.scan): the accumulator is (output, *states)."""
     if go_backwards:
         inputs = array_ops.reverse(inputs, [0])
         if mask is not None:
             mask = array_ops.reverse(mask, [0])
-    steps_t = array_ops.shape(inputs)[0]
-    size = time_steps if time_steps is not None else steps_t
-    input_ta = tensor_array_ops.TensorArray(dtype=inputs.dtype, size=size, tensor_array_name="input_ta")
-    input_ta = input_ta.unstack(inputs)
+    if mask is not None and not states:
+        raise ValueError("No initial states provided! When using masking in an RNN, you should provide initial "
+                         "states (and your step function should return as its first state at time `t` the output "
+                         "at time `t-1`).")
     out0, _ = step_function(inputs[0], tuple(states) + tuple(constants))
-    output_ta = tensor_array_ops.TensorArray(dtype=out0.dtype, size=size, element_shape=out0.shape,
-                                             tensor_array_name="output_ta")
-    mask_ta = None
-    if mask is not None:
-        if not states:
-            raise ValueError("No initial states provided! When using masking in an RNN, you should provide "
-                             "initial states (and your step function should return as its first state at "
-                             "time `t` the output at time `t-1`).")
-        mask_ta = tensor_array_ops.TensorArray(dtype=_dtypes.bool, size=size, tensor_array_name="mask_ta")
-        mask_ta = mask_ta.unstack(mask)
     zero_out = array_ops.zeros_like(out0)
-    time = _constant.constant(0, dtype="int32", name="time")
     n_states = len(states)
 
-    def body(t, out_ta, prev_out, *st):
-        x_t = input_ta.read(t)
+    def body(acc, elems):
+        prev_out, st = acc[0], list(acc[1:])
+        x_t = elems[0]
         output, new_states = step_function(x_t, tuple(st) + tuple(constants))
         new_states = list(new_states)
         for s, ns in zip(st, new_states):
             if hasattr(ns, "set_shape"):
                 ns.set_shape(s.shape)
-        if mask_ta is not None:
-            m = mask_ta.read(t)
+        if mask is not None:
+            m = elems[1]
             fallback = zero_out if zero_output_for_mask else prev_out
             output = array_ops.where(expand_mask(m, output), output, fallback)
             new_states = [array_ops.where(expand_mask(m, ns), ns, s) for s, ns in zip(st, new_states)]
-        out_ta = out_ta.write(t, output)
-        return (t + 1, out_ta, output) + tuple(new_states)
+        return (output,) + tuple(new_states)
 
-    final = control_flow_ops.while_loop(lambda t, *_: t < steps_t, body,
-                                        (time, output_ta, zero_out) + tuple(states),
-                                        maximum_iterations=time_steps, parallel_iterations=32)
-    new_states = list(final[3:3 + n_states])
-    outputs = final[1].stack()
+    elems = (inputs, mask) if mask is not None else (inputs,)
+    stacked = functional_ops.scan(body, elems, initializer=(zero_out,) + tuple(states))
+    outputs = stacked[0]
+    new_states = [s[-1] for s in stacked[1:1 + n_states]]
     last_output = outputs[-1]
     shape = outputs.shape.as_list()
     shape[0] = time_steps

@@ -734,10 +734,10 @@ class Layer:
         return self.__call__(inputs, *args, **kwargs)
 
     def _set_connectivity_metadata(self, inputs, outputs, args, kwargs):
-        from compat_tf._src.ops import array_ops
+        from compat_tf._src.ops import control_flow_ops
         flat_in = flatten(inputs)
         flat_out = flatten(outputs)
-        copied = [array_ops.identity(x) if any(x is i for i in flat_in) else x for x in flat_out]
+        copied = [control_flow_ops.identity(x) if any(x is i for i in flat_in) else x for x in flat_out]
         if any(a is not b for a, b in zip(copied, flat_out)):
             outputs = pack_sequence_as(outputs, copied) if isinstance(outputs, (list, tuple, dict)) \
                 else copied[0]
@@ -908,6 +908,10 @@ def make_variable(name, shape=None, dtype=None, initializer=None, trainable=None
         raise NotImplementedError("Partitioned Keras weights are not supported by compat_tf (TF 1.15 "
                                   "tf.keras add_weight(partitioner=...))")
     dtype = _dtypes.as_dtype(dtype or "float32")
+    if initializer is not None and not callable(initializer):
+        return _variables.Variable(initial_value=initializer, name=name, trainable=trainable,
+                                   collections=collections, validate_shape=validate_shape, dtype=dtype,
+                                   constraint=constraint)
     shape_list = list(_ts.TensorShape(shape).as_list()) if shape is not None else []
     init = initializer
     if isinstance(init, type):

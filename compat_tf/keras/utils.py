@@ -1,0 +1,10 @@
+"""tf.keras.utils (TF 1.15): re-exports of compat_tf._src.keras
+(a name not provided raises NotImplementedError)."""
+from compat_tf._src.keras.utils.generic_utils import (  # noqa: F401
+    CustomObjectScope, Progbar, custom_object_scope, deserialize_keras_object, get_custom_objects,
+    serialize_keras_object,
+)
+
+from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
+
+__getattr__ = _hook("tf.keras.utils")
