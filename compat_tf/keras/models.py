@@ -6,6 +6,9 @@ from compat_tf._src.keras.engine.sequential import (  # noqa: F401
 from compat_tf._src.keras.engine.training import (  # noqa: F401
     Model,
 )
+from compat_tf._src.keras.models import (  # noqa: F401
+    clone_model, load_model, model_from_config, model_from_json, model_from_yaml, save_model,
+)
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
 

@@ -224,6 +224,7 @@ class Layer:
         self.supports_masking = False
         self._trainable_weights = []
         self._non_trainable_weights = []
+        self._weight_names = []          # (add_weight name, variable): checkpoint dependency names
         self._updates = []
         self._losses = []
         self._callable_losses = []
@@ -494,6 +495,7 @@ class Layer:
                           constraint=constraint, partitioner=partitioner, use_resource=use_resource,
                           collections=collections, synchronization=synchronization, aggregation=aggregation)
         backend.track_variable(variable)
+        self._weight_names.append((name, variable))
         if regularizer is not None:
             name_in_scope = variable.name[:variable.name.find(":")]
             self._handle_weight_regularization(name_in_scope, variable, regularizer)

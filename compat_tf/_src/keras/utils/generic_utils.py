@@ -192,7 +192,7 @@ class Progbar:
             if k not in self._values_order:
                 self._values_order.append(k)
             if k in self.stateful_metrics:
-                self._values[k] = v
+                self._values[k] = [v, 1]    # shown as is, with the numeric formatting
             elif k in self._values and isinstance(self._values[k], list):
                 self._values[k][0] += v * steps
                 self._values[k][1] += steps

@@ -84,3 +84,22 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
     print_fn("Trainable params: {:,}".format(trainable))
     print_fn("Non-trainable params: {:,}".format(non_trainable))
     print_fn("_" * line_length)
+
+
+def get_source_inputs(tensor, layer=None, node_index=None):
+    """tf.keras.utils.get_source_inputs: the Input tensors `tensor` was computed from."""
+    if not hasattr(tensor, "_keras_history"):
+        return [tensor]
+    if layer is None or node_index is None:
+        layer, node_index, _ = tensor._keras_history
+    node = layer._inbound_nodes[node_index]
+    inbound = list(node.iterate_inbound())
+    if not inbound:
+        from compat_tf._src.keras.engine.base_layer import flatten
+        return flatten(node.input_tensors)
+    out = []
+    for inbound_layer, ni, _, t in inbound:
+        for x in get_source_inputs(t, inbound_layer, ni):
+            if not any(x is y for y in out):
+                out.append(x)
+    return out
