@@ -76,7 +76,7 @@ def cifar100(label_mode="fine"):
 def imdb(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1, oov_char=2,
          index_from=3, **kwargs):
     """IMDB reviews as word-index lists (Keras' index_from/start/oov conventions) and 0/1 labels."""
-    path = get_file(path, origin=_BASE + "imdb.npz", 
+    path = get_file(path, origin=_BASE + "imdb.npz",
                     file_hash="69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f")
     with np.load(path, allow_pickle=True) as f:
         x_train, labels_train = f["x_train"], f["y_train"]
@@ -118,7 +118,7 @@ def imdb_word_index(path="imdb_word_index.json"):
 
 def reuters(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_split=0.2, seed=113, start_char=1,
             oov_char=2, index_from=3, **kwargs):
-    path = get_file(path, origin=_BASE + "reuters.npz", 
+    path = get_file(path, origin=_BASE + "reuters.npz",
                     file_hash="d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916")
     with np.load(path, allow_pickle=True) as f:
         xs, labels = f["x"], f["y"]
