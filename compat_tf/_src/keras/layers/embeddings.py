@@ -3,7 +3,7 @@
 from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.keras import constraints, initializers, regularizers
 from compat_tf._src.keras.engine.base_layer import Layer
-from compat_tf._src.ops import embedding_ops, math_ops
+from compat_tf._src.ops import math_ops, nn_impl
 
 
 class Embedding(Layer):
@@ -45,7 +45,7 @@ class Embedding(Layer):
     def call(self, inputs):
         if inputs.dtype.base_dtype.name not in ("int32", "int64"):
             inputs = math_ops.cast(inputs, "int32")
-        return embedding_ops.embedding_lookup(self.embeddings, inputs)
+        return nn_impl.embedding_lookup(self.embeddings, inputs)
 
     def get_config(self):
         config = super().get_config()
