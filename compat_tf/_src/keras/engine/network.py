@@ -305,7 +305,7 @@ class Network(Layer):
             x = [ph(s) for s in shapes]
         else:
             x = ph(shapes.as_list() if hasattr(shapes, "as_list") else shapes)
-        self.call(x) if not hasattr(self, "_set_inputs") else self._set_inputs(x)
+        self.call(x)      # builds the weights (TF 1.15 calls `call` on placeholders here too)
         self.built = True
 
     def call(self, inputs, training=None, mask=None):

@@ -247,8 +247,10 @@ class Model(Network):
                 dtype = K.floatx() if x.dtype.kind == "f" or x.dtype == np.float64 else x.dtype.name
                 placeholders.append(Input(batch_shape=shape, dtype=dtype, name=f"input_{i + 1}"))
             model_inputs = placeholders[0] if len(placeholders) == 1 else placeholders
-            outputs = self.call(model_inputs, training=training) if "training" in self._call_fn_args else \
-                self.call(model_inputs)
+            outputs = self(model_inputs, training=training) if "training" in self._call_fn_args and \
+                training is not None else self(model_inputs)
+            if self.inputs:                 # set (and compiled) by the call above
+                return
             self.built = True
             flat_in = placeholders
         else:
