@@ -145,3 +145,14 @@ def test_benchmark_reports_median(case, capsys):
         res = tf.test.Benchmark().run_op_benchmark(sess, tf.constant(1.0) + 1.0, min_iters=3, name="b")
     assert res["iters"] == 3 and res["wall_time"] > 0
     assert "name: b" in capsys.readouterr().out
+
+
+def test_eager_mode_is_not_implemented_clearly():
+    assert tf.executing_eagerly() is False
+    tf.disable_eager_execution()
+    with pytest.raises(NotImplementedError, match="tf.enable_eager_execution is not implemented"):
+        tf.enable_eager_execution()
+    with pytest.raises(NotImplementedError, match="tf.GradientTape"):
+        tf.GradientTape
+    with pytest.raises(NotImplementedError, match="tf.contrib.eager"):
+        tf.contrib.eager
