@@ -75,6 +75,7 @@ from compat_tf import debugging, dtypes, metrics  # noqa: E402,F401
 from compat_tf import estimator  # noqa: E402,F401
 from compat_tf import keras  # noqa: E402,F401
 from compat_tf import test  # noqa: E402,F401
+from compat_tf import version  # noqa: E402,F401
 from compat_tf._src.framework.eager_mode import (  # noqa: E402,F401
     disable_eager_execution, enable_eager_execution, executing_eagerly)
 

@@ -9,6 +9,7 @@ from compat_tf._src.keras.engine.sequential import (  # noqa: F401
 from compat_tf._src.keras.engine.training import (  # noqa: F401
     Model,
 )
+__version__ = "2.2.4-tf"
 from compat_tf.keras import activations  # noqa: F401,E402
 from compat_tf.keras import applications  # noqa: F401,E402
 from compat_tf.keras import backend  # noqa: F401,E402

@@ -44,7 +44,15 @@ def model_to_estimator(keras_model=None, keras_model_path=None, custom_objects=N
     weights = keras_model.weights
     checkpoint_io.write_checkpoint(warm, dict(zip([w.op.name for w in weights], K.batch_get_value(weights))))
     args = dict(keras_model._compile_args or {})
-    opt_config = {"class_name": type(keras_model.optimizer).__name__, "config": keras_model.optimizer.get_config()}
+    tf_optimizer = keras_model.optimizer.optimizer if isinstance(keras_model.optimizer, optimizers.TFOptimizer) \
+        else None
+    opt_config = None if tf_optimizer is not None else \
+        {"class_name": type(keras_model.optimizer).__name__, "config": keras_model.optimizer.get_config()}
+
+    def new_optimizer():
+        if tf_optimizer is not None:     # a tf.train optimizer is reused, counting the global step
+            return optimizers.TFOptimizer(tf_optimizer, iterations=training_util.get_or_create_global_step())
+        return optimizers.deserialize(opt_config)
 
     def model_fn(features, labels, mode):
         from compat_tf._src.keras.engine.input_layer import Input
@@ -58,7 +66,7 @@ def model_to_estimator(keras_model=None, keras_model_path=None, custom_objects=N
             return _model_fn.EstimatorSpec(mode, predictions=outputs)
         targets = labels if isinstance(labels, (list, tuple)) else \
             ([labels[n] for n in clone.output_names] if isinstance(labels, dict) else [labels])
-        clone.compile(optimizer=optimizers.deserialize(opt_config), loss=args.get("loss"),
+        clone.compile(optimizer=new_optimizer(), loss=args.get("loss"),
                       metrics=args.get("metrics"), loss_weights=args.get("loss_weights"),
                       target_tensors=targets)
         _restore(clone)
@@ -67,8 +75,11 @@ def model_to_estimator(keras_model=None, keras_model_path=None, custom_objects=N
             updates = clone.optimizer.get_updates(params=clone._collected_trainable_weights, loss=loss)
             updates += clone.get_updates_for(None) + clone.get_updates_for(clone.inputs)
             step = training_util.get_or_create_global_step()
-            with step.graph.control_dependencies(updates):
-                train_op = step.assign_add(1).op
+            if tf_optimizer is not None:        # apply_gradients already counts the step
+                train_op = control_flow_ops.group(*updates)
+            else:
+                with step.graph.control_dependencies(updates):
+                    train_op = step.assign_add(1).op
             return _model_fn.EstimatorSpec(mode, loss=loss, train_op=control_flow_ops.group(train_op))
         from compat_tf._src.framework import graph as _graph
         for obj in clone._compile_metric_objects:      # Keras metric state: local, like tf.metrics'
