@@ -79,6 +79,11 @@ from compat_tf import layers  # noqa: E402,F401
 from compat_tf import saved_model  # noqa: E402,F401
 from compat_tf import debugging, dtypes, metrics  # noqa: E402,F401
 from compat_tf import estimator  # noqa: E402,F401
+from compat_tf import keras  # noqa: E402,F401
+from compat_tf import test  # noqa: E402,F401
+from compat_tf import version  # noqa: E402,F401
+from compat_tf._src.framework.eager_mode import (  # noqa: E402,F401
+    disable_eager_execution, enable_eager_execution, executing_eagerly)
 
 # compat_tf's own additions (not TF1 names): the graph as a JAX function, data-parallel sessions
 from compat_tf import export, parallel  # noqa: E402,F401

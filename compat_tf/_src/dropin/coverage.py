@@ -1,23 +1,30 @@
 """`python -m compat_tf coverage`: which public tf.compat.v1 names compat_tf provides.
 
 The list of TF 1.x public names ships with the package (`_data/tf1_symbols.txt`,
-one `tf.module.name` per line). A name counts as provided when resolving it
+one `tf.module.name` per line; `_data/tf1_keras_symbols.txt` adds TF 1.15's tf.keras names,
+which the first list, taken from TF 2.21, leaves out). A name counts as provided when resolving it
 attribute by attribute on compat_tf succeeds; a name that resolves to a
 placeholder raising NotImplementedError does not count.
 """
 import collections
 import os
 
-_SYMBOLS_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                             "_data", "tf1_symbols.txt")
+_DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "_data")
+_SYMBOLS_FILE = os.path.join(_DATA, "tf1_symbols.txt")
+_KERAS_SYMBOLS_FILE = os.path.join(_DATA, "tf1_keras_symbols.txt")
 
 
 def load_symbols():
     # a path, not importlib.resources: when compat_tf is aliased as `tensorflow` by another
     # import hook its __spec__ may no longer say it is a package
-    with open(_SYMBOLS_FILE, encoding="utf-8") as f:
-        text = f.read()
-    return [line.strip() for line in text.splitlines() if line.strip().startswith("tf")]
+    out = []
+    for path in (_SYMBOLS_FILE, _KERAS_SYMBOLS_FILE):
+        if not os.path.exists(path) and path == _KERAS_SYMBOLS_FILE:
+            continue
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        out += [line.strip() for line in text.splitlines() if line.strip().startswith("tf")]
+    return out
 
 
 def provided(symbol, root):

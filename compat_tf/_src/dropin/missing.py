@@ -25,10 +25,8 @@ def _tf1_symbols():
 @functools.lru_cache(maxsize=1)
 def _tf1_modules():
     """TF1 namespace paths ('tf.saved_model', 'tf.estimator', ...): the parents of the symbols."""
-    # tf.keras (a separate package behind TF 1.15's tf.*) and tf.xla are not in the list
-    # (tf.estimator, also separate, is compat_tf.estimator)
-    return frozenset({s.rsplit(".", 1)[0] for s in _tf1_symbols() if "." in s}
-                     | {"tf.keras", "tf.xla"})
+    # tf.xla is not in the list (tf.keras's names are, from _data/tf1_keras_symbols.txt)
+    return frozenset({s.rsplit(".", 1)[0] for s in _tf1_symbols() if "." in s} | {"tf.xla"})
 
 
 def missing_attr_hook(tf_module_name, package=None):

@@ -1,37 +1,17 @@
-"""tf.layers.BatchNormalization / tf.layers.batch_normalization (TF 1.15, Keras' V1 batch norm).
-
-Variables (param shape [channels] for one axis): trainable "gamma" (ones, when `scale`) and
-"beta" (zeros, when `center`); non-trainable "moving_mean" (zeros) and "moving_variance"
-(ones), in GLOBAL_VARIABLES only, as TF1.
-
-- training (a Python bool, 0/1 or a bool tensor: then tf.cond): normalise with the batch's
-  moments; inference: with the moving averages. `training` defaults to False.
-- the moving averages are updated by ops in the layer's `updates` and in
-  GraphKeys.UPDATE_OPS, which the program must run (typically as control dependencies
-  of the train op): `moving -= (moving - batch_stat) * (1 - momentum)`
-  ("AssignMovingAvg" ops). Running the output alone does not update them.
-- rank-4 inputs with one axis 1 or 3 use FusedBatchNormV3 (`fused=None` means yes, as TF1):
-  the output uses the population variance, the moving variance is updated with the
-  Bessel-corrected (n / (n - 1)) batch variance, epsilon at least 1.001e-5. Other ranks
-  use tf.nn.moments + tf.nn.batch_normalization and the population variance for both.
-  With a tensor `training`, fused updates use momentum 1 when not training (a no-op), the
-  non-fused updates are a tf.cond that returns the unchanged variable.
+"""tf.layers.BatchNormalization / tf.layers.batch_normalization (TF 1.15): the Keras V1 batch
+norm (compat_tf/_src/keras/layers/normalization.py, where the behaviour is described) as a
+tf.layers.Layer; `training` defaults to False.
 
 Not supported (NotImplementedError): renorm=True, virtual_batch_size, adjustment.
 """
-from compat_tf._src.framework import dtypes as _dtypes
-from compat_tf._src.framework import graph as _graph
-from compat_tf._src.framework import tensor_shape as _ts
-from compat_tf._src.layers import base
-from compat_tf._src.layers.base import InputSpec, Layer
-from compat_tf._src.ops import array_ops, math_ops, nn_impl, nn_ops, state_ops
-from compat_tf._src.ops import constant as _constant
+from compat_tf._src.keras.layers import normalization as keras_normalization
+from compat_tf._src.layers.base import Layer
 from compat_tf._src.ops import init_ops
 
 __all__ = ["BatchNormalization", "batch_normalization", "BatchNorm", "batch_norm"]
 
 
-class BatchNormalization(Layer):
+class BatchNormalization(keras_normalization.BatchNormalization, Layer):
     """tf.layers.BatchNormalization(axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
     ..., fused=None, trainable=True, name=None): call(inputs, training=False)."""
 
@@ -42,199 +22,18 @@ class BatchNormalization(Layer):
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, renorm=False,
                  renorm_clipping=None, renorm_momentum=0.99, fused=None, trainable=True,
                  virtual_batch_size=None, adjustment=None, name=None, **kwargs):
-        super().__init__(name=name, trainable=trainable, **kwargs)
-        if renorm:
-            raise NotImplementedError("tf.layers.BatchNormalization(renorm=True) is not supported by "
-                                      "compat_tf")
-        if virtual_batch_size is not None:
-            raise NotImplementedError("tf.layers.BatchNormalization(virtual_batch_size=...) is not supported "
-                                      "by compat_tf")
-        if adjustment is not None:
-            raise NotImplementedError("tf.layers.BatchNormalization(adjustment=...) is not supported by "
-                                      "compat_tf")
-        if isinstance(axis, (list, tuple)):
-            self.axis = list(axis)
-        elif isinstance(axis, int):
-            self.axis = axis
-        else:
-            raise TypeError(f"axis must be int or list, type given: {type(axis)}")
-        self.momentum = momentum
-        self.epsilon = epsilon
-        self.center = center
-        self.scale = scale
-        self.beta_initializer = base.get_initializer(beta_initializer)
-        self.gamma_initializer = base.get_initializer(gamma_initializer)
-        self.moving_mean_initializer = base.get_initializer(moving_mean_initializer)
-        self.moving_variance_initializer = base.get_initializer(moving_variance_initializer)
-        self.beta_regularizer = base.get_regularizer(beta_regularizer)
-        self.gamma_regularizer = base.get_regularizer(gamma_regularizer)
-        self.beta_constraint = base.get_constraint(beta_constraint)
-        self.gamma_constraint = base.get_constraint(gamma_constraint)
-        self.renorm = False
-        self.virtual_batch_size = None
-        self.adjustment = None
-        self.fused = True if fused is None else fused
-        self.supports_masking = True
-
-    @property
-    def _param_dtype(self):
-        if self.dtype in ("float16", "bfloat16"):
-            return _dtypes.float32
-        return _dtypes.as_dtype(self.dtype or "float32")
-
-    def build(self, input_shape):
-        input_shape = _ts.TensorShape(input_shape)
-        if not input_shape.ndims:
-            raise ValueError(f"Input has undefined rank: {input_shape}")
-        ndims = input_shape.ndims
-        if isinstance(self.axis, int):
-            self.axis = [self.axis]
-        self.axis = [x + ndims if x < 0 else x for x in self.axis]
-        for x in self.axis:
-            if x < 0 or x >= ndims:
-                raise ValueError(f"Invalid axis: {x}")
-        if len(self.axis) != len(set(self.axis)):
-            raise ValueError(f"Duplicate axis: {self.axis}")
-        if self.fused:
-            # TF 1.15 (V1 behaviour): fused only for rank 4 over one channel axis
-            self.fused = ndims == 4 and len(self.axis) == 1 and self.axis[0] in (1, 3) and \
-                self._param_dtype == _dtypes.float32 and \
-                self.dtype in ("float16", "bfloat16", "float32")
-        axis_to_dim = {x: input_shape[x].value for x in self.axis}
-        for x, d in axis_to_dim.items():
-            if d is None:
-                raise ValueError(f"Input has undefined `axis` dimension. Input shape: {input_shape}")
-        self.input_spec = InputSpec(ndim=ndims, axes=axis_to_dim)
-        if len(axis_to_dim) == 1:
-            param_shape = (list(axis_to_dim.values())[0],)
-        else:
-            param_shape = [axis_to_dim[i] if i in axis_to_dim else 1 for i in range(ndims)]
-        pd = self._param_dtype
-        if self.scale:
-            self.gamma = self.add_weight(name="gamma", shape=param_shape, dtype=pd,
-                                         initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint, trainable=True)
-        else:
-            self.gamma = None
-            if self.fused:
-                self._gamma_const = _constant.constant(1.0, dtype=pd, shape=param_shape)
-        if self.center:
-            self.beta = self.add_weight(name="beta", shape=param_shape, dtype=pd,
-                                        initializer=self.beta_initializer, regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint, trainable=True)
-        else:
-            self.beta = None
-            if self.fused:
-                self._beta_const = _constant.constant(0.0, dtype=pd, shape=param_shape)
-        self.moving_mean = self.add_weight(name="moving_mean", shape=param_shape, dtype=pd,
-                                           initializer=self.moving_mean_initializer, trainable=False)
-        self.moving_variance = self.add_weight(name="moving_variance", shape=param_shape, dtype=pd,
-                                               initializer=self.moving_variance_initializer, trainable=False)
-        self.built = True
-
-    def _assign_moving_average(self, variable, value, momentum):
-        g = _graph.get_default_graph()
-        with g.name_scope("AssignMovingAvg") as scope:
-            decay = _constant.convert_to_tensor(1.0 - momentum, name="decay") \
-                if not isinstance(momentum, _graph.Tensor) else \
-                math_ops.subtract(_constant.constant(1.0, dtype=momentum.dtype.base_dtype), momentum,
-                                  name="decay")
-            if decay.dtype.base_dtype != variable.dtype.base_dtype:
-                decay = math_ops.cast(decay, variable.dtype.base_dtype)
-            update_delta = (variable - math_ops.cast(value, variable.dtype.base_dtype)) * decay
-            return state_ops.assign_sub(variable, update_delta, name=scope)
-
-    def _fused_batch_norm(self, inputs, training):
-        beta = self.beta if self.center else self._beta_const
-        gamma = self.gamma if self.scale else self._gamma_const
-        data_format = "NCHW" if self.axis[0] == 1 else "NHWC"
-
-        def train():
-            return nn_ops.fused_batch_norm(inputs, gamma, beta, epsilon=self.epsilon, data_format=data_format)
-
-        def infer():
-            return nn_ops.fused_batch_norm(inputs, gamma, beta, mean=self.moving_mean,
-                                           variance=self.moving_variance, epsilon=self.epsilon,
-                                           is_training=False, data_format=data_format)
-
-        output, mean, variance = base.smart_cond(training, train, infer)
-        training_value = base.constant_value(training)
-        if training_value is None:
-            momentum = base.smart_cond(training, lambda: _constant.constant(float(self.momentum)),
-                                       lambda: _constant.constant(1.0))
-        else:
-            momentum = _constant.convert_to_tensor(self.momentum)
-        if training_value or training_value is None:
-            self.add_update(lambda: self._assign_moving_average(self.moving_mean, mean, momentum))
-            self.add_update(lambda: self._assign_moving_average(self.moving_variance, variance, momentum))
-        return output
+        super().__init__(axis=axis, momentum=momentum, epsilon=epsilon, center=center, scale=scale,
+                         beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
+                         moving_mean_initializer=moving_mean_initializer,
+                         moving_variance_initializer=moving_variance_initializer,
+                         beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
+                         beta_constraint=beta_constraint, gamma_constraint=gamma_constraint, renorm=renorm,
+                         renorm_clipping=renorm_clipping, renorm_momentum=renorm_momentum, fused=fused,
+                         trainable=trainable, virtual_batch_size=virtual_batch_size, adjustment=adjustment,
+                         name=name, **kwargs)
 
     def call(self, inputs, training=False):
-        if training is None:
-            training = False
-        if self.fused:
-            return self._fused_batch_norm(inputs, training)
-        input_shape = inputs.shape
-        ndims = input_shape.ndims
-        reduction_axes = [i for i in range(ndims) if i not in self.axis]
-        broadcast_shape = [1] * ndims
-        broadcast_shape[self.axis[0]] = input_shape[self.axis[0]].value
-
-        def _broadcast(v):
-            if v is not None and v.shape.ndims != ndims and reduction_axes != list(range(ndims - 1)):
-                return array_ops.reshape(v, broadcast_shape)
-            return v
-
-        scale, offset = _broadcast(self.gamma), _broadcast(self.beta)
-        training_value = base.constant_value(training)
-        if training_value is False:
-            mean, variance = self.moving_mean, self.moving_variance
-        else:
-            keep_dims = len(self.axis) > 1
-            batch_mean, batch_var = nn_impl.moments(math_ops.cast(inputs, self._param_dtype), reduction_axes,
-                                                    keep_dims=keep_dims)
-            moving_mean, moving_variance = self.moving_mean, self.moving_variance
-            mean = base.smart_cond(training, lambda: batch_mean,
-                                   lambda: _constant.convert_to_tensor(moving_mean))
-            variance = base.smart_cond(training, lambda: batch_var,
-                                       lambda: _constant.convert_to_tensor(moving_variance))
-            new_mean, new_variance = mean, variance
-
-            def mean_update():
-                return base.smart_cond(training,
-                                       lambda: self._assign_moving_average(self.moving_mean, new_mean,
-                                                                           self.momentum),
-                                       lambda: _constant.convert_to_tensor(self.moving_mean))
-
-            def variance_update():
-                return base.smart_cond(training,
-                                       lambda: self._assign_moving_average(self.moving_variance, new_variance,
-                                                                           self.momentum),
-                                       lambda: _constant.convert_to_tensor(self.moving_variance))
-
-            self.add_update(mean_update)
-            self.add_update(variance_update)
-        dt = inputs.dtype.base_dtype
-        mean = math_ops.cast(mean, dt)
-        variance = math_ops.cast(variance, dt)
-        if offset is not None:
-            offset = math_ops.cast(offset, dt)
-        if scale is not None:
-            scale = math_ops.cast(scale, dt)
-        outputs = nn_impl.batch_normalization(inputs, _broadcast(mean), _broadcast(variance), offset, scale,
-                                              self.epsilon)
-        outputs.set_shape(input_shape)
-        return outputs
-
-    def compute_output_shape(self, input_shape):
-        return _ts.TensorShape(input_shape)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(axis=self.axis, momentum=self.momentum, epsilon=self.epsilon, center=self.center,
-                      scale=self.scale)
-        return config
+        return super().call(inputs, training=False if training is None else training)
 
 
 BatchNorm = BatchNormalization

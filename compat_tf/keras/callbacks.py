@@ -1,0 +1,10 @@
+"""tf.keras.callbacks (TF 1.15): re-exports of compat_tf._src.keras
+(a name not provided raises NotImplementedError)."""
+from compat_tf._src.keras.callbacks import (  # noqa: F401
+    BaseLogger, CSVLogger, Callback, EarlyStopping, History, LambdaCallback, LearningRateScheduler,
+    ModelCheckpoint, ProgbarLogger, ReduceLROnPlateau, RemoteMonitor, TensorBoard, TerminateOnNaN,
+)
+
+from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
+
+__getattr__ = _hook("tf.keras.callbacks")

@@ -1,0 +1,7 @@
+"""tf.keras.mixed_precision (TF 1.15): re-exports of compat_tf._src.keras
+(a name not provided raises NotImplementedError)."""
+from compat_tf.keras.mixed_precision import experimental  # noqa: F401,E402
+
+from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
+
+__getattr__ = _hook("tf.keras.mixed_precision")

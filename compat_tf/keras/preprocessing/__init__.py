@@ -1,0 +1,9 @@
+"""tf.keras.preprocessing (TF 1.15): re-exports of compat_tf._src.keras
+(a name not provided raises NotImplementedError)."""
+from compat_tf.keras.preprocessing import image  # noqa: F401,E402
+from compat_tf.keras.preprocessing import sequence  # noqa: F401,E402
+from compat_tf.keras.preprocessing import text  # noqa: F401,E402
+
+from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
+
+__getattr__ = _hook("tf.keras.preprocessing")

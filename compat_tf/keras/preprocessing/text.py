@@ -1,0 +1,9 @@
+"""tf.keras.preprocessing.text (TF 1.15): re-exports of compat_tf._src.keras
+(a name not provided raises NotImplementedError)."""
+from compat_tf._src.keras.preprocessing.text import (  # noqa: F401
+    Tokenizer, hashing_trick, one_hot, text_to_word_sequence,
+)
+
+from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
+
+__getattr__ = _hook("tf.keras.preprocessing.text")
