@@ -106,14 +106,16 @@ STATS = Stats()
 class _CompileQueue:
     """One daemon thread compiling programs in submission order.
 
-    A daemon, so that a program never waits at exit for compiles it will not use; at exit the
-    compiles not yet started are cancelled (atexit), the one running is abandoned.
+    At exit the compiles not yet started are cancelled (a program never waits for compiles it
+    will not use) and the one running, if any, is waited for: a thread abandoned inside XLA's
+    compiler aborts the interpreter's shutdown when it returns to Python.
     """
 
     def __init__(self):
         self._queue = queue.Queue()
         self._thread = None
         self._lock = threading.Lock()
+        self._running = None
 
     def submit(self, fn, *args):
         fut = concurrent.futures.Future()
@@ -127,24 +129,34 @@ class _CompileQueue:
     def _work(self):
         while True:
             fut, fn, args = self._queue.get()
-            if not fut.set_running_or_notify_cancel():
-                continue
+            with self._lock:
+                if not fut.set_running_or_notify_cancel():
+                    continue
+                self._running = fut
             try:
                 fut.set_result(fn(*args))
             except BaseException as e:  # noqa: BLE001 - handed to whoever waits on the future
                 fut.set_exception(e)
+            finally:
+                with self._lock:
+                    self._running = None
 
-    def cancel_pending(self):
-        while True:
-            try:
-                fut, _, _ = self._queue.get_nowait()
-            except queue.Empty:
-                return
-            fut.cancel()
+    def shutdown(self):
+        """Cancels the compiles not started; waits for the one running (at exit)."""
+        with self._lock:
+            while True:
+                try:
+                    fut, _, _ = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                fut.cancel()
+            running = self._running
+        if running is not None:
+            concurrent.futures.wait([running])
 
 
 _compile_queue = _CompileQueue()
-atexit.register(_compile_queue.cancel_pending)
+atexit.register(_compile_queue.shutdown)
 
 
 def drain_background_compiles(timeout=None):
