@@ -217,3 +217,17 @@ def test_policy_from_the_environment(monkeypatch):
         tiers.Policy()
     with pytest.raises(ValueError, match="execution mode"):
         tiers.set_policy(mode="fast")
+
+
+def test_a_long_loop_is_compiled_instead_of_walked_for_ever(policy, monkeypatch):
+    from compat_tf._src.runtime.interp import core
+    policy(mode="auto")
+    monkeypatch.setattr(core, "BUDGET", 2000)
+    x = tf.placeholder(tf.float32, [3000])
+    y = tf.map_fn(lambda v: v * 2.0 + 1.0, x)          # a while loop of 3,000 iterations
+    compiles, failures = tiers.STATS.compiles, tiers.STATS.interpreter_failures
+    with tf.Session() as s:
+        v = np.arange(3000, dtype=np.float32)
+        np.testing.assert_allclose(s.run(y, {x: v}), v * 2 + 1)
+    assert tiers.STATS.interpreter_failures == failures + 1
+    assert tiers.STATS.compiles == compiles + 1

@@ -34,6 +34,10 @@ class InterpreterError(Exception):
     """A jaxpr the NumPy tier could not evaluate; the runtime compiles it with XLA instead."""
 
 
+class TooLong(InterpreterError):
+    """The evaluation went past its budget of equations (a long loop): the runtime compiles it."""
+
+
 class Fallback(Exception):
     """Raised by a NumPy rule for a case it does not cover: JAX evaluates that equation instead."""
 
@@ -85,20 +89,43 @@ def eval_closed_jaxpr(closed, args):
     return eval_jaxpr(closed.jaxpr, closed.consts, args)
 
 
-def eval_jaxpr(jaxpr, consts, args):
+# Equations one top-level evaluation may walk before it gives up (TooLong), unless a host callback
+# already ran (giving up then would run its side effects twice). Loops are what reach it: a
+# scan over 10,000 elements of a while-loop sampler is far cheaper compiled.
+BUDGET = 400_000
+_local = threading.local()
+
+
+def eval_jaxpr(jaxpr, consts, args, budget=None):
     """Evaluates `jaxpr` on concrete `consts` and `args`; returns the list of its outputs.
 
-    InterpreterError when a NumPy rule fails; an exception raised by a host callback in the
-    jaxpr propagates unchanged.
+    InterpreterError when a NumPy rule fails, TooLong past `budget` equations (BUDGET by
+    default); an exception raised by a host callback in the jaxpr propagates unchanged.
     """
+    outer = getattr(_local, "left", None)
+    _local.left = BUDGET if budget is None else budget
+    _local.called_host = False
     try:
         return _eval(jaxpr, consts, args)
     except _PassThrough as e:
         raise e.exc from None
+    finally:
+        _local.left = outer
+
+
+def _charge(n):
+    left = getattr(_local, "left", None)
+    if left is None:
+        return
+    left -= n
+    _local.left = left
+    if left < 0 and not getattr(_local, "called_host", False):
+        raise TooLong(f"more than {BUDGET} equations to evaluate")
 
 
 def _eval(jaxpr, consts, args):
     prog = _program(jaxpr)
+    _charge(len(prog.steps))
     env = {}
     for v, x in zip(jaxpr.constvars, consts):
         env[v] = _to_numpy(x)
@@ -272,6 +299,7 @@ def call_jaxpr(closed_or_open, args, consts=()):
 
 def host_call(fn, *args):
     """Runs a host callback; its exceptions reach the caller unchanged (not an InterpreterError)."""
+    _local.called_host = True
     try:
         return fn(*args)
     except Exception as e:  # noqa: BLE001 - re-raised as is by eval_jaxpr's caller
