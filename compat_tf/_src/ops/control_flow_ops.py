@@ -26,6 +26,7 @@ from compat_tf._src.framework.graph import Operation, Tensor
 from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.runtime import lowering
+from compat_tf._src.runtime import run_checks
 
 __all__ = ["case", "cond", "group", "identity", "no_op", "tuple", "while_loop", "with_dependencies"]
 
@@ -269,7 +270,8 @@ def _run_function(ctx, ops, env, state, rng_counter=None):
                                    run_counter=ctx.run_counter)
     saved = ctx.op
     try:
-        lowering.evaluate(ops, env, sub)
+        with run_checks.redirect(None):      # checks in a cond/loop body: host callbacks
+            lowering.evaluate(ops, env, sub)
     finally:
         ctx.op = saved
     return env, sub

@@ -18,7 +18,10 @@ Closing a queue lets pending enqueues finish (or cancels them with
 cannot be satisfied raises OutOfRangeError with TF's message, and new enqueues
 raise CancelledError. Waiting uses a threading.Condition (no polling).
 
-Deviations: `timeout_ms` is not supported (neither is it in TF1's kernels);
+A run's timeout (`RunOptions.timeout_in_ms`, `ConfigProto.operation_timeout_in_ms`) bounds every
+wait: the blocked enqueue or dequeue fails with DeadlineExceededError and changes nothing.
+
+Deviations: the op attr `timeout_ms` is not supported (neither is it in TF1's kernels);
 RandomShuffleQueue's order comes from NumPy's generator, so it differs from
 TF1's for the same seed; `QueueBase.from_list` (ref_select multiplexing) is
 not supported.
@@ -36,6 +39,7 @@ from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import constant as _constant
+from compat_tf._src.runtime import deadline
 from compat_tf._src.runtime import resources
 
 __all__ = ["QueueBase", "FIFOQueue", "PaddingFIFOQueue", "RandomShuffleQueue", "PriorityQueue"]
@@ -135,7 +139,7 @@ class _HostQueue:
                             self._cv.notify_all()
                         if i == len(rows):
                             return
-                    self._cv.wait()
+                    deadline.wait(self._cv)
             finally:
                 self._enq_line.remove(ticket)
                 self._cv.notify_all()
@@ -177,7 +181,11 @@ class _HostQueue:
                                 self._cv.notify_all()
                             if len(taken) == want:
                                 return taken[0] if n is None else taken
-                    self._cv.wait()
+                    try:
+                        deadline.wait(self._cv)
+                    except errors.DeadlineExceededError:
+                        self._restore(taken)
+                        raise
             finally:
                 self._deq_line.remove(ticket)
                 self._cv.notify_all()

@@ -48,6 +48,7 @@ from compat_tf._src.ops import array_ops
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import state_ops
 from compat_tf._src.ops._op_util import make_op, make_tensor, static_ints
+from compat_tf._src.runtime import run_checks
 
 __all__ = [
     "batch_gather",
@@ -120,6 +121,18 @@ def _check_indices(ci, n, what="indices"):
         raise _invalid(f"{what}[{_pos(i, ci.shape)}] = {int(ci.reshape(-1)[i])} is not in [0, {n})")
 
 
+def _check_traced_indices(indices, n, what="indices"):
+    """The same check on indices known only when the step runs (run_checks: fused into the step)."""
+    idx = jnp.asarray(indices)
+    if idx.size == 0:
+        return
+    flat = idx.reshape(-1)
+    bad = (flat < 0) | (flat >= n)
+    shape = tuple(idx.shape)
+    i = jnp.argmax(bad)
+    run_checks.check(bad, lambda pos, val: f"{what}[{_pos(pos, shape)}] = {val} is not in [0, {n})", i, flat[i])
+
+
 def _check_nd_indices(ci, dims, what="param shape"):
     ci = np.asarray(ci)
     k = ci.shape[-1]
@@ -174,6 +187,8 @@ def _gather_v2(params, indices, axis, batch_dims=0, **_):
     ci = _concrete(indices)
     if ci is not None:
         _check_indices(ci, np.shape(params)[ax])
+    else:
+        _check_traced_indices(indices, np.shape(params)[ax])
     if bd == 0 and _is_np(params, indices):
         return np.take(params, indices, axis=ax)
     fn = functools.partial(_take, ax=ax - bd)

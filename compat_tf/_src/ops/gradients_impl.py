@@ -41,6 +41,7 @@ from compat_tf._src.framework.graph import Tensor
 from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.runtime import lowering
+from compat_tf._src.runtime import run_checks
 
 __all__ = ["AggregationMethod", "UnconnectedGradients", "gradients", "hessians", "stop_gradient"]
 
@@ -226,9 +227,23 @@ def _gradients(ctx, *inputs, _xs, _ys, _ops, _externals, _n_grad_ys, _mode="vjp"
         def grad_fn(*xv):
             outs, vjp = jax.vjp(f, *xv)
             return vjp([jnp.ones_like(o) for o in outs])
-        jac = jax.jacfwd(grad_fn, argnums=tuple(range(nx)))(*x_vals)
+        with run_checks.suspend():
+            jac = jax.jacfwd(grad_fn, argnums=tuple(range(nx)))(*x_vals)
         return [jnp.asarray(jac[i][i]) for i in range(nx)]
-    outs, vjp = jax.vjp(f, *x_vals)
+    if run_checks.active():
+        # run-time checks in the forward ops (a gather's indices, labels) leave the vjp's trace as
+        # an auxiliary output and join the step's other checks
+        found = []
+
+        def f_checked(*xv):
+            with run_checks.redirect(found):
+                outs = f(*xv)
+            return outs, [(flag, vals) for flag, _, vals in found]
+        outs, vjp, aux = jax.vjp(f_checked, *x_vals, has_aux=True)
+        for (flag, vals), (_, make_error, _) in zip(aux, found):
+            run_checks.add_fused(flag, make_error, vals)
+    else:
+        outs, vjp = jax.vjp(f, *x_vals)
     cts = []
     for i, o in enumerate(outs):
         g = grad_ys[i] if i < len(grad_ys) else None

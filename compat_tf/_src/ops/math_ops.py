@@ -5,7 +5,8 @@ RealDiv, FloorMod, Sum, MatMul, ...), operator overloads name their ops as
 TF1 does (`a + b` is "add", `tf.add(a, b)` is "Add"), binary ops require
 equal dtypes (a Python number takes the tensor's dtype), `/` on integers
 casts to float64 (int32) as TF1's truediv does, and `tf.div` on integers is
-floor division. Integer division by zero gives 0 rather than raising (XLA).
+floor division. Integer division or remainder by zero raises InvalidArgumentError as TF1's CPU
+kernels do (runtime/run_checks.py; with the checks off, XLA's result: -1 or the dividend).
 """
 import jax
 import jax.numpy as jnp
@@ -19,6 +20,7 @@ from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops._op_util import first_or_default, make_tensor, static_ints
+from compat_tf._src.runtime import run_checks
 
 __all__ = [
     "abs",
@@ -301,10 +303,23 @@ def _pow(x, y):
     return jnp.power(x, y)
 
 
+def _checked_int_division(fn):
+    """An integer division or remainder that fails on a zero divisor, as TF1's CPU kernels do
+    ("Integer division by zero"; run_checks.py: fused into the step, or a GPU-like result when
+    the checks are off)."""
+    def lower(x, y):
+        if jnp.issubdtype(jnp.result_type(x, y), jnp.integer):
+            run_checks.check(jnp.asarray(y) == 0, lambda: "Integer division by zero")
+        return fn(x, y)
+    return lower
+
+
 _BINARY = {
     "Add": jnp.add, "AddV2": jnp.add, "Sub": jnp.subtract, "Mul": jnp.multiply,
-    "RealDiv": _int_aware_div, "Div": _int_aware_div, "TruncateDiv": lambda x, y: lax.div(x, y),
-    "FloorDiv": jnp.floor_divide, "FloorMod": jnp.mod, "TruncateMod": jnp.fmod, "Mod": jnp.fmod,
+    "RealDiv": _int_aware_div, "Div": _checked_int_division(_int_aware_div),
+    "TruncateDiv": _checked_int_division(lambda x, y: lax.div(x, y)),
+    "FloorDiv": _checked_int_division(jnp.floor_divide), "FloorMod": _checked_int_division(jnp.mod),
+    "TruncateMod": _checked_int_division(jnp.fmod), "Mod": _checked_int_division(jnp.fmod),
     "Pow": _pow, "Maximum": _selecting(jnp.greater_equal, jnp.maximum),
     "Minimum": _selecting(jnp.less_equal, jnp.minimum),
     "SquaredDifference": lambda x, y: jnp.square(x - y), "Atan2": jnp.arctan2,

@@ -56,6 +56,7 @@ from compat_tf._src.ops import array_ops
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import math_ops
 from compat_tf._src.ops import pooling_impl
+from compat_tf._src.runtime import run_checks
 from compat_tf._src.ops._op_util import make_op, make_tensor, static_ints
 
 __all__ = []
@@ -557,6 +558,12 @@ def _softmax_xent(features, labels, **_):
 def _sparse_softmax_xent(features, labels, **_):
     n = features.shape[-1]
     valid = (labels >= 0) & (labels < n)
+    flat = jnp.asarray(labels).reshape(-1)
+    if flat.size:
+        # TF1's CPU kernel: InvalidArgumentError for a label outside [0, n) (NaN loss on GPU)
+        first = jnp.argmax(~valid.reshape(-1))
+        run_checks.check(~valid, lambda v: f"Received a label value of {v} which is outside the valid "
+                         f"range of [0, {n}).", flat[first])
     safe = jnp.where(valid, labels, 0).astype(jnp.int32)
     lsm = jax.nn.log_softmax(features, axis=-1)
     picked = jnp.take_along_axis(lsm, safe[..., None], axis=-1)[..., 0]

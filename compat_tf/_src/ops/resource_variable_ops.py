@@ -167,6 +167,12 @@ def _resource_gather(resource, indices, batch_dims=0, validate_indices=True, dty
     idx = jnp.asarray(indices)
     if batch_dims:
         raise NotImplementedError("ResourceGather with batch_dims != 0 is not supported by compat_tf")
+    from compat_tf._src.ops import gather_ops
+    ci = gather_ops._concrete(indices)
+    if ci is not None:
+        gather_ops._check_indices(ci, params.shape[0])
+    else:
+        gather_ops._check_traced_indices(idx, params.shape[0])
     return jnp.take(params, idx, axis=0)
 
 

@@ -200,7 +200,8 @@ class ShardedPlan(_plan.Plan):
         n_state = len(ro) + len(rw)
         n_rest = len(seg.inputs) + (1 if self.uses_rng else 0)
         in_shardings = (rep,) * n_state + (None,) * n_rest
-        out_shardings = (None,) * len(seg.outputs) + (rep,) * len(seg.writes)
+        # (outputs, run-time check outputs (run_checks.py), written state)
+        out_shardings = (None,) * (len(seg.outputs) + seg.n_check) + (rep,) * len(seg.writes)
         return jax.jit(flat, in_shardings=in_shardings, out_shardings=out_shardings,
                        donate_argnums=tuple(range(len(ro), n_state)))
 

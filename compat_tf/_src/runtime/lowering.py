@@ -22,6 +22,8 @@ import numpy as np
 
 from compat_tf._src.framework import errors
 from compat_tf._src.framework import registry
+from compat_tf._src.runtime import op_errors
+from compat_tf._src.runtime import run_checks
 from compat_tf._src.runtime.interp.fold import fold
 
 
@@ -137,15 +139,20 @@ def evaluate(ops, env, ctx):
                 v = ctx.read(v)
             ins.append(v)
         ctx.op = op
-        if opdef.ctx or opdef.host:
-            out = opdef.lower(ctx, *ins, **op._attrs)
-        elif not opdef.stateful and all(_is_concrete(v) for v in ins):
-            if ctx.staging and _large_output(op):
-                out = _lower_staged(opdef, ins, op._attrs)
+        run_checks.set_op(op)
+        try:
+            if opdef.ctx or opdef.host:
+                out = opdef.lower(ctx, *ins, **op._attrs)
+            elif not opdef.stateful and all(_is_concrete(v) for v in ins):
+                if ctx.staging and _large_output(op):
+                    out = _lower_staged(opdef, ins, op._attrs)
+                else:
+                    out = fold(opdef.lower, *ins, **op._attrs)
             else:
-                out = fold(opdef.lower, *ins, **op._attrs)
-        else:
-            out = opdef.lower(*ins, **op._attrs)
+                out = opdef.lower(*ins, **op._attrs)
+        except op_errors.LOWERING_ERRORS as e:
+            # a fed value the op cannot take (shapes known only now): TF1's run-time error class
+            raise op_errors.from_lowering(e, op) from e
         outs = out if isinstance(out, (list, tuple)) else (out,)
         if len(outs) != len(op._outputs):
             raise RuntimeError(f"lowering of {op.type} ({op.name}) returned {len(outs)} values for "

@@ -27,6 +27,7 @@ from compat_tf._src.framework import registry
 from compat_tf._src.framework import shape_inference
 from compat_tf._src.runtime import host_checks
 from compat_tf._src.runtime import lowering
+from compat_tf._src.runtime import run_checks
 from compat_tf._src.runtime import tiers
 
 _HOST_DTYPES = None
@@ -174,6 +175,8 @@ class Plan:
         self.needs_init = []      # keys read before any write in this run
         self.writes = []          # keys written in this run
         self._analyse_variables()
+        # run-time checks (run_checks.py): fused into device steps, or host callbacks in loop bodies
+        _, self._checks_in_bodies = run_checks.classify(self.ops)
         self.segments = self._segment(fed)
         # A multi-segment plan that writes variables holds the session lock for the whole
         # run (read-modify-write of the state is atomic, as a one-segment plan's is),
@@ -188,7 +191,7 @@ class Plan:
                             if op.type not in _VARIABLE_OP_TYPES)
         # ops calling back to the host in the step (tf.Assert, py_func, tf.Print): no donation, and
         # errors they record are raised after the step, before its writes are committed
-        self.callbacks = host_checks.plan_uses_callbacks(self.ops)
+        self.callbacks = host_checks.plan_uses_callbacks(self.ops) or self._checks_in_bodies
         self.uses_rng = self.uses_rng or self.callbacks
         self._init_fast_path()
 
@@ -303,6 +306,9 @@ class Plan:
                     reads.append(k)
             s.reads, s.writes = reads, writes
             if not s.host:
+                s.checked = run_checks.classify(s.ops)[0]
+                s.n_check = 2 if s.checked else 0     # (first failed check, payloads) after the outputs
+                s.check_makers = []
                 s.step = self._make_step(s)
                 s.nodonate_fn = self._jit_segment(s.step)
         return segs
@@ -330,13 +336,19 @@ class Plan:
             env = dict(plan.var_refs)
             env.update(seg.consts)
             env.update(zip(seg.inputs, inputs))
-            with host_checks.tracing(plan):
+            with host_checks.tracing(plan), run_checks.step_scope(rng_counter) as scope:
                 lowering.evaluate(seg.ops, env, ctx)
             outs = []
             for t in seg.outputs:
                 v = env[t]
                 outs.append(ctx.read(v) if isinstance(v, lowering.VarRef) else v)
-            return outs, {k: state[k] for k in written}
+            new = {k: state[k] for k in written}
+            if seg.checked:
+                # a failed check leaves every written variable as it was (run_checks.py)
+                code, payload, seg.check_makers = run_checks.step_outputs(scope.fused)
+                new = run_checks.guard_state(code, state_rw, new)
+                outs = outs + [code, payload]
+            return outs, new
 
         return step
 
@@ -439,6 +451,8 @@ class Plan:
                 tail.append(session._next_rng_counter())
             keyed = getattr(stateless, "call_keyed", None)
             res = keyed(key, tail) if keyed is not None else stateless(*tail)
+            if seg.n_check:
+                run_checks.raise_if_failed(seg.check_makers, res[n_out], res[n_out + 1])
             direct = self._fast_direct
             if direct is not None:
                 return res if direct is _IDENTITY else [res[i] for i in direct]
@@ -467,12 +481,18 @@ class Plan:
             keyed = layout.keyed
             res = keyed(key, args) if keyed is not None else layout.fn(*args)
             if seg.writes:
-                state.update(zip(seg.writes, res[n_out:]))
+                # with run-time checks, a failed step wrote back the old values (run_checks.py)
+                state.update(zip(seg.writes, res[n_out + seg.n_check:]))
             direct = self._fast_direct
             if direct is not None:
-                return res if direct is _IDENTITY else [res[i] for i in direct]
-            return [res[i] if kind == 0 else (feed_values[i] if kind == 1 else _copy(state[i]))
-                    for kind, i in sources]
+                out = res if direct is _IDENTITY else [res[i] for i in direct]
+            else:
+                out = [res[i] if kind == 0 else (feed_values[i] if kind == 1 else _copy(state[i]))
+                       for kind, i in sources]
+        if seg.n_check:
+            # waits for the step (outside the lock, so other runs go on meanwhile)
+            run_checks.raise_if_failed(seg.check_makers, res[n_out], res[n_out + 1])
+        return out
 
     # -- running ------------------------------------------------------------
     def run(self, session, feed_values):
@@ -482,7 +502,9 @@ class Plan:
         publishes the new buffers under the session lock, so concurrent runs
         always see whole steps. A plan with host segments does not donate and
         publishes its writes only when every segment has succeeded, so a run
-        that fails half-way leaves the variables as they were.
+        that fails half-way leaves the variables as they were; except a plan
+        that may block on another thread (queues), whose segments each commit
+        their writes atomically as they run (see _run_segments).
 
         A state buffer may be donated (deleted) by another thread's run as soon
         as the lock is released, so every use of one is started under the lock:
@@ -501,6 +523,11 @@ class Plan:
             return self._run_segments(session, env, counter)
 
     def _run_segments(self, session, env, counter):
+        # A plan that may block on another thread (a queue op) is not run under the session lock as a
+        # whole; then each segment's read-modify-write of the state is atomic on its own: it reads,
+        # computes and commits under the lock, so concurrent runs lose no update (TF1's ops apply
+        # their writes as they execute; a later failure does not undo them).
+        commit_each = not self.serialize and bool(self.writes)
         new_state = {}
         for seg in self.segments:
             if seg.host:
@@ -512,7 +539,11 @@ class Plan:
                 cur.update(new_state)
                 ctx = lowering.LoweringContext(cur, counter, session, frozenset(cur))
                 lowering.evaluate(seg.ops, env, ctx)
-                new_state.update({k: cur[k] for k in ctx.written})
+                written = {k: cur[k] for k in ctx.written}
+                if commit_each and written:
+                    session._commit(written)
+                else:
+                    new_state.update(written)
                 for t in seg.outputs:
                     if isinstance(env[t], lowering.VarRef):
                         env[t] = ctx.read(env[t])
@@ -530,8 +561,13 @@ class Plan:
                     rw = {k: cur[k] for k in seg.writes if k in cur}
                     outs, updates = seg.fn(ro, rw, [env[t] for t in seg.inputs], counter)
                     new_state.update(updates)
-                    env.update(zip(seg.outputs, outs))
                     session._commit(new_state)
+                    if not seg.n_check:
+                        env.update(zip(seg.outputs, outs))
+                        return self._fetch_values(env, session._state)
+                run_checks.raise_if_failed(seg.check_makers, outs[-2], outs[-1])
+                env.update(zip(seg.outputs, outs))
+                with session._lock:
                     return self._fetch_values(env, session._state)
             with session._lock:
                 cur = dict(session._state)
@@ -539,9 +575,16 @@ class Plan:
                 ro = {k: cur[k] for k in seg.reads if k not in seg.writes and k in cur}
                 rw = {k: cur[k] for k in seg.writes if k in cur}
                 outs, updates = seg.nodonate_fn(ro, rw, [env[t] for t in seg.inputs], counter)
-            if self.callbacks:
-                host_checks.raise_failures(self, counter, (outs, updates))
-            new_state.update(updates)
+                if seg.n_check:
+                    run_checks.raise_if_failed(seg.check_makers, outs[-2], outs[-1])
+                if commit_each:
+                    if self.callbacks:
+                        host_checks.raise_failures(self, counter, (outs, updates))
+                    session._commit(updates)
+            if not commit_each:
+                if self.callbacks:
+                    host_checks.raise_failures(self, counter, (outs, updates))
+                new_state.update(updates)
             env.update(zip(seg.outputs, outs))
         with session._lock:
             session._commit(new_state)

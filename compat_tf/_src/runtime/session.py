@@ -20,6 +20,7 @@ from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework.graph import Operation, Tensor
+from compat_tf._src.runtime import deadline as _deadline
 from compat_tf._src.runtime import fetches as _fetches
 from compat_tf._src.runtime import plan as _plan
 
@@ -49,6 +50,7 @@ class BaseSession:
         self._runners = {}
         self._rng_counter = 0
         self._default_ctx = None
+        self._timeout = _deadline.run_timeout_seconds(None, config)   # ConfigProto.operation_timeout_in_ms
         # builds a run's Plan; compat_tf.parallel.data_parallel swaps in a sharded one
         self._plan_factory = _plan.Plan
 
@@ -82,6 +84,14 @@ class BaseSession:
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        if options is not None or self._timeout is not None:
+            timeout = _deadline.run_timeout_seconds(options, self._config)
+            if timeout is not None:
+                with _deadline.limit(timeout):
+                    return self._run(fetches, feed_dict)
+        return self._run(fetches, feed_dict)
+
+    def _run(self, fetches, feed_dict):
         # Steady state: the fetch structure and the feed keys find a cached _Runner,
         # with the fetch mapping, the feed converters and the plan all precomputed.
         try:

@@ -33,9 +33,16 @@ Policy (environment, read at import; `set_policy` changes it at run time):
   COMPAT_TF_EXECUTION=interpret  never compile (debugging; slow for big models)
   COMPAT_TF_COMPILE_AFTER=N      calls of a signature before it is compiled (default 2)
   COMPAT_TF_BACKGROUND_COMPILE=0 compile in the calling thread (then use it at once)
+  COMPAT_TF_MAX_SIGNATURES=N     signatures (and their executables) kept per step, least
+                                 recently used dropped first (default 32): memory stays bounded
+                                 however many batch sizes a long-running process is fed
+
+Failures while a step runs are TF1's classes (op_errors.py): XLA's RESOURCE_EXHAUSTED is
+ResourceExhaustedError, NumPy's MemoryError too.
 """
 import atexit
 import concurrent.futures
+import itertools
 import logging
 import math
 import os
@@ -46,6 +53,7 @@ import time
 import jax
 
 from compat_tf._src.runtime import interp
+from compat_tf._src.runtime import op_errors
 from compat_tf._src.runtime.interp import blas_threads
 
 _log = logging.getLogger("compat_tf.runtime")
@@ -64,15 +72,22 @@ class Policy:
         self.background = os.environ.get("COMPAT_TF_BACKGROUND_COMPILE", "1").strip() not in ("0", "false", "")
         self.max_interpreted_elements = int(os.environ.get("COMPAT_TF_MAX_INTERPRETED_ELEMENTS",
                                                            str(1 << 24)))
+        # signatures kept per step function (each may hold a compiled executable); the least
+        # recently used are dropped beyond it, so a service fed ever new shapes stays bounded
+        self.max_signatures = max(1, int(os.environ.get("COMPAT_TF_MAX_SIGNATURES", "32")))
 
 
 POLICY = Policy()
 
 
-def set_policy(mode=None, compile_after=None, background=None, max_interpreted_elements=None):
+def set_policy(mode=None, compile_after=None, background=None, max_interpreted_elements=None,
+               max_signatures=None):
     """Changes the execution policy; returns the previous settings as a dict (for restoring)."""
     prev = {"mode": POLICY.mode, "compile_after": POLICY.compile_after, "background": POLICY.background,
-            "max_interpreted_elements": POLICY.max_interpreted_elements}
+            "max_interpreted_elements": POLICY.max_interpreted_elements,
+            "max_signatures": POLICY.max_signatures}
+    if max_signatures is not None:
+        POLICY.max_signatures = max(1, int(max_signatures))
     if mode is not None:
         if mode not in _MODES:
             raise ValueError(f"execution mode must be one of {_MODES}, got {mode!r}")
@@ -95,6 +110,7 @@ class Stats:
         self.compiles = 0
         self.compiled_calls_started = 0
         self.interpreter_failures = 0
+        self.evicted = 0
 
     def as_dict(self):
         return dict(vars(self))
@@ -193,6 +209,7 @@ class TieredFunction:
         if prog is not None:
             compiled = prog.compiled
             if compiled is not None:
+                prog.last_used = next(_ticks)
                 try:
                     return compiled(*args)
                 except TypeError:
@@ -202,12 +219,31 @@ class TieredFunction:
                     if full == key:
                         raise
                     return self.call_keyed(full, args)
+                except Exception as e:  # noqa: BLE001 - XLA's runtime failures as TF1's classes
+                    _raise_as_op_error(e)
         else:
             with self._lock:
                 prog = self._programs.get(key)
                 if prog is None:
                     prog = self._programs[key] = _Program(self)
-        return prog.call(args)
+                    prog.last_used = next(_ticks)
+                    if len(self._programs) > POLICY.max_signatures:
+                        self._evict()
+        prog.last_used = next(_ticks)
+        try:
+            return prog.call(args)
+        except Exception as e:  # noqa: BLE001 - XLA's and NumPy's runtime failures as TF1's classes
+            _raise_as_op_error(e)
+
+    def _evict(self):
+        """Drops the least recently used signatures beyond max_signatures (lock held)."""
+        extra = len(self._programs) - POLICY.max_signatures
+        if extra <= 0:
+            return
+        oldest = sorted(self._programs.items(), key=lambda kv: kv[1].last_used)[:extra]
+        for k, _ in oldest:
+            del self._programs[k]
+        STATS.evicted += len(oldest)
 
     def trace(self, *args):
         """jax.jit's trace of `fn` for these arguments (the jaxpr both tiers run)."""
@@ -226,7 +262,8 @@ class TieredFunction:
 class _Program:
     """One call signature of a TieredFunction."""
 
-    __slots__ = ("owner", "calls", "traced", "compiled", "future", "interpretable", "lock", "compile_failed")
+    __slots__ = ("owner", "calls", "traced", "compiled", "future", "interpretable", "lock", "compile_failed",
+                 "last_used")
 
     def __init__(self, owner):
         self.owner = owner
@@ -237,6 +274,7 @@ class _Program:
         self.interpretable = None      # None: not decided yet
         self.lock = threading.Lock()
         self.compile_failed = False    # a background compile raised: this signature stays interpreted
+        self.last_used = 0
 
     def status(self):
         if self.compiled is not None:
@@ -307,6 +345,16 @@ class _Program:
         self.traced = None
         STATS.compiled_calls_started += 1
         return self.compiled(*args)
+
+
+_ticks = itertools.count(1)
+
+
+def _raise_as_op_error(exc):
+    mapped = op_errors.from_runtime(exc)
+    if mapped is None or mapped is exc:
+        raise exc
+    raise mapped from exc
 
 
 def _compile(traced):

@@ -1,0 +1,221 @@
+"""The run-time checks TF1's CPU kernels make, fused into the compiled step.
+
+TF1 on CPU raises InvalidArgumentError for an integer division by zero, a gather index out of
+range, a sparse softmax label out of range; XLA instead returns a number (GPU TF1 does too).
+compat_tf raises as TF1's CPU kernels do, by default:
+
+- a lowering calls `check(bad, message, *payload)` with a boolean `bad`, a function giving the
+  error message from a few integers (the bad index, its position), and those integers; the error
+  is InvalidArgumentError naming the op being lowered;
+- when the values are known (constant folding, host segments) the error is raised at once;
+- in a run's step (`step_scope`) the flags are collected and the step returns, beside its
+  outputs, the number of the first failed check (-1: none) and the payloads; every variable it
+  writes becomes `where(failed, old, new)`, so a failed step changes no state (fused into the
+  update, no host callback, donation kept); the runtime reads the code after the step and raises
+  the error (which costs the wait for the step's result);
+- inside control-flow bodies (tf.cond / tf.while_loop / map_fn) a check is a host callback
+  (host_checks.py), which records the error the same way.
+
+`COMPAT_TF_RUNTIME_CHECKS=0` (or `set_enabled(False)`) turns the checks off: GPU-like results
+(division by zero -> -1 or 0, an out-of-range gather -> 0, a bad label -> NaN), no check outputs.
+"""
+import contextlib
+import os
+import threading
+
+import jax.numpy as jnp
+import numpy as np
+
+_local = threading.local()
+_enabled = os.environ.get("COMPAT_TF_RUNTIME_CHECKS", "1").strip().lower() not in ("0", "false", "off", "no")
+
+# op types whose lowerings call check(): a plan holding one returns check outputs
+CHECKED_OP_TYPES = {"Div", "TruncateDiv", "FloorDiv", "FloorMod", "TruncateMod", "Mod", "GatherV2",
+                    "ResourceGather", "SparseSoftmaxCrossEntropyWithLogits"}
+
+
+def register_checked_op(*op_types):
+    CHECKED_OP_TYPES.update(op_types)
+
+
+def enabled():
+    return _enabled
+
+
+def set_enabled(flag):
+    """Turns the run-time checks on or off (affects steps traced after the call); returns the old flag."""
+    global _enabled
+    prev, _enabled = _enabled, bool(flag)
+    return prev
+
+
+class _Scope:
+    __slots__ = ("fused", "counter")
+
+    def __init__(self, fused, counter):
+        self.fused = fused
+        self.counter = counter
+
+
+@contextlib.contextmanager
+def step_scope(counter):
+    """While a run's device step is traced: checks are fused into it (read `scope.fused` after)."""
+    prev = getattr(_local, "scope", None)
+    scope = _local.scope = _Scope([], counter)
+    try:
+        yield scope
+    finally:
+        _local.scope = prev
+
+
+@contextlib.contextmanager
+def redirect(fused):
+    """Checks made inside go to `fused` (a list), or, with None, to host callbacks (loop bodies)."""
+    prev = getattr(_local, "scope", None)
+    _local.scope = None if prev is None else _Scope(fused, prev.counter)
+    try:
+        yield
+    finally:
+        _local.scope = prev
+
+
+@contextlib.contextmanager
+def suspend():
+    """No checks inside (forward-mode derivatives of a step: tf.hessians)."""
+    prev = getattr(_local, "scope", None)
+    _local.scope = None
+    try:
+        yield
+    finally:
+        _local.scope = prev
+
+
+def add_fused(flag, make_error, values):
+    """Adds a check made in a nested trace (returned from it as an auxiliary output) to the step's."""
+    scope = getattr(_local, "scope", None)
+    if scope is not None and scope.fused is not None:
+        scope.fused.append((flag, make_error, list(values)))
+
+
+def active():
+    """Whether a check made now would be fused into a step (so make_error's payload matters)."""
+    scope = getattr(_local, "scope", None)
+    return scope is not None and scope.fused is not None
+
+
+def _concrete(v):
+    from compat_tf._src.runtime.interp.eager import concrete_value
+    return concrete_value(v)
+
+
+def set_op(op):
+    """The op being lowered (lowering.evaluate sets it): errors name it as TF1's do."""
+    _local.op = op
+
+
+def _error_maker(message):
+    op = getattr(_local, "op", None)
+    from compat_tf._src.framework import errors
+    suffix = f"\n\t [[node {op.name}]]" if op is not None else ""
+
+    def make_error(*payload):
+        return errors.InvalidArgumentError(None, op, message(*payload) + suffix)
+    return make_error
+
+
+def check(bad, message, *payload):
+    """Raises (or arranges to raise after the step) InvalidArgumentError(message(*payload)) where
+    `bad` is true. `bad`: a boolean array (any element true fails); `payload`: integer scalars.
+    """
+    if not _enabled:
+        return
+    make_error = _error_maker(message)
+    c = _concrete(bad)
+    if c is not None:
+        if np.any(c):
+            raise make_error(*[_scalar(_concrete(p)) for p in payload])
+        return
+    scope = getattr(_local, "scope", None)
+    if scope is None:
+        return          # not a run's step (abstract shape inference, compat_tf.export): unchecked
+    flag = jnp.any(bad)
+    values = [jnp.asarray(p).astype(jnp.int64).reshape(()) for p in payload]
+    if scope.fused is not None:
+        scope.fused.append((flag, make_error, values))
+        return
+    from compat_tf._src.runtime import host_checks
+
+    class _Counter:
+        run_counter = scope.counter
+
+    def on_host(b, *vals):
+        return make_error(*[_scalar(v) for v in vals]) if np.any(b) else None
+    host_checks.checked_callback(_Counter, on_host, flag, *values)
+
+
+def _scalar(v):
+    a = np.asarray(v)
+    return a.item() if a.ndim == 0 else a
+
+
+def step_outputs(fused):
+    """(code, payloads) to return from a step: the first failed check's number (-1: none), and
+    every check's payload concatenated (int64). Also the makers: [(make_error, offset, n)]."""
+    makers, offset, vals = [], 0, []
+    for _, mk, p in fused:
+        makers.append((mk, offset, len(p)))
+        offset += len(p)
+        vals.extend(p)
+    if not fused:
+        return jnp.int32(-1), jnp.zeros((0,), jnp.int64), makers
+    flags = jnp.stack([f for f, _, _ in fused])
+    code = jnp.where(jnp.any(flags), jnp.argmax(flags).astype(jnp.int32), jnp.int32(-1))
+    payload = jnp.stack(vals) if vals else jnp.zeros((0,), jnp.int64)
+    return code, payload, makers
+
+
+def guard_state(code, old, new):
+    """The written state: each new value, or the old one where the step failed a check."""
+    failed = code >= 0
+    return {k: (jnp.where(failed, old[k], v) if k in old else v) for k, v in new.items()}
+
+
+def raise_if_failed(makers, code, payload):
+    """After a step: raises the first failed check's error (waits for the step's result)."""
+    c = int(np.asarray(code))
+    if c < 0:
+        return
+    mk, off, n = makers[c]
+    p = np.asarray(payload)
+    raise mk(*[_scalar(p[off + i]) for i in range(n)])
+
+
+# owner ops whose sub-graphs run inside lax.cond / lax.while_loop / lax.scan: checks in them are
+# host callbacks (a flag cannot leave those traces as a side output)
+_BODY_OWNERS = frozenset({"If", "While", "FunctionalScan", "RnnScan"})
+
+
+def classify(ops):
+    """(fused, in_bodies): whether `ops` hold checked ops at the step's level (including the forward
+    ops re-run by a Gradients op), and whether some sit in control-flow bodies."""
+    from compat_tf._src.runtime import host_checks
+    if not _enabled or not CHECKED_OP_TYPES:
+        return False, False
+    fused = in_bodies = False
+    seen = set()
+    stack = [(op, False) for op in ops]
+    while stack:
+        op, nested = stack.pop()
+        if (id(op), nested) in seen:
+            continue
+        seen.add((id(op), nested))
+        if op.type in CHECKED_OP_TYPES:
+            if nested:
+                in_bodies = True
+            else:
+                fused = True
+        inner = nested or op.type in _BODY_OWNERS
+        for v in op._attrs.values():
+            if isinstance(v, tuple):
+                stack.extend((o, inner) for o in host_checks._nested_ops(v))
+    return fused, in_bodies
