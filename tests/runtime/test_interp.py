@@ -18,7 +18,7 @@ from compat_tf._src.runtime.interp.fold import fold
 
 RS = np.random.RandomState(0)
 X = RS.randn(4, 6).astype(np.float32)
-I = RS.randint(0, 6, (4, 3)).astype(np.int32)
+IDX = RS.randint(0, 6, (4, 3)).astype(np.int32)
 IMG = RS.randn(2, 9, 9, 3).astype(np.float32)
 K = RS.randn(3, 3, 3, 5).astype(np.float32)
 SPECIAL = np.array([0.0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 3e9, -3e9, np.nan, np.inf, -np.inf], np.float32)
@@ -29,6 +29,10 @@ SHIFTS = np.array([1, 31, 32, 33, -1, 0, 5, 2], np.int32)
 
 def _nhwc_conv(a, w, strides, padding, **kw):
     return lax.conv_general_dilated(a, w, strides, padding, dimension_numbers=("NHWC", "HWIO", "NHWC"), **kw)
+
+
+def _diag_dominant(x):
+    return x[:, :4] + 4 * jnp.eye(4, dtype=jnp.float32)
 
 
 def _spd(x):
@@ -58,8 +62,9 @@ CASES = {
                      (SPECIAL,)),
     "bitcast": (lambda x: [lax.bitcast_convert_type(x, jnp.int32), lax.bitcast_convert_type(x, jnp.uint8)], (X,)),
     "select_clamp": (lambda x, i: [jnp.where(x > 0, x, -x), lax.select_n(i[:, :1] % 3, x[:, :1], x[:, 1:2] * 2,
-                                                                          x[:, 2:3] * 3), lax.clamp(np.float32(-0.5), x, np.float32(0.5))],
-                     (X, I)),
+                                                                          x[:, 2:3] * 3),
+                                  lax.clamp(np.float32(-0.5), x, np.float32(0.5))],
+                     (X, IDX)),
     "complex": (lambda x: [lax.complex(x, x * 2), jnp.abs(lax.complex(x, x)), jnp.conj(lax.complex(x, -x))], (X,)),
     "structural": (lambda x: [x.T, x.reshape(3, 8), x[None, :, :, None].squeeze((0, 3)), jnp.flip(x, 1),
                               jnp.concatenate([x, x], 0), x[1:3, ::2], jnp.broadcast_to(x[:, :1], (4, 6)),
@@ -69,13 +74,13 @@ CASES = {
     "dynamic_slices": (lambda x, i: [lax.dynamic_slice(x, (np.int32(1), i[1, 1]), (3, 4)),
                                      lax.dynamic_slice(x, (np.int32(3), np.int32(5)), (3, 4)),   # clamped
                                      lax.dynamic_update_slice(x, jnp.ones((2, 2), x.dtype), (i[0, 0], np.int32(5)))],
-                       (X, I)),
+                       (X, IDX)),
     "gather": (lambda x, i: [jnp.take(x, i, axis=1), jnp.take_along_axis(x, i, axis=1), x[i[:, 0], i[:, 1]],
                              jnp.take(x, i - 3, axis=1, mode="clip"), jnp.take(x, i + 4, axis=1, mode="fill",
-                                                                                fill_value=-1.0)], (X, I)),
+                                                                                fill_value=-1.0)], (X, IDX)),
     "scatter": (lambda x, i: [x.at[:, i[0]].add(1.0), x.at[i[:, 0], i[:, 1]].set(-5.0), x.at[:, i[1]].mul(2.0),
                               x.at[i[:, 0]].max(0.5), x.at[i[:, 0]].min(-0.5), x.at[:, i[0] + 4].add(1.0, mode="drop"),
-                              jnp.zeros(6).at[i.ravel()].add(1.0)], (X, I)),
+                              jnp.zeros(6).at[i.ravel()].add(1.0)], (X, IDX)),
     "reductions": (lambda x: [x.sum(0), x.max(1), x.min(), x.prod(1), jnp.argmax(x, 1), jnp.argmin(x, 0),
                               (x > 0).all(1), (x > 0).any(0), lax.reduce_max(x[:0], (0,)),
                               lax.reduce_min(x[:, :0].astype(jnp.int32), (1,))], (X,)),
@@ -112,9 +117,9 @@ CASES = {
     "custom_derivatives": (lambda x: [jax.nn.relu(x), jax.nn.softplus(x), jax.nn.log_softmax(x, axis=1),
                                       jax.grad(lambda v: jax.nn.logsumexp(v))(x),
                                       jax.grad(lambda v: jnp.linalg.norm(v))(x)], (X,)),
-    "linalg": (lambda x: [jnp.linalg.solve(x[:, :4] + 4 * jnp.eye(4, dtype=jnp.float32), x), jnp.linalg.inv(x[:, :4] + 4 * jnp.eye(4, dtype=jnp.float32)),
-                          lax.linalg.triangular_solve(x[:, :4] + 4 * jnp.eye(4, dtype=jnp.float32), x[:2, :4], left_side=False,
-                                                      lower=True)], (X,)),
+    "linalg": (lambda x: [jnp.linalg.solve(_diag_dominant(x), x), jnp.linalg.inv(_diag_dominant(x)),
+                          lax.linalg.triangular_solve(_diag_dominant(x), x[:2, :4], left_side=False, lower=True)],
+               (X,)),
     "decompositions": (lambda x: [jnp.linalg.cholesky(_spd(x)), *jnp.linalg.eigh(_spd(x)),
                                   jnp.linalg.svd(x, compute_uv=False), jnp.abs(jnp.linalg.svd(x)[1]),
                                   jnp.abs(jnp.linalg.qr(x)[1]), jnp.linalg.det(_spd(x)),
@@ -237,3 +242,11 @@ def test_fold_needing_a_concrete_intermediate_still_works():
         k = int(jnp.sum(x > 0))                           # concrete only outside a trace
         return jnp.zeros((k,), jnp.float32)
     assert fold(lowering, X).shape == (int((X > 0).sum()),)
+
+
+def test_float_exponents_are_not_taken_for_integers():
+    # jnp.power asks operator.index(y) to tell x ** 3 from x ** 0.333: a concrete 0.333 must refuse
+    x = np.abs(X.astype(np.float64)) + 1.0
+    got = numpy_eager(lambda v, p: jnp.power(v, p), x, np.float64(1.0 / 3.0))
+    np.testing.assert_allclose(got, x ** (1.0 / 3.0), rtol=1e-12)
+    np.testing.assert_allclose(numpy_eager(lambda v, p: jnp.power(v, p), x, np.int32(3)), x ** 3, rtol=1e-12)

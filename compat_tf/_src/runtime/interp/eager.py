@@ -17,6 +17,8 @@ This uses JAX's trace machinery (`core.Trace`, `core.Tracer`,
 `core.set_current_trace`), which is internal; `AVAILABLE` is False when the
 installed JAX lacks it and callers fall back (see fold.py).
 """
+import operator
+
 import numpy as np
 
 from compat_tf._src.runtime.interp import core as icore
@@ -58,7 +60,9 @@ class _NumpyTracer(_TracerBase):
         return complex(self.val)
 
     def __index__(self):
-        return int(self.val)
+        # as NumPy: only integer values are indices (jnp.power takes `operator.index(y)` to tell an
+        # integer exponent from a float one)
+        return operator.index(np.asarray(self.val)[()])
 
     def item(self, *args):
         return np.asarray(self.val).item(*args)
