@@ -203,7 +203,7 @@ def _evaluate_forward(ctx, ops, xs, x_vals, externals, ext_vals, ys):
     env.update(zip(xs, x_vals))
     saved_op = ctx.op
     try:
-        lowering.evaluate(ops, env, ctx)
+        lowering.evaluate(ops, env, ctx, needed=ys)
     finally:
         ctx.op = saved_op
     outs = []

@@ -23,6 +23,7 @@ import numpy as np
 from compat_tf._src.framework import errors
 from compat_tf._src.framework import registry
 from compat_tf._src.runtime import op_errors
+from compat_tf._src.runtime import reroll as _reroll
 from compat_tf._src.runtime import run_checks
 from compat_tf._src.runtime.interp.fold import fold
 
@@ -125,16 +126,37 @@ def _is_floating(v):
     return dt is not None and np.issubdtype(dt, np.inexact)
 
 
-def evaluate(ops, env, ctx):
-    """Runs `ops` in order, filling `env`; outputs already in `env` (fed) are kept."""
-    for op in ops:
+def evaluate(ops, env, ctx, needed=(), reroll=True):
+    """Runs `ops` in order, filling `env`; outputs already in `env` (fed) are kept.
+
+    While a step is traced (`ctx.staging`), runs of identical blocks of ops (a statically
+    unrolled loop) are evaluated as one lax.scan (reroll.py); `needed` are the tensors the
+    caller reads from `env` afterwards (the rest of a rolled block's outputs may be left out).
+    """
+    regions = _reroll.regions(ops, needed) if reroll and ctx.staging and len(ops) >= _reroll.MIN_OPS else ()
+    next_region = regions[0] if regions else None
+    ri = 0
+    i, n = 0, len(ops)
+    while i < n:
+        if next_region is not None and i == next_region.start:
+            region = next_region
+            ri += 1
+            next_region = regions[ri] if ri < len(regions) else None
+            try:
+                _reroll.evaluate_region(region, ops, env, ctx, evaluate)
+                i = region.end()
+                continue
+            except Exception:  # noqa: BLE001 - the blocks differ after all (shapes, values needed
+                pass           # statically): evaluated unrolled, where a real error is raised again
+        op = ops[i]
+        i += 1
         if op._outputs and all(t in env for t in op._outputs):
             continue
         opdef = registry.get(op.type)
         ins = []
-        for i, t in enumerate(op._inputs):
+        for k, t in enumerate(op._inputs):
             v = env[t]
-            if isinstance(v, VarRef) and i not in opdef.ref_inputs:
+            if isinstance(v, VarRef) and k not in opdef.ref_inputs:
                 ctx.op = op
                 v = ctx.read(v)
             ins.append(v)

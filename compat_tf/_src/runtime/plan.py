@@ -337,7 +337,7 @@ class Plan:
             env.update(seg.consts)
             env.update(zip(seg.inputs, inputs))
             with host_checks.tracing(plan), run_checks.step_scope(rng_counter) as scope:
-                lowering.evaluate(seg.ops, env, ctx)
+                lowering.evaluate(seg.ops, env, ctx, needed=seg.outputs)
             outs = []
             for t in seg.outputs:
                 v = env[t]
