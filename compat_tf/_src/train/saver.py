@@ -5,8 +5,9 @@ saveable object under its op name: "w", "scope/w", "w/Adam", "beta1_power"; or t
 names of a `var_list` dict). `save` copies the variables' values out of the
 Session's state (a consistent snapshot, taken under the session lock) and writes
 them with `checkpoint_io` (an orbax PyTree directory `PREFIX.data-00000-of-00001/`
-plus `PREFIX.index`; see that module), then the `checkpoint` state file and
-`PREFIX.meta`. `restore` reads and checks every value first (missing key:
+plus `PREFIX.index`, in compat_tf's orbax format or TF's tensor bundle; see that
+module), committed by rename, then the `checkpoint` state file (replaced atomically, only
+after the commit) and `PREFIX.meta`. `restore` reads and checks every value first (missing key:
 NotFoundError; shape or dtype mismatch: InvalidArgumentError; unreadable files:
 DataLossError) and only then sets all the variables in one commit under the
 session lock, so a failed restore changes nothing. Restored variables count as
@@ -406,7 +407,12 @@ class Saver:
         if not self._is_empty:
             _check_session(session, self._saveables)
             values = snapshot(session, self._saveables)
-            checkpoint_io.write_checkpoint(checkpoint_file, values)
+            try:
+                checkpoint_io.write_checkpoint(checkpoint_file, values)
+            except (errors.FailedPreconditionError, errors.NotFoundError) as exc:
+                if not os.path.isdir(save_path_parent or "."):      # TF1's Saver.save
+                    raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.") from exc
+                raise
             model_checkpoint_path = checkpoint_file
             if write_state:
                 self._record_last_checkpoint(model_checkpoint_path)
