@@ -75,7 +75,7 @@ from compat_tf import debugging, dtypes, metrics  # noqa: E402,F401
 from compat_tf import estimator  # noqa: E402,F401
 
 # compat_tf's own additions (not TF1 names): the graph as a JAX function, data-parallel sessions
-from compat_tf import export, parallel  # noqa: E402,F401
+from compat_tf import checkpoints, export, parallel  # noqa: E402,F401
 from compat_tf import bitwise  # noqa: E402,F401
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _missing_attr_hook  # noqa: E402

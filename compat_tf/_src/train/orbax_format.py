@@ -77,7 +77,11 @@ def write(index_path, data_path, tensors, opener=open):
             entry["key"] = key = f"t{i}"
             tree[key] = arr
         entries[name] = entry
-    workdir = data_path + ".orbax"
+    # orbax globs inside its directory: build it beside the checkpoint unless that path has glob characters
+    if any(c in os.path.abspath(data_path) for c in "*?["):
+        workdir = os.path.join(tempfile.mkdtemp(prefix="compat_tf_save_"), "orbax")
+    else:
+        workdir = data_path + ".orbax"
     try:
         if tree:
             _, ckptr = _orbax()
@@ -93,6 +97,8 @@ def write(index_path, data_path, tensors, opener=open):
                     z.write(full, os.path.relpath(full, workdir))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        if not workdir.startswith(data_path):
+            shutil.rmtree(os.path.dirname(workdir), ignore_errors=True)
     index = {"format": FORMAT, "tensors": entries}
     index["checksum"] = _index_checksum(index)
     with opener(index_path, "wb") as f:
