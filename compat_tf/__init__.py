@@ -53,6 +53,7 @@ from compat_tf._src.framework.sparse_tensor import SparseTensor, SparseTensorVal
 from compat_tf._src.ops.sparse_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.parsing_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.io_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops import checkpoint_ops as _checkpoint_ops  # noqa: E402,F401 - SaveV2/RestoreV2 host ops
 from compat_tf._src.ops.sort_ops import *  # noqa: E402,F401,F403 - sort, argsort, searchsorted, roll, cross
 from compat_tf._src.ops.complex_ops import *  # noqa: E402,F401,F403,A004 - complex, angle
 from compat_tf._src.ops.special_math_ops import betainc, lbeta  # noqa: E402,F401

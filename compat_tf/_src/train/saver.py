@@ -13,11 +13,11 @@ DataLossError) and only then sets all the variables in one commit under the
 session lock, so a failed restore changes nothing. Restored variables count as
 initialised; plans already compiled are reused (only values change).
 
-Deviation from TF1: the Saver adds no save/restore ops to the graph (it reserves
-its name scope, "save", "save_1", ..., so the SaverDef names what TF1 would), so
-`sess.run(saver.saver_def.restore_op_name, ...)` is not available; call
-`Saver.save` / `Saver.restore`. Partitioned variables and non-variable
-SaveableObjects are not supported.
+The Saver adds TF1's save/restore sub-graph to the graph (train/saver_graph: `save/Const`,
+`save/SaveV2`, `save/RestoreV2`, `save/Assign*`, `save/restore_all`), so exported meta graphs
+name real ops and `sess.run(saver.saver_def.restore_op_name, {filename: path})` works; `save`
+and `restore` themselves do not run those ops (see above). Partitioned variables and
+non-variable SaveableObjects are not supported.
 """
 import os
 import time
@@ -320,9 +320,13 @@ class Saver:
         if self.saver_def is None:
             scope = g.unique_name(self._name or "save")     # TF1's `save`, `save_1`, ... name scope
             version = self._write_version
+            from compat_tf._src.train import saver_graph
+            built = saver_graph.build(g, scope + "/", self._saveables)
+            filename, save_tensor, restore_op = built or (
+                f"{scope}/Const:0", f"{scope}/control_dependency:0", f"{scope}/restore_all")
             self.saver_def = _saver_def_class()(
-                filename_tensor_name=f"{scope}/Const:0", save_tensor_name=f"{scope}/control_dependency:0",
-                restore_op_name=f"{scope}/restore_all", max_to_keep=self._max_to_keep or 0,
+                filename_tensor_name=filename, save_tensor_name=save_tensor,
+                restore_op_name=restore_op, max_to_keep=self._max_to_keep or 0,
                 sharded=bool(self._sharded),
                 keep_checkpoint_every_n_hours=self._keep_checkpoint_every_n_hours, version=version)
 
