@@ -78,6 +78,8 @@ def attr_to_proto(value):
         av.s = value.encode()
     elif isinstance(value, bytes):
         av.s = value
+    elif isinstance(value, tensor_util.LazyConstValue):
+        av.tensor.CopyFrom(value.proto)
     elif isinstance(value, np.ndarray) or hasattr(value, "__array__") and hasattr(value, "dtype"):
         try:
             av.tensor.CopyFrom(_const_tensor_proto(np.asarray(value)))
@@ -138,7 +140,7 @@ def attr_from_proto(av):
     if kind == "shape":
         return tensor_util.shape_from_proto(av.shape)
     if kind == "tensor":
-        return tensor_util.make_ndarray(av.tensor)
+        return tensor_util.make_ndarray_or_lazy(av.tensor)     # a huge compact Const stays a proto
     if kind == "func":
         return av.func
     if kind == "list":
@@ -733,6 +735,27 @@ def _rollback(graph, ops, marked):
             graph._names_in_use.pop(key, None)
 
 
+# GraphDef producer versions before this wrote `shape {}` for a Placeholder of unknown shape
+# (TF's graph constructor reads it so; versions 22 and later mean a scalar).
+PLACEHOLDER_SHAPE_PRODUCER = 22
+
+
+def _legacy_placeholder_shapes(graph_def):
+    """A GraphDef from TF 1.0/1.1 (producer <= 21) with its Placeholders' empty shapes made unknown."""
+    if graph_def.versions.producer >= PLACEHOLDER_SHAPE_PRODUCER:
+        return graph_def
+    old = [i for i, n in enumerate(graph_def.node) if n.op == "Placeholder" and "shape" in n.attr
+           and n.attr["shape"].HasField("shape") and not n.attr["shape"].shape.dim
+           and not n.attr["shape"].shape.unknown_rank]
+    if not old:
+        return graph_def
+    out = type(graph_def)()
+    out.CopyFrom(graph_def)
+    for i in old:
+        out.node[i].attr["shape"].shape.unknown_rank = True
+    return out
+
+
 def import_graph_def(graph_def, input_map=None, return_elements=None, name=None, op_dict=None,
                      producer_op_list=None):
     """TF1's tf.import_graph_def into the default graph.
@@ -755,6 +778,7 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
             raise TypeError(f"graph_def must be a GraphDef proto, got {type(graph_def).__name__}")
     # attrs left out because they have their default value (strip_default_attrs=True)
     graph_def = fill_default_attrs(graph_def, producer_op_list)
+    graph_def = _legacy_placeholder_shapes(graph_def)
     # TF's own control flow (Switch/Merge, while frames, functional If/While) -> compat_tf's If/While
     from compat_tf._src.framework import tf_control_flow_import as _tfcf
     graph_def = _tfcf.rewrite(graph_def)

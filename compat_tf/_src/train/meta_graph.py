@@ -273,7 +273,8 @@ def read_meta_graph_file(filename):
         pass
     from google.protobuf import text_format
     mgd = meta_graph_pb2.MetaGraphDef()
-    text_format.Merge(data.decode("utf-8"), mgd)
+    # fields newer than compat_tf's protos are skipped (the ones TF 2.x writes are known, see protos/)
+    text_format.Merge(data.decode("utf-8"), mgd, allow_unknown_field=True)
     return mgd
 
 
