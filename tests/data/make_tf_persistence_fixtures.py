@@ -10,6 +10,8 @@ Run: /tmp/tfvenv/bin/python tests/data/make_tf_persistence_fixtures.py
   sharded/model.meta      the meta graph of a `Saver(sharded=True)`: its save sub-graph uses
                           StringJoin, ShardedFilename, SaveV2 per device and MergeV2Checkpoints
   sharded/model.ckpt*     a checkpoint TF wrote with it; expected.json["sharded"]: the variables
+  run_metadata.pb         the RunMetadata of a FULL_TRACE run in TF, and timeline.json: what TF's
+                          timeline.Timeline(step_stats).generate_chrome_trace_format() made of it
 """
 import json
 import os
@@ -76,10 +78,29 @@ def sharded():
                                                             .get_operations() if op.name.startswith("save/")})}
 
 
+def trace():
+    from tensorflow.python.client import timeline
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 16], name="x")
+        w = tf.Variable(np.ones((16, 4), np.float32), name="w")
+        y = tf.reduce_sum(tf.nn.relu(tf.matmul(x, w)), name="y")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            rm = tf.RunMetadata()
+            sess.run(y, {x: np.ones((2, 16), np.float32)},
+                     options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=rm)
+    with open(os.path.join(OUT, "run_metadata.pb"), "wb") as f:
+        f.write(rm.SerializeToString())
+    with open(os.path.join(OUT, "timeline.json"), "w") as f:
+        f.write(timeline.Timeline(rm.step_stats).generate_chrome_trace_format(show_dataflow=True,
+                                                                             show_memory=False))
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     old_producer()
     new_fields()
     sharded()
+    trace()
     with open(os.path.join(OUT, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)

@@ -82,6 +82,10 @@ class BaseSession:
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        if run_metadata is not None and options is not None:      # RunOptions(trace_level=...): step stats
+            from compat_tf._src.runtime import tracing
+            if tracing.wants_trace(options):
+                return tracing.run_session_traced(self, fetches, feed_dict, run_metadata)
         # Steady state: the fetch structure and the feed keys find a cached _Runner,
         # with the fetch mapping, the feed converters and the plan all precomputed.
         try:
