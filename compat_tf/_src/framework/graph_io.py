@@ -409,6 +409,9 @@ _TYPE_ATTRS = {
     "ReverseV2": {"T": 0, "Tidx": 1}, "BatchToSpaceND": {"T": 0, "Tblock_shape": 1, "Tcrops": 2},
     "SpaceToBatchND": {"T": 0, "Tblock_shape": 1, "Tpaddings": 2},
     "ReverseSequence": {"T": 0, "Tlen": 1}, "Bincount": {"T": 2},
+    # TF requires U (the dtype of scale/offset/mean/variance) and Einsum's N (its input count)
+    "FusedBatchNormV3": {"T": 0, "U": 1}, "FusedBatchNormGradV3": {"T": 0, "U": 2},
+    "Einsum": {"T": 0, "N": _N},
 }
 _NO_T = frozenset([
     "Const", "Placeholder", "VariableV2", "NoOp", "Cast", "LogicalAnd", "LogicalOr", "LogicalNot",

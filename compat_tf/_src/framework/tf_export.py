@@ -1,0 +1,567 @@
+"""Exporting a compat_tf graph in TensorFlow's own op vocabulary, which real TF imports and runs.
+
+`Graph.as_graph_def()` writes compat_tf's encoding: its owner ops (If, While, FunctionalScan,
+RnnScan) with their sub-graphs named in `_compat_tf_*` attrs, and a few op types TF does not have.
+`to_tf_graph_def(graph)` rewrites that into what TF 1.15 itself writes (the inverse of
+framework/tf_control_flow_import, which reads it back):
+
+- tf.cond (If) -> TF1 control flow: Switch(pred, pred) with its switch_t/switch_f/pred_id
+  identities, one Switch per tensor the branches read from outside, the branch ops (an op with no
+  inputs gets the branch pivot as a control input), one Merge(false, true) per output;
+- tf.while_loop (While) -> a TF1 while frame: Enter, Merge(Enter, NextIteration), the condition,
+  LoopCond, Switch, Identity (the body's loop variables), the body, NextIteration, Exit; tensors
+  read from outside enter with is_constant; `maximum_iterations` becomes an iteration counter
+  and a LogicalAnd, as TF1 builds it;
+- tf.map_fn / tf.scan / tf.foldl / tf.foldr (FunctionalScan) and tf.nn.dynamic_rnn (RnnScan) ->
+  the same while frame over an iteration counter, each element read with GatherV2, the per-step
+  outputs written to a TensorArrayV3 and gathered after the loop (TF1's own pattern), a
+  sequence_length mask as Select ops;
+- each such construct keeps its outputs' names: a node with the owner op's name (an IdentityN, or
+  an Identity for one output) forwards the Merges / Exits, so consumers (`cond:0`) are unchanged;
+- op types TF does not have: `_HostRange`/`_HostFill` -> Range/Fill, Tensordot -> Einsum,
+  ReduceLogSumExp -> TF1's max-shifted log(sum(exp)), ReportUninitializedVariables -> TF1's
+  IsVariableInitialized/Pack/LogicalNot/boolean_mask construction;
+- compat_tf's private `_compat_tf_*` attrs are dropped.
+
+What TF's vocabulary cannot say raises NotExportableError at export, naming every such op and
+what to export instead: `Gradients` (tf.gradients is differentiated by JAX: there is no TF op
+for it; export the inference sub-graph), a cond or loop whose body assigns variables, compat_tf's
+internal TensorArray and CTC ops. Nodes keep their names, devices and attrs otherwise.
+"""
+from compat_tf._src.framework import dtypes as _dtypes
+from compat_tf._src.framework import graph_io
+from compat_tf._src.framework import tensor_shape as _ts
+from compat_tf._src.protos import graph_pb2, node_def_pb2
+
+__all__ = ["NotExportableError", "to_tf_graph_def", "compat_only_ops"]
+
+_WHY = {
+    "Gradients": "tf.gradients, which compat_tf differentiates with JAX (TF has no op for it)",
+    "SparseApplyGradientDescent": "a compat_tf-internal sparse gradient-descent update",
+    "TensorArrayScatterNew": "a compat_tf-internal TensorArray op", "TensorArrayWriteNew":
+    "a compat_tf-internal TensorArray op", "TensorArrayZeros": "a compat_tf-internal TensorArray op",
+    "_CTCLossCheck": "a compat_tf-internal CTC check", "_IndexLimit": "a compat_tf-internal index check",
+    "_OrthogonalQ": "a compat_tf-internal QR factor", "_LoopVar": "a loop variable outside its loop",
+}
+_OWNERS = ("If", "While", "FunctionalScan", "RnnScan")
+_RENAMED = {"_HostRange": "Range", "_HostFill": "Fill"}
+_TRANSLATED = {"Tensordot": "emit_tensordot", "ReduceLogSumExp": "emit_reducelogsumexp",
+               "ReportUninitializedVariables": "emit_reportuninitializedvariables"}
+
+
+class NotExportableError(ValueError):
+    """A graph holds ops TF's vocabulary cannot express (each is named in the message)."""
+
+
+def compat_only_ops(graph):
+    """[(op, why)] of the ops in `graph` that TF's vocabulary cannot express (see the module doc)."""
+    out = []
+    for op in graph.get_operations():
+        if op.type in _WHY and op.type != "_LoopVar":
+            out.append((op, _WHY[op.type]))
+        elif op.type in _OWNERS and op.attrs.get("_state_writes"):
+            out.append((op, f"a {op.type} whose body assigns variables ({', '.join(op.attrs['_state_writes'])})"))
+    return out
+
+
+def _hint(what):
+    return (f"Real TensorFlow could not load {what} as compat_tf would write it. Export the inference "
+            "sub-graph instead: freeze it with tf.graph_util.convert_variables_to_constants(sess, graph_def, "
+            "[output names]) (which keeps only what the outputs need), or write a meta graph/SavedModel of a "
+            "graph built for serving (no optimizer, no tf.gradients).")
+
+
+class _Exporter:
+    def __init__(self, graph, add_shapes):
+        self.graph = graph
+        self.add_shapes = add_shapes
+        self.out = graph_pb2.GraphDef()
+        self.out.versions.CopyFrom(graph_io.graph_def_versions())
+        self.names = {op.name for op in graph.get_operations()}
+        self.problems = []
+
+    # -- names and nodes -------------------------------------------------------------
+    def unique(self, base):
+        name, i = base, 0
+        while name in self.names:
+            i += 1
+            name = f"{base}_{i}"
+        self.names.add(name)
+        return name
+
+    def node(self, base, op, inputs, attrs=None, device=""):
+        nd = node_def_pb2.NodeDef(name=self.unique(base), op=op, device=device)
+        nd.input.extend(inputs)
+        for k, v in (attrs or {}).items():
+            av = graph_io.attr_to_proto(v)
+            if av is None:
+                raise TypeError(f"cannot encode attr {k}={v!r}")
+            nd.attr[k].CopyFrom(av)
+        self.out.node.append(nd)
+        return nd.name
+
+    def const(self, base, value, dtype, ctrl=None):
+        import numpy as np
+        arr = np.asarray(value, dtype=dtype.as_numpy_dtype)
+        return self.node(base, "Const", ["^" + ctrl] if ctrl else [], {"dtype": dtype, "value": arr})
+
+    @staticmethod
+    def ref(t, tmap):
+        hit = tmap.get(t)
+        return hit if hit is not None else graph_io._input_name(t)
+
+    # -- ops --------------------------------------------------------------------------
+    def emit_all(self, ops, tmap, pivot=None):
+        for op in ops:
+            self.emit(op, tmap, pivot)
+
+    def emit(self, op, tmap, pivot):
+        if op.type == "_LoopVar" and op.outputs[0] in tmap:
+            return                      # bound to its frame's Merge / Identity by the loop's emitter
+        if op.type in _OWNERS:
+            if op.attrs.get("_state_writes"):
+                self.problems.append(f"{op.name} ({op.type}): its body assigns variables "
+                                     f"({', '.join(op.attrs['_state_writes'])}), which compat_tf does not "
+                                     "export as TF control flow")
+                return
+            getattr(self, "emit_" + op.type.lower())(op, tmap, pivot)
+            return
+        if op.type in _WHY:
+            self.problems.append(f"{op.name} ({op.type}): {_WHY[op.type]}")
+            return
+        if op.type in _RENAMED:
+            self.copy(op, tmap, pivot, _RENAMED[op.type])
+        elif op.type in _TRANSLATED:
+            getattr(self, _TRANSLATED[op.type])(op, tmap, pivot)
+        else:
+            self.copy(op, tmap, pivot)
+
+    def copy(self, op, tmap, pivot, op_type=None):
+        nd = graph_io.op_to_node_def(op, self.add_shapes)
+        for k in [k for k in nd.attr if k.startswith(graph_io.PRIVATE_PREFIX)]:
+            del nd.attr[k]
+        if op_type is not None:
+            nd.op = op_type
+            if op_type == "Range":
+                nd.attr["Tidx"].type = op.inputs[0].dtype.base_dtype.as_datatype_enum
+            elif op_type == "Fill":
+                nd.attr["T"].type = op.inputs[1].dtype.base_dtype.as_datatype_enum
+                nd.attr["index_type"].type = op.inputs[0].dtype.base_dtype.as_datatype_enum
+        n_data = len(op.inputs)
+        for i, t in enumerate(op.inputs):
+            nd.input[i] = self.ref(t, tmap)
+        for j in range(n_data, len(nd.input)):
+            ctrl = nd.input[j][1:]
+            nd.input[j] = "^" + tmap.get(("op", ctrl), ctrl)
+        if pivot is not None and not op.inputs:
+            nd.input.append("^" + pivot)
+        self.out.node.append(nd)
+        self.names.add(nd.name)
+        return nd.name
+
+    # -- translations of compat_tf-only op types ----------------------------------------
+    def emit_tensordot(self, op, tmap, pivot):
+        a, b = op.inputs
+        ra, rb = a.shape.ndims, b.shape.ndims
+        if ra is None or rb is None:
+            self.problems.append(f"{op.name} (Tensordot): operands of unknown rank")
+            return
+        axes = op.get_attr("axes")
+        if isinstance(axes, int):
+            ax_a, ax_b = list(range(ra - axes, ra)), list(range(axes))
+        else:
+            ax_a, ax_b = [int(x) % ra for x in axes[0]], [int(x) % rb for x in axes[1]]
+        letters = iter("abcdefghijklmnopqrstuvwxyz")
+        la = [next(letters) for _ in range(ra)]
+        lb = [next(letters) for _ in range(rb)]
+        for i, j in zip(ax_a, ax_b):
+            lb[j] = la[i]
+        out = [c for i, c in enumerate(la) if i not in ax_a] + [c for j, c in enumerate(lb) if j not in ax_b]
+        eq = f"{''.join(la)},{''.join(lb)}->{''.join(out)}"
+        nd = node_def_pb2.NodeDef(name=op.name, op="Einsum", device=op.device or "")
+        nd.input.extend([self.ref(a, tmap), self.ref(b, tmap)] + ["^" + c.name for c in op.control_inputs])
+        for k, v in {"equation": eq, "N": 2, "T": a.dtype.base_dtype}.items():
+            nd.attr[k].CopyFrom(graph_io.attr_to_proto(v))
+        self.out.node.append(nd)
+
+    def emit_reducelogsumexp(self, op, tmap, pivot):
+        """TF1's reduce_logsumexp: log(sum(exp(x - m))) + m, m = the max where finite, else 0."""
+        x, axis = op.inputs
+        keep = bool(op.get_attr("keep_dims")) if "keep_dims" in op.attrs else False
+        dt, it = x.dtype.base_dtype, axis.dtype.base_dtype
+        p = op.name
+        xs, ax = self.ref(x, tmap), self.ref(axis, tmap)
+        raw = self.node(p + "/Max", "Max", [xs, ax], {"T": dt, "Tidx": it, "keep_dims": True})
+        fin = self.node(p + "/IsFinite", "IsFinite", [raw], {"T": dt})
+        zeros = self.node(p + "/zeros_like", "ZerosLike", [raw], {"T": dt})
+        sel = self.node(p + "/SelectV2", "SelectV2", [fin, raw, zeros], {"T": dt})
+        m = self.node(p + "/StopGradient", "StopGradient", [sel], {"T": dt})
+        sub = self.node(p + "/sub", "Sub", [xs, m], {"T": dt})
+        ex = self.node(p + "/Exp", "Exp", [sub], {"T": dt})
+        s = self.node(p + "/Sum", "Sum", [ex, ax], {"T": dt, "Tidx": it, "keep_dims": keep})
+        lg = self.node(p + "/Log", "Log", [s], {"T": dt})
+        if not keep:
+            shape = self.node(p + "/Shape", "Shape", [lg], {"T": dt, "out_type": _dtypes.int32})
+            m = self.node(p + "/Reshape", "Reshape", [m, shape], {"T": dt, "Tshape": _dtypes.int32})
+        self.names.discard(op.name)
+        nd = node_def_pb2.NodeDef(name=op.name, op="AddV2", input=[lg, m])
+        nd.input.extend("^" + c.name for c in op.control_inputs)
+        nd.attr["T"].type = dt.as_datatype_enum
+        self.out.node.append(nd)
+        self.names.add(op.name)
+
+    def emit_reportuninitializedvariables(self, op, tmap, pivot):
+        """TF1's report_uninitialized_variables: the names of the variables not initialized yet."""
+        import numpy as np
+        p = op.name
+        refs = list(op.inputs)
+        names = op.attrs.get("var_names") or op.attrs.get("_var_names")
+        if names is None or len(names) != len(refs):
+            names = [r.op.name for r in refs]
+        if not refs:
+            self.names.discard(p)
+            self.node(p, "Const", [], {"dtype": _dtypes.string, "value": np.zeros([0], object)})
+            return
+        inits = [self.node(f"{p}/IsVariableInitialized", "IsVariableInitialized", [self.ref(r, tmap)],
+                           {"dtype": r.dtype.base_dtype}) for r in refs]
+        stack = self.node(p + "/stack", "Pack", inits, {"T": _dtypes.bool, "N": len(inits), "axis": 0})
+        mask = self.node(p + "/LogicalNot", "LogicalNot", [stack])
+        const = self.node(p + "/Const", "Const", [], {"dtype": _dtypes.string,
+                                                     "value": np.array([n.encode() for n in names], object)})
+        where = self.node(p + "/Where", "Where", [mask], {"T": _dtypes.bool})
+        squeeze = self.node(p + "/Squeeze", "Squeeze", [where], {"T": _dtypes.int64, "squeeze_dims": [1]})
+        axis = self.const(p + "/axis", 0, _dtypes.int32, ctrl=pivot)
+        self.names.discard(p)
+        nd = node_def_pb2.NodeDef(name=p, op="GatherV2", input=[const, squeeze, axis])
+        for k, v in {"Tparams": _dtypes.string, "Tindices": _dtypes.int64, "Taxis": _dtypes.int32,
+                     "batch_dims": 0}.items():
+            nd.attr[k].CopyFrom(graph_io.attr_to_proto(v))
+        self.out.node.append(nd)
+        self.names.add(p)
+
+    # -- the outputs of a construct, under the owner's name ----------------------------------
+    def forward_outputs(self, op, sources):
+        """A node named like `op` whose outputs are `sources` (so `op:i` keeps meaning output i)."""
+        self.names.discard(op.name)
+        dts = [t.dtype.base_dtype for t in op.outputs]
+        if len(sources) == 1:
+            nd = node_def_pb2.NodeDef(name=op.name, op="Identity", input=[sources[0]])
+            nd.attr["T"].type = dts[0].as_datatype_enum
+        elif sources:
+            nd = node_def_pb2.NodeDef(name=op.name, op="IdentityN", input=list(sources))
+            nd.attr["T"].list.type.extend(d.as_datatype_enum for d in dts)
+        else:
+            nd = node_def_pb2.NodeDef(name=op.name, op="NoOp")
+        if op.device:
+            nd.device = op.device
+        self.out.node.append(nd)
+        self.names.add(op.name)
+
+    # -- tf.cond -------------------------------------------------------------------------
+    def emit_if(self, op, tmap, pivot):
+        p = op.name
+        pred = self.ref(op.inputs[0], tmap)
+        ctrls = ["^" + tmap.get(("op", c.name), c.name) for c in op.control_inputs]
+        sw = self.node(p + "/Switch", "Switch", [pred, pred] + ctrls, {"T": _dtypes.bool})
+        piv = {1: self.node(p + "/switch_t", "Identity", [sw + ":1"], {"T": _dtypes.bool}),
+               0: self.node(p + "/switch_f", "Identity", [sw], {"T": _dtypes.bool})}
+        pred_id = self.node(p + "/pred_id", "Identity", [pred], {"T": _dtypes.bool})
+        switched = {}
+        for t in list(op.attrs["_externals"]) + list(op.attrs["_refs"]):
+            src = self.ref(t, tmap)
+            if t.dtype._is_ref_dtype:
+                src = self.node(f"{p}/read", "Identity", [src], {"T": t.dtype.base_dtype})
+            switched[t] = self.node(p + "/Switch", "Switch", [src, pred_id], {"T": t.dtype.base_dtype})
+        merges = []
+        outs = op.attrs["_outputs"]
+        branch_maps = {}
+        for branch, ops in ((1, op.attrs["_branches"][0]), (0, op.attrs["_branches"][1])):
+            bmap = dict(tmap)
+            for t, s in switched.items():
+                bmap[t] = s if branch == 0 else s + ":1"
+            self.emit_all(ops, bmap, piv[branch])
+            branch_maps[branch] = bmap
+        for i, (t_true, t_false) in enumerate(zip(outs[0], outs[1])):
+            dt = op.outputs[i].dtype.base_dtype
+            vals = []
+            for branch, t in ((0, t_false), (1, t_true)):
+                ref = self.ref(t, branch_maps[branch])
+                if t not in branch_maps[branch] and getattr(t.op, "_func_owner_op", None) is not op:
+                    # a tensor of an outer context returned as is: pass it through the branch
+                    ref = self.node(f"{p}/Identity", "Identity", [ref, "^" + piv[branch]], {"T": dt})
+                vals.append(ref)
+            merges.append(self.node(p + "/Merge", "Merge", vals, {"T": dt, "N": 2}))
+        self.forward_outputs(op, merges)
+
+    # -- while frames ----------------------------------------------------------------------
+    def _frame(self, p, inits, dtypes, externals, tmap, ctrls, parallel_iterations=10):
+        """Enters, Merges of a new frame; returns (frame info dict)."""
+        frame = p + "/while_context"
+        enters = [self.node(p + "/Enter", "Enter", [init] + ctrls,
+                            {"T": dt, "frame_name": frame, "is_constant": False,
+                             "parallel_iterations": parallel_iterations})
+                  for init, dt in zip(inits, dtypes)]
+        merges = [self.node(p + "/Merge", "Merge", [e, e], {"T": dt, "N": 2}) for e, dt in zip(enters, dtypes)]
+        inner = dict(tmap)
+        for t in externals:
+            src = self.ref(t, tmap)
+            dt = t.dtype.base_dtype
+            if t.dtype._is_ref_dtype:
+                src = self.node(p + "/read", "Identity", [src], {"T": dt})
+            inner[t] = self.node(p + "/Enter", "Enter", [src] + ctrls,
+                                 {"T": dt, "frame_name": frame, "is_constant": True,
+                                  "parallel_iterations": parallel_iterations})
+        return frame, merges, inner
+
+    def _close_frame(self, p, merges, dtypes, pred, next_values):
+        """LoopCond, Switches, body Identities (returned), NextIterations (patched into the Merges), Exits."""
+        cond = self.node(p + "/LoopCond", "LoopCond", [pred])
+        switches = [self.node(p + "/Switch", "Switch", [m, cond], {"T": dt}) for m, dt in zip(merges, dtypes)]
+        idents = [self.node(p + "/Identity", "Identity", [s + ":1"], {"T": dt}) for s, dt in zip(switches, dtypes)]
+        exits = [self.node(p + "/Exit", "Exit", [s], {"T": dt}) for s, dt in zip(switches, dtypes)]
+        return idents, exits
+
+    def _patch_next(self, p, merges, dtypes, body_values):
+        by_name = {n.name: n for n in self.out.node}
+        for m, v, dt in zip(merges, body_values, dtypes):
+            nxt = self.node(p + "/NextIteration", "NextIteration", [v], {"T": dt})
+            by_name[m].input[1] = nxt
+
+    def emit_while(self, op, tmap, pivot):
+        p = op.name
+        n = op.attrs["_n_vars"]
+        loop_vars = list(op.attrs["_vars"])
+        cvars, bvars = loop_vars[:n], loop_vars[n:]
+        dtypes = [t.dtype.base_dtype for t in op.outputs]
+        inits = [self.ref(t, tmap) for t in op.inputs[:n]]
+        ctrls = ["^" + c.name for c in op.control_inputs]
+        max_iter = op.attrs.get("_max_iter")
+        if max_iter is not None:
+            inits.append(self.const(p + "/iteration_counter", 0, _dtypes.int32, ctrl=pivot))
+            dtypes.append(_dtypes.int32)
+        externals = list(op.attrs["_externals"]) + list(op.attrs["_refs"])
+        frame, merges, inner = self._frame(p, inits, dtypes, externals, tmap, ctrls)
+        cmap = dict(inner)
+        cmap.update(zip(cvars, merges))
+        self.emit_all(op.attrs["_cond_ops"], cmap, merges[0])
+        pred = self.ref(op.attrs["_pred"], cmap)
+        if max_iter is not None:
+            limit = self.const(p + "/maximum_iterations", int(max_iter), _dtypes.int32, ctrl=merges[0])
+            less = self.node(p + "/Less", "Less", [merges[-1], limit], {"T": _dtypes.int32})
+            pred = self.node(p + "/LogicalAnd", "LogicalAnd", [less, pred])
+        idents, exits = self._close_frame(p, merges, dtypes, pred, None)
+        bmap = dict(inner)
+        bmap.update(zip(bvars, idents))
+        self.emit_all(op.attrs["_body_ops"], bmap, idents[0])
+        nexts = [self.ref(t, bmap) for t in op.attrs["_body_out"]]
+        if max_iter is not None:
+            one = self.const(p + "/add/y", 1, _dtypes.int32, ctrl=idents[0])
+            nexts.append(self.node(p + "/add", "AddV2", [idents[-1], one], {"T": _dtypes.int32}))
+        self._patch_next(p, merges, dtypes, nexts)
+        self.forward_outputs(op, exits[:n])
+
+    def _scan_loop(self, op, tmap, pivot, p, n_steps, carries, carry_dtypes, xs, x_index, var_order, ops, carry_out,
+                   y_out, y_specs, externals, mask=None, y_at_step=False):
+        """A while frame over i in [0, n_steps): x_j = GatherV2(xs_j, x_index(i)); runs `ops`; carries
+        `carry_out`; writes `y_out` to TensorArrays at x_index(i) (at i with y_at_step). Returns ([carry exits], [stacked ys])."""
+        ctrls = ["^" + c.name for c in op.control_inputs]
+        y_specs = [(_element_shape(shape), dt) for shape, dt in y_specs]     # one step's output
+        tas = []
+        for j, (shape, dt) in enumerate(y_specs):
+            elem = _ts.as_shape(shape)
+            tas.append(self.node(p + "/TensorArray", "TensorArrayV3", [n_steps],
+                                 {"dtype": dt, "element_shape": elem, "dynamic_size": False,
+                                  "clear_after_read": True, "identical_element_shapes": True,
+                                  "tensor_array_name": ""}))
+        zero = self.const(p + "/time", 0, _dtypes.int32, ctrl=pivot)
+        inits = [zero] + carries + [ta + ":1" for ta in tas]
+        dtypes = [_dtypes.int32] + carry_dtypes + [_dtypes.float32] * len(tas)
+        ext = list(externals)
+        frame, merges, inner = self._frame(p, inits, dtypes, ext, tmap, ctrls)
+        xs_in = [inner.get(x) or self.node(p + "/Enter", "Enter", [self.ref(x, tmap)],
+                                            {"T": x.dtype.base_dtype, "frame_name": frame, "is_constant": True,
+                                             "parallel_iterations": 10}) for x in xs]
+        n_in = self.node(p + "/Enter", "Enter", [n_steps], {"T": _dtypes.int32, "frame_name": frame,
+                                                            "is_constant": True, "parallel_iterations": 10})
+        ta_in = [self.node(p + "/Enter", "Enter", [ta], {"T": _dtypes.resource, "frame_name": frame,
+                                                          "is_constant": True, "parallel_iterations": 10})
+                 for ta in tas]
+        less = self.node(p + "/Less", "Less", [merges[0], n_in], {"T": _dtypes.int32})
+        idents, exits = self._close_frame(p, merges, dtypes, less, None)
+        i = idents[0]
+        bmap = dict(inner)
+        idx = x_index(i, n_in, idents[0])
+        axis = self.const(p + "/GatherV2/axis", 0, _dtypes.int32, ctrl=idents[0])
+        elems = [self.node(p + "/GatherV2", "GatherV2", [x, idx, axis],
+                           {"Tparams": x0.dtype.base_dtype, "Tindices": _dtypes.int32, "Taxis": _dtypes.int32,
+                            "batch_dims": 0}) for x, x0 in zip(xs_in, xs)]
+        carry_ids = idents[1:1 + len(carries)]
+        bmap.update(zip(var_order(carry_ids, elems)[0], var_order(carry_ids, elems)[1]))
+        self.emit_all(ops, bmap, idents[0])
+        new_carry = [self.ref(t, bmap) for t in carry_out]
+        ys = [self.ref(t, bmap) for t in y_out]
+        if mask is not None:
+            ys, new_carry = mask(i, ys, new_carry, carry_ids, bmap, frame)
+        flows = []
+        at = i if y_at_step else idx
+        for ta, y, flow, (shape, dt) in zip(ta_in, ys, idents[1 + len(carries):], y_specs):
+            flows.append(self.node(p + "/TensorArrayWrite/TensorArrayWriteV3", "TensorArrayWriteV3",
+                                   [ta, at, y, flow], {"T": dt}))
+        one = self.const(p + "/add/y", 1, _dtypes.int32, ctrl=idents[0])
+        nxt_i = self.node(p + "/add", "AddV2", [i, one], {"T": _dtypes.int32})
+        self._patch_next(p, merges, dtypes, [nxt_i] + new_carry + flows)
+        stacked = []
+        for ta, flow_exit, (shape, dt) in zip(tas, exits[1 + len(carries):], y_specs):
+            size = self.node(p + "/TensorArrayStack/TensorArraySizeV3", "TensorArraySizeV3", [ta, flow_exit])
+            start = self.const(p + "/TensorArrayStack/range/start", 0, _dtypes.int32, ctrl=pivot)
+            delta = self.const(p + "/TensorArrayStack/range/delta", 1, _dtypes.int32, ctrl=pivot)
+            rng = self.node(p + "/TensorArrayStack/range", "Range", [start, size, delta], {"Tidx": _dtypes.int32})
+            stacked.append(self.node(p + "/TensorArrayStack/TensorArrayGatherV3", "TensorArrayGatherV3",
+                                     [ta, rng, flow_exit], {"dtype": dt, "element_shape": _ts.as_shape(shape)}))
+        return exits[1:1 + len(carries)], stacked
+
+    def _leading_dim(self, p, x, tmap, pivot):
+        dim = x.shape[0] if x.shape.ndims else None
+        if dim is not None and getattr(dim, "value", dim) is not None:
+            return self.const(p + "/n", int(getattr(dim, "value", dim)), _dtypes.int32, ctrl=pivot)
+        shape = self.node(p + "/Shape", "Shape", [self.ref(x, tmap)], {"T": x.dtype.base_dtype,
+                                                                        "out_type": _dtypes.int32})
+        b, e, s = (self.const(p + f"/strided_slice/stack{k}", v, _dtypes.int32, ctrl=pivot) for k, v in
+                   (("", [0]), ("_1", [1]), ("_2", [1])))
+        return self.node(p + "/strided_slice", "StridedSlice", [shape, b, e, s],
+                         {"T": _dtypes.int32, "Index": _dtypes.int32, "begin_mask": 0, "end_mask": 0,
+                          "ellipsis_mask": 0, "new_axis_mask": 0, "shrink_axis_mask": 1})
+
+    def emit_functionalscan(self, op, tmap, pivot):
+        a = op.attrs
+        p = op.name
+        ne, nc = a["_n_elems"], a["_n_carry"]
+        elems = list(op.inputs[:ne])
+        init = [self.ref(t, tmap) for t in op.inputs[ne:ne + nc]]
+        carry_dtypes = [t.dtype.base_dtype for t in op.inputs[ne:ne + nc]]
+        reverse, first = bool(a["_reverse"]), bool(a["_first_is_init"])
+        n = self._leading_dim(p, elems[0], tmap, pivot)
+        if first:
+            # the first (last, reversed) element is the initial carry; the loop runs over the others
+            one = self.const(p + "/one", 1, _dtypes.int32, ctrl=pivot)
+            axis0 = self.const(p + "/first/axis", 0, _dtypes.int32, ctrl=pivot)
+            if reverse:
+                at = self.node(p + "/last", "Sub", [n, one], {"T": _dtypes.int32})
+            else:
+                at = self.const(p + "/first/index", 0, _dtypes.int32, ctrl=pivot)
+            init = [self.node(p + "/first", "GatherV2", [self.ref(e, tmap), at, axis0],
+                              {"Tparams": e.dtype.base_dtype, "Tindices": _dtypes.int32, "Taxis": _dtypes.int32,
+                               "batch_dims": 0}) for e in elems]
+            carry_dtypes = [e.dtype.base_dtype for e in elems]
+            steps = self.node(p + "/steps", "Sub", [n, one], {"T": _dtypes.int32})
+        else:
+            steps = n
+        externals = list(a["_externals"]) + list(a["_ref_values"])
+        emit = bool(a["_emit"])
+        y_specs = list(a["_output_specs"]) if emit else []
+
+        def x_index(i, n_in, pivot_id):
+            if not reverse and not first:
+                return i
+            if not reverse:
+                one_in = self.const(p + "/index/y", 1, _dtypes.int32, ctrl=pivot_id)
+                return self.node(p + "/index", "AddV2", [i, one_in], {"T": _dtypes.int32})
+            one_in = self.const(p + "/index/one", 1, _dtypes.int32, ctrl=pivot_id)
+            last = self.node(p + "/index/last", "Sub", [n_in, one_in], {"T": _dtypes.int32})
+            return self.node(p + "/index", "Sub", [last, i], {"T": _dtypes.int32})
+
+        def var_order(carry_ids, xs):      # FunctionalScan binds carries first, then elements
+            return list(a["_vars"]), list(carry_ids) + list(xs)
+        finals, ys = self._scan_loop(op, tmap, pivot, p, steps, init, carry_dtypes, elems, x_index, var_order,
+                                     a["_ops"], a["_carry_out"], a["_y_out"] if emit else [], y_specs, externals,
+                                     y_at_step=first and not reverse)
+        if not emit:
+            self.forward_outputs(op, finals)
+            return
+        if first:
+            # TF's scan without an initializer emits the first element (last, reversed) as it is
+            joined = []
+            for y, e0, (shape, dt) in zip(ys, init, y_specs):
+                ax = self.const(p + "/concat/axis", 0, _dtypes.int32, ctrl=pivot)
+                dims = self.const(p + "/ExpandDims/dim", 0, _dtypes.int32, ctrl=pivot)
+                head = self.node(p + "/ExpandDims", "ExpandDims", [e0, dims], {"T": dt, "Tdim": _dtypes.int32})
+                parts = [y, head] if reverse else [head, y]
+                joined.append(self.node(p + "/concat", "ConcatV2", parts + [ax],
+                                        {"T": dt, "N": 2, "Tidx": _dtypes.int32}))
+            ys = joined
+        self.forward_outputs(op, ys)
+
+    def emit_rnnscan(self, op, tmap, pivot):
+        a = op.attrs
+        p = op.name
+        nx, ns, has_len = a["_n_x"], a["_n_state"], bool(a["_has_len"])
+        xs = list(op.inputs[:nx])
+        init = [self.ref(t, tmap) for t in op.inputs[nx:nx + ns]]
+        out_specs = list(a["_output_specs"])[:len(a["_out"])]
+        state_dtypes = [d for _, d in list(a["_output_specs"])[len(a["_out"]):]]
+        seq_len = op.inputs[nx + ns] if has_len else None
+        externals = list(a["_externals"]) + list(a["_ref_values"]) + ([seq_len] if has_len else [])
+        n = self._leading_dim(p, xs[0], tmap, pivot)
+
+        def var_order(state_ids, x_vals):   # RnnScan binds inputs first, then the state
+            return list(a["_vars"]), list(x_vals) + list(state_ids)
+
+        def mask(i, ys, new_state, old_state, bmap, frame):
+            sl = bmap[seq_len]
+            sl32 = self.node(p + "/Cast", "Cast", [sl], {"SrcT": seq_len.dtype.base_dtype, "DstT": _dtypes.int32,
+                                                       "Truncate": False}) \
+                if seq_len.dtype.base_dtype != _dtypes.int32 else sl
+            done = self.node(p + "/GreaterEqual", "GreaterEqual", [i, sl32], {"T": _dtypes.int32})
+            outs = []
+            for y, (shape, dt) in zip(ys, out_specs):
+                z = self.node(p + "/zeros_like", "ZerosLike", [y], {"T": dt})
+                outs.append(self.node(p + "/Select", "Select", [done, z, y], {"T": dt}))
+            states = [self.node(p + "/Select", "Select", [done, old, new], {"T": dt})
+                      for new, old, dt in zip(new_state, old_state, state_dtypes)]
+            return outs, states
+        finals, ys = self._scan_loop(op, tmap, pivot, p, n, init, state_dtypes, xs, lambda i, n_in, piv: i, var_order,
+                                     a["_ops"], a["_state_out"], a["_out"], out_specs, externals,
+                                     mask if has_len else None)
+        self.forward_outputs(op, ys + finals)
+
+
+def _element_shape(stacked):
+    """The shape of one step's output, given the stacked output's [steps, ...] shape."""
+    stacked = _ts.as_shape(stacked)
+    return _ts.unknown_shape() if stacked.ndims is None else _ts.TensorShape(stacked.dims[1:])
+
+
+def to_tf_graph_def(source, add_shapes=False, what="the graph"):
+    """A GraphDef in TF's vocabulary of `source` (a Graph, or a compat_tf GraphDef); NotExportableError
+    naming every op TF's vocabulary cannot express."""
+    from compat_tf._src.framework import graph as _graph
+    if isinstance(source, graph_pb2.GraphDef) or hasattr(source, "node"):
+        scratch = _graph.Graph()
+        with scratch.as_default():
+            graph_io.import_graph_def(source, name="")
+        library = source.library if source.HasField("library") else None
+        source = scratch
+    else:
+        library = None
+    ex = _Exporter(source, add_shapes)
+    with source._lock:
+        ops = [op for op in source.get_operations() if getattr(op, "_func_owner", None) is None]
+    ex.emit_all(ops, {})
+    if ex.problems:
+        raise NotExportableError(f"{what} holds op(s) TensorFlow's op vocabulary cannot express:\n  "
+                                 + "\n  ".join(ex.problems) + "\n" + _hint(what))
+    if library is not None:
+        ex.out.library.CopyFrom(library)
+    _check_tf_types(ex.out)
+    return ex.out
+
+
+def _check_tf_types(graph_def):
+    bad = sorted({n.op for n in graph_def.node if n.op in _WHY or n.op in _OWNERS + ("_LoopVar",)
+                  and not _is_tf_functional(n)})
+    if bad:
+        raise NotExportableError(f"internal error: the TF export left compat_tf op types {bad}")
+
+
+def _is_tf_functional(node):
+    return ("then_branch" in node.attr) or ("body" in node.attr)
