@@ -7,7 +7,8 @@ framework/tf_control_flow_import, which reads it back):
 
 - tf.cond (If) -> TF1 control flow: Switch(pred, pred) with its switch_t/switch_f/pred_id
   identities, one Switch per tensor the branches read from outside, the branch ops (an op with no
-  inputs gets the branch pivot as a control input), one Merge(false, true) per output;
+  input from its own branch gets the branch pivot as a control input), one Merge(false, true) per
+  output;
 - tf.while_loop (While) -> a TF1 while frame: Enter, Merge(Enter, NextIteration), the condition,
   LoopCond, Switch, Identity (the body's loop variables), the body, NextIteration, Exit; tensors
   read from outside enter with is_constant; `maximum_iterations` becomes an iteration counter
@@ -139,7 +140,8 @@ class _Exporter:
     def copy(self, op, tmap, pivot, op_type=None):
         nd = graph_io.op_to_node_def(op, self.add_shapes)
         for k in [k for k in nd.attr if k.startswith(graph_io.PRIVATE_PREFIX)]:
-            del nd.attr[k]
+            if k in (graph_io._OWNER, graph_io._OUTPUT_SPECS) or _names_nodes(nd.attr[k]):
+                del nd.attr[k]
         if op_type is not None:
             nd.op = op_type
             if op_type == "Range":
@@ -153,7 +155,10 @@ class _Exporter:
         for j in range(n_data, len(nd.input)):
             ctrl = nd.input[j][1:]
             nd.input[j] = "^" + tmap.get(("op", ctrl), ctrl)
-        if pivot is not None and not op.inputs:
+        owner = getattr(op, "_func_owner_op", None)
+        if pivot is not None and not any(getattr(t.op, "_func_owner_op", None) is owner for t in op.inputs):
+            # no input from its own branch/body (none, or only tensors from outside): the pivot keeps it in
+            # the branch or frame, as TF1's control-flow contexts do
             nd.input.append("^" + pivot)
         self.out.node.append(nd)
         self.names.add(nd.name)
@@ -525,15 +530,22 @@ class _Exporter:
         self.forward_outputs(op, ys + finals)
 
 
+def _names_nodes(av):
+    """Whether a private attr's encoded value refers to tensors or ops by name."""
+    text = av.s if av.HasField("s") else b""
+    return b'{"t":' in text or b'{"o":' in text
+
+
 def _element_shape(stacked):
     """The shape of one step's output, given the stacked output's [steps, ...] shape."""
     stacked = _ts.as_shape(stacked)
     return _ts.unknown_shape() if stacked.ndims is None else _ts.TensorShape(stacked.dims[1:])
 
 
-def to_tf_graph_def(source, add_shapes=False, what="the graph"):
-    """A GraphDef in TF's vocabulary of `source` (a Graph, or a compat_tf GraphDef); NotExportableError
-    naming every op TF's vocabulary cannot express."""
+def to_tf_graph_def(source, add_shapes=False, what="the graph", skip=()):
+    """A GraphDef in TF's vocabulary of `source` (a Graph, or a compat_tf GraphDef, which is imported into
+    a scratch graph first), less the ops named in `skip`; NotExportableError naming every op TF's
+    vocabulary cannot express."""
     from compat_tf._src.framework import graph as _graph
     if isinstance(source, graph_pb2.GraphDef) or hasattr(source, "node"):
         scratch = _graph.Graph()
@@ -544,8 +556,10 @@ def to_tf_graph_def(source, add_shapes=False, what="the graph"):
     else:
         library = None
     ex = _Exporter(source, add_shapes)
+    skip = set(skip)
     with source._lock:
-        ops = [op for op in source.get_operations() if getattr(op, "_func_owner", None) is None]
+        ops = [op for op in source.get_operations() if getattr(op, "_func_owner", None) is None
+               and op.name not in skip]
     ex.emit_all(ops, {})
     if ex.problems:
         raise NotExportableError(f"{what} holds op(s) TensorFlow's op vocabulary cannot express:\n  "
@@ -565,3 +579,114 @@ def _check_tf_types(graph_def):
 
 def _is_tf_functional(node):
     return ("then_branch" in node.attr) or ("body" in node.attr)
+
+
+# -- export policy -------------------------------------------------------------------------------
+
+_warned = set()
+
+
+def needs_rewrite(graph_def):
+    """Whether a GraphDef holds compat_tf's own encoding (owner ops, private attrs, op types TF lacks)."""
+    for n in graph_def.node:
+        if n.op in _OWNERS or n.op in _WHY or n.op in _RENAMED or n.op in _TRANSLATED or n.op == "_LoopVar":
+            if not _is_tf_functional(n):
+                return True
+        if graph_io._OWNER in n.attr or graph_io._OUTPUT_SPECS in n.attr:
+            return True
+    return False
+
+
+def _compat_only_nodes(graph_def):
+    bad = set()
+    for n in graph_def.node:
+        if n.op in _WHY and n.op != "_LoopVar":
+            bad.add(n.name)
+        elif n.op in _OWNERS and not _is_tf_functional(n) and \
+                "_compat_tf__state_writes" in n.attr and n.attr["_compat_tf__state_writes"].s not in (b"", b'{"T":[]}'):
+            bad.add(n.name)
+    return bad
+
+
+def prune_compat_only(graph_def):
+    """(graph_def without the compat_tf-only nodes and everything that depends on them, dropped names)."""
+    from compat_tf._src.framework import graph_util
+    bad = _compat_only_nodes(graph_def)
+    if not bad:
+        return graph_def, []
+    by_name = {n.name: n for n in graph_def.node}
+    owned = graph_util._owned_by(graph_def.node)
+    changed = True
+    while changed:
+        changed = False
+        for n in graph_def.node:
+            if n.name in bad:
+                continue
+            deps = {graph_util._node_name(i) for i in n.input} | set(graph_util._private_refs(n))
+            owner = n.attr[graph_io._OWNER].s.decode() if graph_io._OWNER in n.attr else None
+            if deps & bad or owner in bad:
+                bad.add(n.name)
+                changed = True
+        for name in list(bad):
+            for inner in owned.get(name, ()):
+                if inner not in bad and inner in by_name:
+                    bad.add(inner)
+                    changed = True
+    out = type(graph_def)()
+    out.CopyFrom(graph_def)
+    del out.node[:]
+    out.node.extend(n for n in graph_def.node if n.name not in bad)
+    return out, sorted(bad)
+
+
+def export_graph_def(graph_def, what, on_compat_only="auto", graph=None):
+    """The GraphDef an export writes: TF's vocabulary (to_tf_graph_def) when `graph_def` needs a
+    rewrite. When TF's vocabulary cannot express it, by `on_compat_only`:
+
+    - "raise": NotExportableError naming the ops (frozen graphs, and every export in the "tf" format);
+    - "prune": the compat_tf-only ops and what depends on them (a training step) are left out, with a
+      warning naming them (SavedModels, which are for serving; Saver.save's meta graph in "tf" format);
+    - "auto": "raise" when the checkpoint format is "tf" (artefacts for TensorFlow), else the graph is
+      written in compat_tf's own encoding (warned once per graph), which compat_tf reads back to resume
+      training -- the default format's artefacts are compat_tf's own.
+    `graph`: the live Graph `graph_def` was exported from, if any (used instead of re-importing it; a
+    GraphDef holding what compat_tf cannot import back, a py_func, is then still exportable).
+    Returns (graph_def, dropped node names)."""
+    if not needs_rewrite(graph_def):
+        return graph_def, []
+    if on_compat_only == "auto":
+        from compat_tf._src.train import checkpoint_format
+        on_compat_only = "raise" if checkpoint_format.get_format() == "tf" else "keep"
+    dropped = []
+    original = graph_def
+    if on_compat_only == "prune":
+        graph_def, dropped = prune_compat_only(graph_def)
+        if dropped:
+            from compat_tf._src.platform import tf_logging as logging
+            logging.warning("%s: leaving out %d op(s) TensorFlow's vocabulary cannot express and the ops that "
+                            "need them (a training step): %s", what, len(dropped), ", ".join(dropped[:10])
+                            + (" ..." if len(dropped) > 10 else ""))
+    if on_compat_only == "keep":
+        bad = _compat_only_nodes(graph_def)
+        if bad:
+            key = (what, tuple(sorted(bad))[:20])
+            if key not in _warned:
+                _warned.add(key)
+                from compat_tf._src.platform import tf_logging as logging
+                logging.warning(
+                    "%s holds op(s) TensorFlow's vocabulary cannot express (%s); it is written in compat_tf's "
+                    "own encoding, which compat_tf reads back but real TensorFlow cannot load. For artefacts "
+                    "TensorFlow loads, set the checkpoint format to 'tf' (COMPAT_TF_CHECKPOINT_FORMAT=tf) "
+                    "and export the inference sub-graph.", what, ", ".join(sorted(bad)[:10]))
+            return graph_def, []
+    try:
+        source = graph if graph is not None else graph_def
+        return to_tf_graph_def(source, what=what, skip=dropped if graph is not None else ()), dropped
+    except NotExportableError:
+        raise
+    except (ValueError, TypeError, NotImplementedError, KeyError) as e:
+        # the GraphDef cannot be rebuilt here (e.g. it holds a py_func): written as compat_tf encodes it
+        from compat_tf._src.platform import tf_logging as logging
+        logging.warning("%s is written in compat_tf's own encoding: it could not be rewritten in TF's op "
+                        "vocabulary (%s)", what, e)
+        return (graph_def if dropped else original), dropped

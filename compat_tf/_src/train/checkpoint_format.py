@@ -9,7 +9,9 @@ Both are read whatever the setting. The choice, without editing the program: the
 variable COMPAT_TF_CHECKPOINT_FORMAT (`python -m compat_tf run --checkpoint-format tf` sets it),
 or in Python `compat_tf.checkpoints.set_format("tf")`, which wins over the variable.
 """
+import contextlib
 import os
+import threading
 
 ENV_VAR = "COMPAT_TF_CHECKPOINT_FORMAT"
 FORMATS = ("orbax", "tf")
@@ -18,6 +20,7 @@ _ALIASES = {"orbax": "orbax", "compat_tf": "orbax", "default": "orbax", "tf": "t
             "bundle": "tf", "v2": "tf"}
 
 _override = None
+_scoped = threading.local()      # using(): a format for the writes of one block of one thread
 
 
 def normalize(fmt):
@@ -30,6 +33,9 @@ def normalize(fmt):
 
 def get_format():
     """The format new checkpoints are written in: set_format's, else $COMPAT_TF_CHECKPOINT_FORMAT, else orbax."""
+    scoped = getattr(_scoped, "fmt", None)
+    if scoped is not None:
+        return scoped
     if _override is not None:
         return _override
     env = os.environ.get(ENV_VAR)
@@ -43,3 +49,14 @@ def set_format(fmt):
     previous = _override
     _override = None if fmt is None else normalize(fmt)
     return previous
+
+
+@contextlib.contextmanager
+def using(fmt):
+    """Within the block (this thread), checkpoints are written in `fmt` (SavedModels use "tf")."""
+    previous = getattr(_scoped, "fmt", None)
+    _scoped.fmt = normalize(fmt)
+    try:
+        yield
+    finally:
+        _scoped.fmt = previous

@@ -428,9 +428,13 @@ class Saver:
         if write_meta_graph:
             meta_graph_filename = checkpoint_management.meta_graph_filename(
                 checkpoint_file, meta_graph_suffix=meta_graph_suffix)
+            from compat_tf._src.train import checkpoint_format
+            # in the "tf" format the meta graph is for TF: a training step TF cannot express is left out
+            policy = "prune" if checkpoint_format.get_format() == "tf" else "auto"
             with session.graph.as_default():
                 try:
-                    self.export_meta_graph(meta_graph_filename, strip_default_attrs=strip_default_attrs)
+                    self.export_meta_graph(meta_graph_filename, strip_default_attrs=strip_default_attrs,
+                                           _on_compat_only=policy)
                 except NotImplementedError as e:
                     logging.warning("Not writing %s: %s", meta_graph_filename, e)
         return model_checkpoint_path
@@ -454,13 +458,13 @@ class Saver:
     # -- meta graphs -------------------------------------------------------------------
     def export_meta_graph(self, filename=None, collection_list=None, as_text=False, export_scope=None,
                           clear_devices=False, clear_extraneous_savers=False, strip_default_attrs=False,
-                          save_debug_info=False):
+                          save_debug_info=False, _on_compat_only="auto"):
         from compat_tf._src.train import meta_graph
         return meta_graph.export_meta_graph(
             filename=filename, graph_def=None, saver_def=self.saver_def, collection_list=collection_list,
             as_text=as_text, export_scope=export_scope, clear_devices=clear_devices,
             clear_extraneous_savers=clear_extraneous_savers, strip_default_attrs=strip_default_attrs,
-            graph=self._graph)
+            graph=self._graph, on_compat_only=_on_compat_only)
 
 
 def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_def=None, collection_list=None,
