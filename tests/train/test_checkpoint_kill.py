@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 
-import numpy as np
 import pytest
 
 import compat_tf as tf
@@ -24,7 +23,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 WRITER = r"""
 import sys, time
-import numpy as np
 import tensorflow as tf
 d = sys.argv[1]
 latest = tf.train.latest_checkpoint(d)

@@ -3,8 +3,9 @@
 Export writes one NodeDef per Operation with TF's attr names and types: the
 attrs an op already keeps (they use TF's names: strides, padding, data_format,
 dtype, shape, value, keep_dims, ...) plus the type attrs TF's OpDefs declare
-and compat_tf does not store (T, Tidx, Tshape, Index, ...), and
-`_output_shapes` with add_shapes=True.
+and compat_tf does not store (T, Tidx, Tshape, Index, N, dtypes, ...: a table,
+then TF's OpDef signatures in tf_op_signatures for whatever the table leaves
+out), and `_output_shapes` with add_shapes=True.
 
 compat_tf's private attrs (names with a leading underscore) hold Python-level
 structure: the ys/xs/forward ops of a tf.gradients op ("Gradients"), the
@@ -450,6 +451,52 @@ def _extra_type_attrs(op):
     return out
 
 
+_SIGNATURES = None
+
+
+def _split_args(args, tensors, attrs):
+    """[(arg, [tensors])]: `tensors` dealt out to the OpDef args (variadic ones share what is left)."""
+    variadic = [a for a in args if a[1] or a[2]]
+    fixed = len(args) - len(variadic)
+    extra = len(tensors) - fixed
+    if extra < 0 or (variadic and extra % len(variadic)):
+        return None
+    per = extra // len(variadic) if variadic else 0
+    if variadic and len(variadic) > 1 and len({a[1] or a[2] for a in variadic}) != 1:
+        return None      # variadic args of different lengths: not derivable from the tensors alone
+    out, i = [], 0
+    for a in args:
+        n = per if (a[1] or a[2]) else 1
+        out.append((a, tensors[i:i + n]))
+        i += n
+    return out
+
+
+def _signature_attrs(op, attrs):
+    """The type/number attrs TF's OpDef for op.type requires that `attrs` lacks, from op's tensors."""
+    global _SIGNATURES
+    if _SIGNATURES is None:
+        from compat_tf._src.framework import tf_op_signatures
+        _SIGNATURES = tf_op_signatures.SIGNATURES
+    sig = _SIGNATURES.get(op.type)
+    if sig is None:
+        return {}
+    ins, outs, required = sig
+    missing = {}
+    for args, tensors in ((ins, op.inputs), (outs, op.outputs)):
+        dealt = _split_args(args, list(tensors), attrs)
+        if dealt is None:
+            continue
+        for (type_attr, number_attr, list_attr, _), ts in dealt:
+            if type_attr and type_attr not in attrs and type_attr not in missing and ts:
+                missing[type_attr] = ts[0].dtype.base_dtype
+            if number_attr and number_attr not in attrs and number_attr not in missing:
+                missing[number_attr] = len(ts)
+            if list_attr and list_attr not in attrs and list_attr not in missing:
+                missing[list_attr] = tuple(t.dtype.base_dtype for t in ts)
+    return missing
+
+
 def _input_name(t):
     return t.op.name if t.value_index == 0 else f"{t.op.name}:{t.value_index}"
 
@@ -464,6 +511,7 @@ def op_to_node_def(op, add_shapes=False):
         if k.startswith("_") or v is None:
             continue
         attrs[k] = v
+    attrs.update(_signature_attrs(op, attrs))       # every type attr TF's OpDef requires
     for k in sorted(attrs):
         av = attr_to_proto(attrs[k])
         if av is not None:

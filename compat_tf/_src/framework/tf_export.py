@@ -368,7 +368,8 @@ class _Exporter:
     def _scan_loop(self, op, tmap, pivot, p, n_steps, carries, carry_dtypes, xs, x_index, var_order, ops, carry_out,
                    y_out, y_specs, externals, mask=None, y_at_step=False):
         """A while frame over i in [0, n_steps): x_j = GatherV2(xs_j, x_index(i)); runs `ops`; carries
-        `carry_out`; writes `y_out` to TensorArrays at x_index(i) (at i with y_at_step). Returns ([carry exits], [stacked ys])."""
+        `carry_out`; writes `y_out` to TensorArrays at x_index(i) (at i with y_at_step).
+        Returns ([carry exits], [stacked ys])."""
         ctrls = ["^" + c.name for c in op.control_inputs]
         y_specs = [(_element_shape(shape), dt) for shape, dt in y_specs]     # one step's output
         tas = []

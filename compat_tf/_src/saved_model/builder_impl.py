@@ -1,12 +1,12 @@
 """tf.saved_model.builder (TF 1.15's builder_impl.py): SavedModelBuilder and simple_save.
 
-The SavedModel written is TF's directory format: `saved_model.pb` (or `.pbtxt`) is a real SavedModel
-proto (TensorFlow reads its MetaGraphDefs, signatures, collections and assets), and assets are
-copied into `assets/` as TF does. Deviation: the variables under `variables/` are written by
-compat_tf's tf.train.Saver in its own orbax format (`variables.index` is compat_tf's JSON index and
-`variables.data-00000-of-00001/` an orbax directory), which TensorFlow cannot read; compat_tf's
-loader reads both those and TensorFlow-written variables. The graph has no SaveV2/RestoreV2 nodes
-(compat_tf's Saver adds none), so the SaverDef names nodes that are not in the GraphDef.
+The SavedModel written is TF's directory format, which real TensorFlow loads and serves:
+`saved_model.pb` (or `.pbtxt`) is a real SavedModel proto (its MetaGraphDefs, signatures,
+collections and assets), assets are copied into `assets/` as TF does, the variables under
+`variables/` are always TF's tensor bundle (whatever the checkpoint format setting), the graph is
+in TF's op vocabulary and its SaverDef names the Saver's real SaveV2/RestoreV2 ops
+(framework/tf_export, train/saver_graph). Ops TF cannot express (a training step's tf.gradients)
+are left out of the meta graph with a warning: a SavedModel is for serving.
 """
 import filecmp
 import os
@@ -227,8 +227,8 @@ class SavedModelBuilder:
     def add_meta_graph_and_variables(self, sess, tags, signature_def_map=None, assets_collection=None,
                                      legacy_init_op=None, clear_devices=False, main_op=None,
                                      strip_default_attrs=False, saver=None):
-        """Saves the session's variables to export_dir/variables/ (TF's tensor-bundle format, which TF restores) and adds
-        the MetaGraphDef for `tags`, with its signatures, assets and init op."""
+        """Saves the session's variables to export_dir/variables/ (TF's tensor-bundle format, which TF
+        restores) and adds the MetaGraphDef for `tags`, with its signatures, assets and init op."""
         if self._has_saved_variables:
             raise AssertionError("Graph state including variables and assets has already been saved. Please "
                                  "invoke `add_meta_graph()` instead.")
