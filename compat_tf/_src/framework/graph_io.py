@@ -502,7 +502,19 @@ def _input_name(t):
 
 
 def op_to_node_def(op, add_shapes=False):
-    """Operation -> NodeDef (TF's attr names and types)."""
+    """Operation -> NodeDef (TF's attr names and types). A Tensordot is written as TF's Einsum."""
+    if op.type == "Tensordot":
+        from compat_tf._src.framework import tf_export
+        eq = tf_export.tensordot_equation(op)
+        if eq is not None:
+            nd = node_def_pb2.NodeDef(name=op.name, op="Einsum", device=op.device or "")
+            nd.input.extend(_input_name(t) for t in op.inputs)
+            nd.input.extend("^" + c.name for c in op.control_inputs)
+            for k, v in {"equation": eq, "N": 2, "T": op.inputs[0].dtype.base_dtype}.items():
+                nd.attr[k].CopyFrom(attr_to_proto(v))
+            if add_shapes:
+                nd.attr["_output_shapes"].list.shape.extend(tensor_util.shape_to_proto(t.shape) for t in op.outputs)
+            return nd
     nd = node_def_pb2.NodeDef(name=op.name, op=op.type, device=op.device or "")
     nd.input.extend(_input_name(t) for t in op.inputs)
     nd.input.extend("^" + c.name for c in op.control_inputs)
@@ -786,6 +798,21 @@ def _rollback(graph, ops, marked):
             graph._names_in_use.pop(key, None)
 
 
+# Op types whose output shape is one of their inputs' values: a value known only at run time makes them
+# run on the host (their builders choose the same, see ops/array_ops).
+_HOST_WHEN_DYNAMIC = {"Range": ("_HostRange", (0, 1, 2)), "Fill": ("_HostFill", (0,))}
+
+
+def _host_variant(op_type, inputs):
+    hit = _HOST_WHEN_DYNAMIC.get(op_type)
+    if hit is None:
+        return op_type
+    from compat_tf._src.framework import shape_inference
+    if any(i < len(inputs) and shape_inference.constant_value(inputs[i]) is None for i in hit[1]):
+        return hit[0]
+    return op_type
+
+
 # GraphDef producer versions before this wrote `shape {}` for a Placeholder of unknown shape
 # (TF's graph constructor reads it so; versions 22 and later mean a scalar).
 PLACEHOLDER_SHAPE_PRODUCER = 22
@@ -965,8 +992,8 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
                         except (ValueError, TypeError) as e:
                             raise _node_error(n, f"could not be built: {e}") from e
                 try:
-                    op = graph.create_op(types[n.name], inputs, node_attrs, name=full + "/",
-                                         control_inputs=controls, output_specs=p.specs)
+                    op = graph.create_op(_host_variant(types[n.name], inputs), inputs, node_attrs,
+                                         name=full + "/", control_inputs=controls, output_specs=p.specs)
                 except (ValueError, TypeError) as e:
                     raise _node_error(n, f"could not be built: {e}") from e
                 if p.owner is not None and p.owner in by_name:

@@ -166,23 +166,11 @@ class _Exporter:
 
     # -- translations of compat_tf-only op types ----------------------------------------
     def emit_tensordot(self, op, tmap, pivot):
-        a, b = op.inputs
-        ra, rb = a.shape.ndims, b.shape.ndims
-        if ra is None or rb is None:
+        eq = tensordot_equation(op)
+        if eq is None:
             self.problems.append(f"{op.name} (Tensordot): operands of unknown rank")
             return
-        axes = op.get_attr("axes")
-        if isinstance(axes, int):
-            ax_a, ax_b = list(range(ra - axes, ra)), list(range(axes))
-        else:
-            ax_a, ax_b = [int(x) % ra for x in axes[0]], [int(x) % rb for x in axes[1]]
-        letters = iter("abcdefghijklmnopqrstuvwxyz")
-        la = [next(letters) for _ in range(ra)]
-        lb = [next(letters) for _ in range(rb)]
-        for i, j in zip(ax_a, ax_b):
-            lb[j] = la[i]
-        out = [c for i, c in enumerate(la) if i not in ax_a] + [c for j, c in enumerate(lb) if j not in ax_b]
-        eq = f"{''.join(la)},{''.join(lb)}->{''.join(out)}"
+        a, b = op.inputs
         nd = node_def_pb2.NodeDef(name=op.name, op="Einsum", device=op.device or "")
         nd.input.extend([self.ref(a, tmap), self.ref(b, tmap)] + ["^" + c.name for c in op.control_inputs])
         for k, v in {"equation": eq, "N": 2, "T": a.dtype.base_dtype}.items():
@@ -531,6 +519,27 @@ class _Exporter:
         self.forward_outputs(op, ys + finals)
 
 
+def tensordot_equation(op):
+    """The Einsum equation of a Tensordot op (TF builds tf.tensordot from reshapes and a MatMul; one
+    Einsum says the same), or None when an operand's rank is unknown."""
+    a, b = op.inputs
+    ra, rb = a.shape.ndims, b.shape.ndims
+    if ra is None or rb is None:
+        return None
+    axes = op.get_attr("axes")
+    if isinstance(axes, int):
+        ax_a, ax_b = list(range(ra - axes, ra)), list(range(axes))
+    else:
+        ax_a, ax_b = [int(x) % ra for x in axes[0]], [int(x) % rb for x in axes[1]]
+    letters = iter("abcdefghijklmnopqrstuvwxyz")
+    la = [next(letters) for _ in range(ra)]
+    lb = [next(letters) for _ in range(rb)]
+    for i, j in zip(ax_a, ax_b):
+        lb[j] = la[i]
+    out = [c for i, c in enumerate(la) if i not in ax_a] + [c for j, c in enumerate(lb) if j not in ax_b]
+    return f"{''.join(la)},{''.join(lb)}->{''.join(out)}"
+
+
 def _names_nodes(av):
     """Whether a private attr's encoded value refers to tensors or ops by name."""
     text = av.s if av.HasField("s") else b""
@@ -686,7 +695,10 @@ def export_graph_def(graph_def, what, on_compat_only="auto", graph=None):
     except NotExportableError:
         raise
     except (ValueError, TypeError, NotImplementedError, KeyError) as e:
-        # the GraphDef cannot be rebuilt here (e.g. it holds a py_func): written as compat_tf encodes it
+        # the GraphDef cannot be rebuilt here (e.g. it holds a py_func): written as compat_tf encodes it,
+        # unless the export is one TF must load
+        if on_compat_only == "raise":
+            raise NotExportableError(f"{what} could not be rewritten in TensorFlow's op vocabulary: {e}") from e
         from compat_tf._src.platform import tf_logging as logging
         logging.warning("%s is written in compat_tf's own encoding: it could not be rewritten in TF's op "
                         "vocabulary (%s)", what, e)
