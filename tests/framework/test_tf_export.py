@@ -62,22 +62,56 @@ def test_exported_graph_is_tf_vocabulary_and_reads_back_to_the_same_values(name)
             np.testing.assert_allclose(s.run("y:0", {"x:0": X}), want, rtol=1e-5, atol=1e-6)
 
 
-def _training_graph():
+def _training_graph(activation=tf.nn.relu):
     x = tf.placeholder(tf.float32, [None, 5], name="x")
-    w = tf.Variable(np.ones((5, 2), np.float32), name="w")
-    y = tf.identity(tf.matmul(x, w), name="y")
-    train = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(y), name="train")
+    labels = tf.placeholder(tf.int32, [None], name="labels")
+    w = tf.Variable(np.linspace(-1, 1, 15).reshape(5, 3).astype(np.float32), name="w")
+    b = tf.Variable(np.zeros(3, np.float32), name="b")
+    y = tf.identity(activation(tf.nn.bias_add(tf.matmul(x, w), b)) * 2.0 + 0.5, name="y")
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y), name="loss")
+    train = tf.train.AdamOptimizer(0.1).minimize(loss, name="train")
     tf.add_to_collection("train_op", train)
-    return x, y, train
+    return x, labels, y, loss, train
 
 
-def test_gradients_are_an_export_error_naming_the_op_and_what_to_export_instead():
+def _steps(sess, train, loss, feeds, n=3):
+    return [sess.run([train, loss], feeds)[1] for _ in range(n)]
+
+
+def test_a_training_graph_exports_tf1s_backward_graph_and_trains_the_same():
+    feeds = {"x:0": X, "labels:0": np.array([0, 2, 1, 2], np.int32)}
     with tf.Graph().as_default() as g:
-        _training_graph()
+        x, labels, y, loss, train = _training_graph()
+        init = tf.global_variables_initializer()
+        gd = tf_export.to_tf_graph_def(g)
+        with tf.Session() as s:
+            s.run(init)
+            want = _steps(s, train, loss, {x: feeds["x:0"], labels: feeds["labels:0"]})
+    types = {n.op for n in gd.node}
+    assert "Gradients" not in types
+    assert {"MatMul", "BiasAddGrad", "ReluGrad", "BroadcastTo", "ApplyAdam"} <= types
+    with tf.Graph().as_default() as g2:
+        tf.import_graph_def(gd, name="")
+        with tf.Session() as s:
+            s.run(g2.get_operation_by_name(init.name))
+            got = _steps(s, g2.get_operation_by_name("train"), "loss:0", feeds)
+    np.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+def test_gradients_without_tf_rules_are_an_export_error_naming_the_op():
+    with tf.Graph().as_default() as g:
+        _training_graph(activation=tf.sin)
         with pytest.raises(tf_export.NotExportableError) as e:
             tf_export.to_tf_graph_def(g)
     msg = str(e.value)
-    assert "gradients (Gradients): tf.gradients" in msg and "convert_variables_to_constants" in msg
+    assert "(Gradients): Sin (Sin): no TF gradient rule" in msg and "tf.gradients" in msg
+    assert "convert_variables_to_constants" in msg and e.value.ops and all(
+        n.startswith("gradients/Gradients") for n in e.value.ops)
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [3], name="x")
+        tf.hessians(tf.reduce_sum(x * x * x), x)
+        with pytest.raises(tf_export.NotExportableError, match="tf.hessians"):
+            tf_export.to_tf_graph_def(g)
 
 
 def test_a_stateful_loop_body_is_an_export_error():
@@ -88,18 +122,18 @@ def test_a_stateful_loop_body_is_an_export_error():
             tf_export.to_tf_graph_def(g)
 
 
-def test_export_policies_for_a_training_graph(tmp_path):
+def test_export_policies_for_a_graph_tf_cannot_express(tmp_path):
     prev = compat_tf.checkpoints.set_format(None)
     try:
         with tf.Graph().as_default() as g:
-            _training_graph()
+            _training_graph(activation=tf.sin)
             gd = g.as_graph_def()
             kept, dropped = tf_export.export_graph_def(gd, "test", "auto")          # default format: kept
             assert kept is gd and not dropped
             pruned, dropped = tf_export.export_graph_def(gd, "test", "prune", graph=g)
-            assert "gradients" in dropped and "train" in dropped and "y" not in dropped
+            assert "gradients/Gradients" in dropped and "train" in dropped and "y" not in dropped
             assert not {n.op for n in pruned.node} & COMPAT_ONLY
-            assert {"w", "x", "y"} <= {n.name for n in pruned.node}
+            assert {"w", "x", "y", "loss"} <= {n.name for n in pruned.node}
             compat_tf.checkpoints.set_format("tf")
             with pytest.raises(tf_export.NotExportableError):
                 tf_export.export_graph_def(gd, "test", "auto")
@@ -111,9 +145,10 @@ def test_export_policies_for_a_training_graph(tmp_path):
         compat_tf.checkpoints.set_format(prev)
 
 
-def test_default_format_meta_graph_of_a_training_graph_still_resumes_in_compat_tf(tmp_path):
+@pytest.mark.parametrize("activation", [tf.nn.relu, tf.sin], ids=["tf_vocabulary", "compat_tf_encoding"])
+def test_a_training_meta_graph_resumes_in_compat_tf(tmp_path, activation):
     with tf.Graph().as_default():
-        x, y, train = _training_graph()
+        x, labels, y, loss, train = _training_graph(activation)
         saver = tf.train.Saver()
         with tf.Session() as s:
             s.run(tf.global_variables_initializer())
@@ -122,5 +157,6 @@ def test_default_format_meta_graph_of_a_training_graph_still_resumes_in_compat_t
         saver = tf.train.import_meta_graph(prefix + ".meta")
         with tf.Session() as s:
             saver.restore(s, prefix)
-            s.run(tf.get_collection("train_op")[0], {"x:0": np.ones((1, 5), np.float32)})
-            np.testing.assert_allclose(s.run("w:0"), np.full((5, 2), 0.9), rtol=1e-6)
+            w0 = s.run("w:0")
+            s.run(tf.get_collection("train_op")[0], {"x:0": X, "labels:0": np.array([0, 1, 2, 0], np.int32)})
+            assert np.abs(s.run("w:0") - w0).max() > 1e-3

@@ -1,6 +1,7 @@
 """Real TensorFlow loads what compat_tf writes (issue 12): checkpoints in TF's format (bit-exact), the
 converter's output, frozen graphs and write_graph files with batch norm, einsum, cond, while_loop,
-map_fn/scan and dynamic_rnn, inference meta graphs restored with their real saver ops, SavedModels.
+map_fn/scan and dynamic_rnn, inference meta graphs restored with their real saver ops, training meta
+graphs TF trains like compat_tf (tf.gradients as TF1's backward graph), SavedModels.
 
 compat_tf writes the artefacts in this process; a separate Python with TensorFlow loads them and runs
 them (TensorFlow and compat_tf register the same .proto names, so they are kept apart). That Python
@@ -269,16 +270,17 @@ def test_tensorflow_imports_an_inference_meta_graph_and_restores_it_with_its_sav
 
 
 def test_tensorflow_loads_a_saved_model_of_a_training_graph(tmp_path):
-    """simple_save in a training script: the SavedModel leaves the training step out (TF cannot express
-    tf.gradients) and TF serves it with the trained values."""
+    """simple_save in a training script (its training step through tf.sin, which TF's vocabulary cannot
+    express here, is left out) and TF serves it with the trained values."""
     x, y = _inference_model()
     labels = tf.placeholder(tf.float32, [None, 3], name="labels")
-    train = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_mean(tf.square(y - labels)))
+    train = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_mean(tf.sin(y - labels)))
     export = str(tmp_path / "export")
     with tf.Session() as s:
         s.run(tf.global_variables_initializer())
         for _ in range(3):
             s.run(train, {x: X, labels: np.ones((4, 3), np.float32)})
+        assert np.abs(s.run(y, {x: X})).max() > 0
         want = s.run(y, {x: X})
         tf.saved_model.simple_save(s, export, {"x": x}, {"y": y})
     got = _tf("""
@@ -296,11 +298,55 @@ def test_tensorflow_loads_a_saved_model_of_a_training_graph(tmp_path):
         assert mgd.signature_def["serving_default"].outputs["y"].name == "y:0"
 
 
-def test_a_training_meta_graph_in_tf_format_is_an_export_error_not_a_file_tf_cannot_load(tmp_path):
+def _training_model(activation, optimizer=None):
+    x = tf.placeholder(tf.float32, [None, 5], name="x")
+    labels = tf.placeholder(tf.int32, [None], name="labels")
+    h = tf.layers.dense(x, 8, activation=activation, name="dense")
+    img = tf.reshape(h, [-1, 2, 4, 1])
+    c = tf.layers.conv2d(img, 2, 2, padding="same", activation=tf.nn.relu, name="conv")
+    p = tf.layers.max_pooling2d(c, 2, 1, padding="same")
+    logits = tf.layers.dense(tf.reshape(p, [-1, 16]), 3, name="logits")
+    y = tf.identity(tf.nn.softmax(logits), name="y")
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits), name="loss")
+    train = (optimizer or tf.train.AdamOptimizer(0.05)).minimize(loss, name="train")
+    tf.add_to_collection("train_op", train)
+    return x, labels, y, loss, train
+
+
+LABELS = np.array([0, 2, 1, 2], np.int32)
+
+
+@pytest.mark.parametrize("opt", ["gd", "adam"])
+def test_tensorflow_trains_a_compat_tf_training_meta_graph_like_compat_tf(tmp_path, opt):
+    """The Gradients op exported as TF1's backward graph: real TF imports the meta graph, restores the
+    checkpoint and trains with the same losses and weights as compat_tf."""
     compat_tf.checkpoints.set_format("tf")
-    x, y = _inference_model()
-    tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(y))
-    with pytest.raises(tf_export.NotExportableError, match=r"Gradients\): tf.gradients"):
+    optimizer = tf.train.GradientDescentOptimizer(0.5) if opt == "gd" else tf.train.AdamOptimizer(0.05)
+    x, labels, y, loss, train = _training_model(tf.nn.relu, optimizer)
+    saver = tf.train.Saver()
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        prefix = saver.save(s, str(tmp_path / "model.ckpt"))
+        want = [s.run([train, loss], {x: X, labels: LABELS})[1] for _ in range(3)]
+        want_kernel = s.run("dense/kernel:0")
+    got = _tf("""
+        with tf.Graph().as_default() as g:
+            saver = tf.train.import_meta_graph(sys.argv[1] + ".meta")
+            train = tf.get_collection("train_op")[0]
+            feeds = {"x:0": np.array(json.loads(sys.argv[2]), np.float32), "labels:0": [0, 2, 1, 2]}
+            with tf.Session() as s:
+                saver.restore(s, sys.argv[1])
+                losses = [float(s.run([train, "loss:0"], feeds)[1]) for _ in range(3)]
+                emit({"losses": losses, "kernel": s.run("dense/kernel:0").tolist()})
+    """, prefix, json.dumps(X.tolist()))
+    np.testing.assert_allclose(got["losses"], want, rtol=1e-4)
+    np.testing.assert_allclose(got["kernel"], want_kernel, rtol=1e-4, atol=1e-6)
+
+
+def test_a_graph_tf_cannot_express_is_an_export_error_in_tf_format_not_a_file_tf_cannot_load(tmp_path):
+    compat_tf.checkpoints.set_format("tf")
+    x, labels, y, loss, train = _training_model(tf.sin)        # no TF gradient rule for Sin here
+    with pytest.raises(tf_export.NotExportableError, match=r"Sin \(Sin\): no TF gradient rule"):
         tf.train.export_meta_graph(str(tmp_path / "train.meta"))
     assert not os.path.exists(str(tmp_path / "train.meta"))
     saver = tf.train.Saver()

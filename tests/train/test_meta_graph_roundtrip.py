@@ -57,7 +57,9 @@ def test_train_save_import_meta_graph_restore_and_keep_training(tmp_path, scope)
     with tf.Graph().as_default() as g:
         restorer = tf.train.import_meta_graph(path + ".meta", import_scope=scope)
         assert isinstance(restorer, tf.train.Saver)
-        assert [o.type for o in g.get_operations()].count("Gradients") >= 1
+        # tf.gradients was written as TF1's backward graph (TF loads and trains it, tests/oracle)
+        types = [o.type for o in g.get_operations()]
+        assert "Gradients" not in types and {"TanhGrad", "BiasAddGrad", "ApplyAdam"} <= set(types)
         train_op2 = tf.get_collection("train_op")[0]
         assert train_op2.name == pre + train_op.name
         loss2 = g.get_tensor_by_name(pre + "loss:0")

@@ -24,17 +24,20 @@ framework/tf_control_flow_import, which reads it back):
   IsVariableInitialized/Pack/LogicalNot/boolean_mask construction;
 - compat_tf's private `_compat_tf_*` attrs are dropped.
 
+- tf.gradients (compat_tf's `Gradients`, differentiated by JAX) -> TF1's backward graph from TF's
+  gradient kernels, for the forward op types framework/tf_export_gradients has rules for.
+
 What TF's vocabulary cannot say raises NotExportableError at export, naming every such op and
-what to export instead: `Gradients` (tf.gradients is differentiated by JAX: there is no TF op
-for it; export the inference sub-graph), a cond or loop whose body assigns variables, compat_tf's
-internal TensorArray and CTC ops. Nodes keep their names, devices and attrs otherwise.
+what to export instead: a Gradients op over a forward op without a rule (or tf.hessians), a cond or
+loop whose body assigns variables, compat_tf's internal TensorArray and CTC ops. Nodes keep their
+names, devices and attrs otherwise. `export_graph_def` is the policy the export points apply.
 """
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph_io
 from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.protos import graph_pb2, node_def_pb2
 
-__all__ = ["NotExportableError", "to_tf_graph_def", "compat_only_ops"]
+__all__ = ["NotExportableError", "export_graph_def", "to_tf_graph_def"]
 
 _WHY = {
     "Gradients": "tf.gradients, which compat_tf differentiates with JAX (TF has no op for it)",
@@ -51,18 +54,11 @@ _TRANSLATED = {"Tensordot": "emit_tensordot", "ReduceLogSumExp": "emit_reducelog
 
 
 class NotExportableError(ValueError):
-    """A graph holds ops TF's vocabulary cannot express (each is named in the message)."""
+    """A graph holds ops TF's vocabulary cannot express (each is named in the message and in `ops`)."""
 
-
-def compat_only_ops(graph):
-    """[(op, why)] of the ops in `graph` that TF's vocabulary cannot express (see the module doc)."""
-    out = []
-    for op in graph.get_operations():
-        if op.type in _WHY and op.type != "_LoopVar":
-            out.append((op, _WHY[op.type]))
-        elif op.type in _OWNERS and op.attrs.get("_state_writes"):
-            out.append((op, f"a {op.type} whose body assigns variables ({', '.join(op.attrs['_state_writes'])})"))
-    return out
+    def __init__(self, message, ops=()):
+        super().__init__(message)
+        self.ops = list(ops)
 
 
 def _hint(what):
@@ -80,6 +76,8 @@ class _Exporter:
         self.out.versions.CopyFrom(graph_io.graph_def_versions())
         self.names = {op.name for op in graph.get_operations()}
         self.problems = []
+        self.problem_ops = []
+        self.done = set()          # Gradients ops already written with their tf.gradients call
 
     # -- names and nodes -------------------------------------------------------------
     def unique(self, base):
@@ -116,19 +114,35 @@ class _Exporter:
         for op in ops:
             self.emit(op, tmap, pivot)
 
+    def problem(self, op, why):
+        self.problems.append(why)
+        self.problem_ops.append(op.name)
+
     def emit(self, op, tmap, pivot):
         if op.type == "_LoopVar" and op.outputs[0] in tmap:
             return                      # bound to its frame's Merge / Identity by the loop's emitter
         if op.type in _OWNERS:
             if op.attrs.get("_state_writes"):
-                self.problems.append(f"{op.name} ({op.type}): its body assigns variables "
-                                     f"({', '.join(op.attrs['_state_writes'])}), which compat_tf does not "
-                                     "export as TF control flow")
+                self.problem(op, f"{op.name} ({op.type}): its body assigns variables "
+                                 f"({', '.join(op.attrs['_state_writes'])}), which compat_tf does not "
+                                 "export as TF control flow")
                 return
             getattr(self, "emit_" + op.type.lower())(op, tmap, pivot)
             return
+        if op.type == "Gradients" and pivot is None:
+            from compat_tf._src.framework import tf_export_gradients
+            if op.name in self.done:
+                return
+            group = tf_export_gradients.group_of(op)       # one tf.gradients call: one backward pass
+            self.done.update(o.name for o in group)
+            why = tf_export_gradients.emit(self, group, tmap)  # TF1's backward graph, where it has the rules
+            if why is not None:
+                for o in group:
+                    self.problem(o, f"{why}; {_WHY['Gradients']}" if o is group[0] else
+                                 f"{o.name} (Gradients): part of the same tf.gradients call")
+            return
         if op.type in _WHY:
-            self.problems.append(f"{op.name} ({op.type}): {_WHY[op.type]}")
+            self.problem(op, f"{op.name} ({op.type}): {_WHY[op.type]}")
             return
         if op.type in _RENAMED:
             self.copy(op, tmap, pivot, _RENAMED[op.type])
@@ -168,7 +182,7 @@ class _Exporter:
     def emit_tensordot(self, op, tmap, pivot):
         eq = tensordot_equation(op)
         if eq is None:
-            self.problems.append(f"{op.name} (Tensordot): operands of unknown rank")
+            self.problem(op, f"{op.name} (Tensordot): operands of unknown rank")
             return
         a, b = op.inputs
         nd = node_def_pb2.NodeDef(name=op.name, op="Einsum", device=op.device or "")
@@ -573,7 +587,7 @@ def to_tf_graph_def(source, add_shapes=False, what="the graph", skip=()):
     ex.emit_all(ops, {})
     if ex.problems:
         raise NotExportableError(f"{what} holds op(s) TensorFlow's op vocabulary cannot express:\n  "
-                                 + "\n  ".join(ex.problems) + "\n" + _hint(what))
+                                 + "\n  ".join(ex.problems) + "\n" + _hint(what), ex.problem_ops)
     if library is not None:
         ex.out.library.CopyFrom(library)
     _check_tf_types(ex.out)
@@ -607,24 +621,18 @@ def needs_rewrite(graph_def):
     return False
 
 
-def _compat_only_nodes(graph_def):
-    bad = set()
-    for n in graph_def.node:
-        if n.op in _WHY and n.op != "_LoopVar":
-            bad.add(n.name)
-        elif n.op in _OWNERS and not _is_tf_functional(n) and \
-                "_compat_tf__state_writes" in n.attr and n.attr["_compat_tf__state_writes"].s not in (b"", b'{"T":[]}'):
-            bad.add(n.name)
-    return bad
-
-
-def prune_compat_only(graph_def):
-    """(graph_def without the compat_tf-only nodes and everything that depends on them, dropped names)."""
+def prune_nodes(graph_def, bad):
+    """(graph_def without the nodes `bad`, the owners holding them and everything that depends on them,
+    the dropped names)."""
     from compat_tf._src.framework import graph_util
-    bad = _compat_only_nodes(graph_def)
-    if not bad:
-        return graph_def, []
+    bad = set(bad)
     by_name = {n.name: n for n in graph_def.node}
+    for name in list(bad):                 # an op inside a branch or body takes its owners along
+        n = by_name.get(name)
+        while n is not None and graph_io._OWNER in n.attr:
+            owner = n.attr[graph_io._OWNER].s.decode()
+            bad.add(owner)
+            n = by_name.get(owner)
     owned = graph_util._owned_by(graph_def.node)
     changed = True
     while changed:
@@ -646,7 +654,7 @@ def prune_compat_only(graph_def):
     out.CopyFrom(graph_def)
     del out.node[:]
     out.node.extend(n for n in graph_def.node if n.name not in bad)
-    return out, sorted(bad)
+    return out, sorted(b for b in bad if b in by_name)
 
 
 def export_graph_def(graph_def, what, on_compat_only="auto", graph=None):
@@ -654,8 +662,8 @@ def export_graph_def(graph_def, what, on_compat_only="auto", graph=None):
     rewrite. When TF's vocabulary cannot express it, by `on_compat_only`:
 
     - "raise": NotExportableError naming the ops (frozen graphs, and every export in the "tf" format);
-    - "prune": the compat_tf-only ops and what depends on them (a training step) are left out, with a
-      warning naming them (SavedModels, which are for serving; Saver.save's meta graph in "tf" format);
+    - "prune": the ops TF cannot express and what depends on them (a training step) are left out, with
+      a warning naming them (SavedModels, which are for serving; Saver.save's meta graph in "tf" format);
     - "auto": "raise" when the checkpoint format is "tf" (artefacts for TensorFlow), else the graph is
       written in compat_tf's own encoding (warned once per graph), which compat_tf reads back to resume
       training -- the default format's artefacts are compat_tf's own.
@@ -667,31 +675,31 @@ def export_graph_def(graph_def, what, on_compat_only="auto", graph=None):
     if on_compat_only == "auto":
         from compat_tf._src.train import checkpoint_format
         on_compat_only = "raise" if checkpoint_format.get_format() == "tf" else "keep"
-    dropped = []
-    original = graph_def
-    if on_compat_only == "prune":
-        graph_def, dropped = prune_compat_only(graph_def)
-        if dropped:
-            from compat_tf._src.platform import tf_logging as logging
+    from compat_tf._src.platform import tf_logging as logging
+    source = graph if graph is not None else graph_def
+    try:
+        try:
+            return to_tf_graph_def(source, what=what), []
+        except NotExportableError as e:
+            if on_compat_only == "raise":
+                raise
+            if on_compat_only == "keep":
+                key = (what, tuple(e.ops[:20]))
+                if key not in _warned:
+                    _warned.add(key)
+                    logging.warning(
+                        "%s holds op(s) TensorFlow's vocabulary cannot express (%s); it is written in compat_tf's "
+                        "own encoding, which compat_tf reads back but real TensorFlow cannot load. For artefacts "
+                        "TensorFlow loads, set the checkpoint format to 'tf' (COMPAT_TF_CHECKPOINT_FORMAT=tf) and "
+                        "export the inference sub-graph.", what, ", ".join(e.ops[:10]))
+                return graph_def, []
+            pruned, dropped = prune_nodes(graph_def, e.ops)
             logging.warning("%s: leaving out %d op(s) TensorFlow's vocabulary cannot express and the ops that "
                             "need them (a training step): %s", what, len(dropped), ", ".join(dropped[:10])
                             + (" ..." if len(dropped) > 10 else ""))
-    if on_compat_only == "keep":
-        bad = _compat_only_nodes(graph_def)
-        if bad:
-            key = (what, tuple(sorted(bad))[:20])
-            if key not in _warned:
-                _warned.add(key)
-                from compat_tf._src.platform import tf_logging as logging
-                logging.warning(
-                    "%s holds op(s) TensorFlow's vocabulary cannot express (%s); it is written in compat_tf's "
-                    "own encoding, which compat_tf reads back but real TensorFlow cannot load. For artefacts "
-                    "TensorFlow loads, set the checkpoint format to 'tf' (COMPAT_TF_CHECKPOINT_FORMAT=tf) "
-                    "and export the inference sub-graph.", what, ", ".join(sorted(bad)[:10]))
-            return graph_def, []
-    try:
-        source = graph if graph is not None else graph_def
-        return to_tf_graph_def(source, what=what, skip=dropped if graph is not None else ()), dropped
+            if graph is not None:
+                return to_tf_graph_def(graph, what=what, skip=dropped), dropped
+            return to_tf_graph_def(pruned, what=what), dropped
     except NotExportableError:
         raise
     except (ValueError, TypeError, NotImplementedError, KeyError) as e:
@@ -699,7 +707,6 @@ def export_graph_def(graph_def, what, on_compat_only="auto", graph=None):
         # unless the export is one TF must load
         if on_compat_only == "raise":
             raise NotExportableError(f"{what} could not be rewritten in TensorFlow's op vocabulary: {e}") from e
-        from compat_tf._src.platform import tf_logging as logging
         logging.warning("%s is written in compat_tf's own encoding: it could not be rewritten in TF's op "
                         "vocabulary (%s)", what, e)
-        return (graph_def if dropped else original), dropped
+        return graph_def, []

@@ -1,9 +1,10 @@
 """MetaGraphDef export and import (TF 1.15's meta_graph.py, the parts Saver and tf.train use).
 
 The exported GraphDef is in TF's op vocabulary (framework/tf_export.export_graph_def): a meta graph
-real TF imports, with the Saver's real save/restore ops. A graph holding ops TF cannot express
-(tf.gradients) follows `on_compat_only` (see export_graph_def): by default it is written in
-compat_tf's own encoding, which import_meta_graph reads back to resume training.
+real TF imports, with the Saver's real save/restore ops and tf.gradients as TF1's backward graph. A
+graph holding ops TF's vocabulary cannot express follows `on_compat_only` (see export_graph_def): by
+default it is written in compat_tf's own encoding, which import_meta_graph reads back to resume
+training.
 
 `export_meta_graph` writes the graph (GraphDef from the graph-io module), the
 SaverDef and the collections: variable collections as VariableDef protos,
