@@ -160,3 +160,37 @@ def test_a_training_meta_graph_resumes_in_compat_tf(tmp_path, activation):
             w0 = s.run("w:0")
             s.run(tf.get_collection("train_op")[0], {"x:0": X, "labels:0": np.array([0, 1, 2, 0], np.int32)})
             assert np.abs(s.run("w:0") - w0).max() > 1e-3
+
+
+GRAD_CASES = {
+    "conv_pool": lambda x, w: tf.reduce_sum(tf.nn.max_pool(tf.nn.relu(tf.nn.conv2d(
+        tf.reshape(x, [1, 4, 5, 1]), tf.reshape(w[:2, :2], [2, 2, 1, 1]), [1, 1, 1, 1], "SAME")),
+        [1, 2, 2, 1], [1, 1, 1, 1], "VALID")),
+    "broadcast_arith": lambda x, w: tf.reduce_mean((x * w[0, :] - w[1:2, :]) / (tf.abs(w[2, :]) + 1.0),
+                                                   axis=1),
+    "reduce_axes": lambda x, w: tf.reduce_sum(tf.square(x) * tf.reduce_mean(w, axis=0, keepdims=True), axis=[0]),
+    "softmax_sigmoid_tanh": lambda x, w: tf.nn.softmax(tf.sigmoid(x) * w + tf.tanh(x)) * w,
+    "avg_pool_elu": lambda x, w: tf.nn.avg_pool(tf.nn.elu(tf.reshape(x - w[:4, :], [1, 4, 5, 1])),
+                                                [1, 2, 2, 1], [1, 2, 2, 1], "SAME"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_CASES))
+def test_exported_backward_graph_gives_the_gradients_of_compat_tf(name):
+    """The TF1 backward graph tf_export writes for tf.gradients, run here (compat_tf lowers TF's gradient
+    kernels), gives JAX's gradients; tests/oracle runs it in TF."""
+    wv = np.random.RandomState(3).randn(4, 5).astype(np.float32)
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [4, 5], name="x")
+        w = tf.constant(wv, name="w")
+        y = GRAD_CASES[name](x, w)
+        gx, = tf.gradients(y, [x])
+        tf.identity(gx, name="gx")
+        with tf.Session() as s:
+            want = s.run(gx, {x: X})
+        gd = tf_export.to_tf_graph_def(g)
+    assert "Gradients" not in {n.op for n in gd.node}
+    with tf.Graph().as_default():
+        tf.import_graph_def(gd, name="")
+        with tf.Session() as s:
+            np.testing.assert_allclose(s.run("gx:0", {"x:0": X}), want, rtol=1e-5, atol=1e-6)
