@@ -59,6 +59,7 @@ from compat_tf._src.framework.sparse_tensor import SparseTensor, SparseTensorVal
 from compat_tf._src.ops.sparse_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.parsing_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.io_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops import checkpoint_ops as _checkpoint_ops  # noqa: E402,F401 - SaveV2/RestoreV2 host ops
 from compat_tf._src.ops.sort_ops import *  # noqa: E402,F401,F403 - sort, argsort, searchsorted, roll, cross
 from compat_tf._src.ops.complex_ops import *  # noqa: E402,F401,F403,A004 - complex, angle
 from compat_tf._src.ops.special_math_ops import betainc, lbeta  # noqa: E402,F401
@@ -86,7 +87,7 @@ from compat_tf._src.framework.eager_mode import (  # noqa: E402,F401
     disable_eager_execution, enable_eager_execution, executing_eagerly)
 
 # compat_tf's own additions (not TF1 names): the graph as a JAX function, data-parallel sessions
-from compat_tf import export, parallel  # noqa: E402,F401
+from compat_tf import checkpoints, export, parallel  # noqa: E402,F401
 from compat_tf import bitwise  # noqa: E402,F401
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _missing_attr_hook  # noqa: E402

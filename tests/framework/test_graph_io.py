@@ -11,10 +11,10 @@ from google.protobuf import text_format
 import compat_tf as tf
 from compat_tf._src.protos import types_pb2
 
-SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "conformance")
-FROZEN = os.path.join(SHARED, "data", "frozen_cnn.pb")
-IMAGES = os.path.join(SHARED, "data", "frozen_cnn_input.npy")
-EXPECTED = os.path.join(SHARED, "expected", "09_graphdef.json")
+DATA = os.path.join(os.path.dirname(__file__), "..", "data", "frozen_cnn")     # written by real TensorFlow
+FROZEN = os.path.join(DATA, "frozen_cnn.pb")
+IMAGES = os.path.join(DATA, "frozen_cnn_input.npy")
+EXPECTED = os.path.join(DATA, "expected.json")
 
 
 @pytest.fixture(autouse=True)

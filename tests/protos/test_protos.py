@@ -11,7 +11,7 @@ from compat_tf._src.protos import (
     attr_value_pb2, checkpoint_state_pb2, config_pb2, function_pb2, graph_pb2, meta_graph_pb2,
     node_def_pb2, op_def_pb2, saver_pb2, tensor_pb2, tensor_shape_pb2, types_pb2, variable_pb2)
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "conformance", "data")
+DATA = os.path.join(os.path.dirname(__file__), "..", "data", "frozen_cnn")     # written by real TensorFlow
 FROZEN = os.path.join(DATA, "frozen_cnn.pb")
 
 

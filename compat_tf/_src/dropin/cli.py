@@ -1,10 +1,14 @@
 """The `python -m compat_tf` command line.
 
-  python -m compat_tf run SCRIPT.py [args...]       run a TF1 script with tensorflow = compat_tf
+  python -m compat_tf run [--checkpoint-format tf|orbax] SCRIPT.py [args...]
+                                                    run a TF1 script with tensorflow = compat_tf
+                                                    (--checkpoint-format tf: Saver writes TF's format)
   python -m compat_tf run NOTEBOOK.ipynb [--output OUT.ipynb]
                                                     run a notebook's code cells in order
   python -m compat_tf install-kernel [--user] [--prefix DIR] [--name NAME]
   python -m compat_tf coverage [--all]              tf.compat.v1 names provided, by module
+  python -m compat_tf convert-checkpoint SRC DST --to tf|orbax
+                                                    rewrite a checkpoint in the other format
 """
 import argparse
 import os
@@ -13,6 +17,16 @@ import sys
 
 
 def _run(argv):
+    argv = list(argv)
+    while argv and argv[0].startswith("--checkpoint-format"):
+        opt = argv.pop(0)
+        value = opt.partition("=")[2] if "=" in opt else (argv.pop(0) if argv else "")
+        from compat_tf._src.train import checkpoint_format
+        try:
+            os.environ[checkpoint_format.ENV_VAR] = checkpoint_format.normalize(value)
+        except ValueError as e:
+            print(f"compat_tf run: {e}", file=sys.stderr)
+            return 2
     if not argv:
         print("usage: python -m compat_tf run SCRIPT.py|NOTEBOOK.ipynb [args...]", file=sys.stderr)
         return 2
@@ -72,7 +86,28 @@ def _coverage(argv):
     return 0
 
 
-COMMANDS = {"run": _run, "install-kernel": _install_kernel, "coverage": _coverage}
+def _convert_checkpoint(argv):
+    p = argparse.ArgumentParser(
+        prog="python -m compat_tf convert-checkpoint",
+        description="Rewrites a checkpoint (either format; every checksum verified) in the format --to.")
+    p.add_argument("src", help="checkpoint prefix (or a directory: its latest checkpoint)")
+    p.add_argument("dst", help="prefix of the checkpoint to write")
+    p.add_argument("--to", required=True, choices=["tf", "orbax"],
+                   help="tf: TensorFlow's V2 tensor bundle; orbax: compat_tf's default format")
+    args = p.parse_args(argv)
+    from compat_tf._src.framework import errors
+    from compat_tf._src.train import checkpoint_convert
+    try:
+        dst = checkpoint_convert.convert(args.src, args.dst, args.to)
+    except (ValueError, errors.OpError) as e:
+        print(f"compat_tf convert-checkpoint: {getattr(e, 'message', None) or e}", file=sys.stderr)
+        return 1
+    print(f"wrote {dst} ({args.to})")
+    return 0
+
+
+COMMANDS = {"run": _run, "install-kernel": _install_kernel, "coverage": _coverage,
+            "convert-checkpoint": _convert_checkpoint}
 
 
 def main(argv=None):

@@ -23,6 +23,8 @@ _PREFIXES = {
     "python.framework": "compat_tf._src.framework",
     "python.training": "compat_tf._src.train",
     "python.client.session": "compat_tf._src.runtime.session",
+    "python.client.timeline": "compat_tf._src.runtime.timeline",
+    "python.client": "compat_tf._src.runtime",
     "python.platform.gfile": "compat_tf.gfile",
     "python.platform.tf_logging": "compat_tf.logging",
     "python.platform.flags": "compat_tf.flags",

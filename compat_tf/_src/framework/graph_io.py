@@ -3,8 +3,9 @@
 Export writes one NodeDef per Operation with TF's attr names and types: the
 attrs an op already keeps (they use TF's names: strides, padding, data_format,
 dtype, shape, value, keep_dims, ...) plus the type attrs TF's OpDefs declare
-and compat_tf does not store (T, Tidx, Tshape, Index, ...), and
-`_output_shapes` with add_shapes=True.
+and compat_tf does not store (T, Tidx, Tshape, Index, N, dtypes, ...: a table,
+then TF's OpDef signatures in tf_op_signatures for whatever the table leaves
+out), and `_output_shapes` with add_shapes=True.
 
 compat_tf's private attrs (names with a leading underscore) hold Python-level
 structure: the ys/xs/forward ops of a tf.gradients op ("Gradients"), the
@@ -78,6 +79,8 @@ def attr_to_proto(value):
         av.s = value.encode()
     elif isinstance(value, bytes):
         av.s = value
+    elif isinstance(value, tensor_util.LazyConstValue):
+        av.tensor.CopyFrom(value.proto)
     elif isinstance(value, np.ndarray) or hasattr(value, "__array__") and hasattr(value, "dtype"):
         try:
             av.tensor.CopyFrom(_const_tensor_proto(np.asarray(value)))
@@ -138,7 +141,7 @@ def attr_from_proto(av):
     if kind == "shape":
         return tensor_util.shape_from_proto(av.shape)
     if kind == "tensor":
-        return tensor_util.make_ndarray(av.tensor)
+        return tensor_util.make_ndarray_or_lazy(av.tensor)     # a huge compact Const stays a proto
     if kind == "func":
         return av.func
     if kind == "list":
@@ -407,6 +410,9 @@ _TYPE_ATTRS = {
     "ReverseV2": {"T": 0, "Tidx": 1}, "BatchToSpaceND": {"T": 0, "Tblock_shape": 1, "Tcrops": 2},
     "SpaceToBatchND": {"T": 0, "Tblock_shape": 1, "Tpaddings": 2},
     "ReverseSequence": {"T": 0, "Tlen": 1}, "Bincount": {"T": 2},
+    # TF requires U (the dtype of scale/offset/mean/variance) and Einsum's N (its input count)
+    "FusedBatchNormV3": {"T": 0, "U": 1}, "FusedBatchNormGradV3": {"T": 0, "U": 2},
+    "Einsum": {"T": 0, "N": _N},
 }
 _NO_T = frozenset([
     "Const", "Placeholder", "VariableV2", "NoOp", "Cast", "LogicalAnd", "LogicalOr", "LogicalNot",
@@ -445,12 +451,70 @@ def _extra_type_attrs(op):
     return out
 
 
+_SIGNATURES = None
+
+
+def _split_args(args, tensors, attrs):
+    """[(arg, [tensors])]: `tensors` dealt out to the OpDef args (variadic ones share what is left)."""
+    variadic = [a for a in args if a[1] or a[2]]
+    fixed = len(args) - len(variadic)
+    extra = len(tensors) - fixed
+    if extra < 0 or (variadic and extra % len(variadic)):
+        return None
+    per = extra // len(variadic) if variadic else 0
+    if variadic and len(variadic) > 1 and len({a[1] or a[2] for a in variadic}) != 1:
+        return None      # variadic args of different lengths: not derivable from the tensors alone
+    out, i = [], 0
+    for a in args:
+        n = per if (a[1] or a[2]) else 1
+        out.append((a, tensors[i:i + n]))
+        i += n
+    return out
+
+
+def _signature_attrs(op, attrs):
+    """The type/number attrs TF's OpDef for op.type requires that `attrs` lacks, from op's tensors."""
+    global _SIGNATURES
+    if _SIGNATURES is None:
+        from compat_tf._src.framework import tf_op_signatures
+        _SIGNATURES = tf_op_signatures.SIGNATURES
+    sig = _SIGNATURES.get(op.type)
+    if sig is None:
+        return {}
+    ins, outs, required = sig
+    missing = {}
+    for args, tensors in ((ins, op.inputs), (outs, op.outputs)):
+        dealt = _split_args(args, list(tensors), attrs)
+        if dealt is None:
+            continue
+        for (type_attr, number_attr, list_attr, _), ts in dealt:
+            if type_attr and type_attr not in attrs and type_attr not in missing and ts:
+                missing[type_attr] = ts[0].dtype.base_dtype
+            if number_attr and number_attr not in attrs and number_attr not in missing:
+                missing[number_attr] = len(ts)
+            if list_attr and list_attr not in attrs and list_attr not in missing:
+                missing[list_attr] = tuple(t.dtype.base_dtype for t in ts)
+    return missing
+
+
 def _input_name(t):
     return t.op.name if t.value_index == 0 else f"{t.op.name}:{t.value_index}"
 
 
 def op_to_node_def(op, add_shapes=False):
-    """Operation -> NodeDef (TF's attr names and types)."""
+    """Operation -> NodeDef (TF's attr names and types). A Tensordot is written as TF's Einsum."""
+    if op.type == "Tensordot":
+        from compat_tf._src.framework import tf_export
+        eq = tf_export.tensordot_equation(op)
+        if eq is not None:
+            nd = node_def_pb2.NodeDef(name=op.name, op="Einsum", device=op.device or "")
+            nd.input.extend(_input_name(t) for t in op.inputs)
+            nd.input.extend("^" + c.name for c in op.control_inputs)
+            for k, v in {"equation": eq, "N": 2, "T": op.inputs[0].dtype.base_dtype}.items():
+                nd.attr[k].CopyFrom(attr_to_proto(v))
+            if add_shapes:
+                nd.attr["_output_shapes"].list.shape.extend(tensor_util.shape_to_proto(t.shape) for t in op.outputs)
+            return nd
     nd = node_def_pb2.NodeDef(name=op.name, op=op.type, device=op.device or "")
     nd.input.extend(_input_name(t) for t in op.inputs)
     nd.input.extend("^" + c.name for c in op.control_inputs)
@@ -459,6 +523,7 @@ def op_to_node_def(op, add_shapes=False):
         if k.startswith("_") or v is None:
             continue
         attrs[k] = v
+    attrs.update(_signature_attrs(op, attrs))       # every type attr TF's OpDef requires
     for k in sorted(attrs):
         av = attr_to_proto(attrs[k])
         if av is not None:
@@ -733,6 +798,42 @@ def _rollback(graph, ops, marked):
             graph._names_in_use.pop(key, None)
 
 
+# Op types whose output shape is one of their inputs' values: a value known only at run time makes them
+# run on the host (their builders choose the same, see ops/array_ops).
+_HOST_WHEN_DYNAMIC = {"Range": ("_HostRange", (0, 1, 2)), "Fill": ("_HostFill", (0,))}
+
+
+def _host_variant(op_type, inputs):
+    hit = _HOST_WHEN_DYNAMIC.get(op_type)
+    if hit is None:
+        return op_type
+    from compat_tf._src.framework import shape_inference
+    if any(i < len(inputs) and shape_inference.constant_value(inputs[i]) is None for i in hit[1]):
+        return hit[0]
+    return op_type
+
+
+# GraphDef producer versions before this wrote `shape {}` for a Placeholder of unknown shape
+# (TF's graph constructor reads it so; versions 22 and later mean a scalar).
+PLACEHOLDER_SHAPE_PRODUCER = 22
+
+
+def _legacy_placeholder_shapes(graph_def):
+    """A GraphDef from TF 1.0/1.1 (producer <= 21) with its Placeholders' empty shapes made unknown."""
+    if graph_def.versions.producer >= PLACEHOLDER_SHAPE_PRODUCER:
+        return graph_def
+    old = [i for i, n in enumerate(graph_def.node) if n.op == "Placeholder" and "shape" in n.attr
+           and n.attr["shape"].HasField("shape") and not n.attr["shape"].shape.dim
+           and not n.attr["shape"].shape.unknown_rank]
+    if not old:
+        return graph_def
+    out = type(graph_def)()
+    out.CopyFrom(graph_def)
+    for i in old:
+        out.node[i].attr["shape"].shape.unknown_rank = True
+    return out
+
+
 def import_graph_def(graph_def, input_map=None, return_elements=None, name=None, op_dict=None,
                      producer_op_list=None):
     """TF1's tf.import_graph_def into the default graph.
@@ -755,6 +856,7 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
             raise TypeError(f"graph_def must be a GraphDef proto, got {type(graph_def).__name__}")
     # attrs left out because they have their default value (strip_default_attrs=True)
     graph_def = fill_default_attrs(graph_def, producer_op_list)
+    graph_def = _legacy_placeholder_shapes(graph_def)
     # TF's own control flow (Switch/Merge, while frames, functional If/While) -> compat_tf's If/While
     from compat_tf._src.framework import tf_control_flow_import as _tfcf
     graph_def = _tfcf.rewrite(graph_def)
@@ -890,8 +992,8 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
                         except (ValueError, TypeError) as e:
                             raise _node_error(n, f"could not be built: {e}") from e
                 try:
-                    op = graph.create_op(types[n.name], inputs, node_attrs, name=full + "/",
-                                         control_inputs=controls, output_specs=p.specs)
+                    op = graph.create_op(_host_variant(types[n.name], inputs), inputs, node_attrs,
+                                         name=full + "/", control_inputs=controls, output_specs=p.specs)
                 except (ValueError, TypeError) as e:
                     raise _node_error(n, f"could not be built: {e}") from e
                 if p.owner is not None and p.owner in by_name:

@@ -1,5 +1,9 @@
 """tf.graph_util (TF1's graph_util_impl) and tf.train.write_graph, on GraphDef protos.
 
+What convert_variables_to_constants returns and what write_graph writes is in TF's op vocabulary
+(framework/tf_export), so real TensorFlow loads it; see tf_export.export_graph_def for graphs TF's
+vocabulary cannot express.
+
 compat_tf's owner ops (tf.cond "If", tf.while_loop "While", tf.map_fn/tf.scan "FunctionalScan",
 dynamic_rnn "RnnScan", tf.gradients "Gradients") name the ops of their branches/bodies (and the
 variables they thread through) in `_compat_tf_*` attrs rather than by input edges (see
@@ -133,6 +137,8 @@ def convert_variables_to_constants(sess, input_graph_def, output_node_names, var
     out.versions.CopyFrom(input_graph_def.versions)
     if not input_graph_def.HasField("library"):
         out.ClearField("library")
+    from compat_tf._src.framework import tf_export      # a frozen graph is for TF: its vocabulary, or an error
+    out, _ = tf_export.export_graph_def(out, "the frozen graph", on_compat_only="raise")
     return out
 
 
@@ -299,10 +305,14 @@ def write_graph(graph_or_graph_def, logdir, name, as_text=True):
     """tf.train.write_graph: writes the GraphDef to logdir/name (text format when as_text);
     returns the path."""
     from compat_tf._src.platform import gfile
+    from compat_tf._src.framework import tf_export
     if isinstance(graph_or_graph_def, _graph.Graph):
         graph_def = graph_or_graph_def.as_graph_def()
     else:
         graph_def = graph_or_graph_def
+    graph_def, _ = tf_export.export_graph_def(
+        graph_def, f"the graph written by tf.train.write_graph ({name})",
+        graph=graph_or_graph_def if isinstance(graph_or_graph_def, _graph.Graph) else None)
     path = os.path.join(logdir, name)
     if not gfile.Exists(logdir):
         gfile.MakeDirs(logdir)

@@ -222,7 +222,8 @@ _MISSING = object()
 def _compute_constant(tensor):
     op = tensor.op
     if op.type == "Const":
-        return op.get_attr("value")
+        value = op.get_attr("value")
+        return None if type(value).__name__ == "LazyConstValue" else value
     if op.type in ("Shape", "Size", "Rank"):
         shape = op.inputs[0].shape
         dt = tensor.dtype.as_numpy_dtype

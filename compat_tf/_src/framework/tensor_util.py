@@ -196,3 +196,71 @@ def make_ndarray(tensor):
     if values.size != num:
         values = np.pad(values, (0, num - values.size), "edge")
     return values.reshape(shape)
+
+
+# Imported Consts larger than this whose TensorProto stores fewer values than elements (TF's
+# compact encoding: the last value repeats) are kept as the proto until they run.
+LAZY_CONST_ELEMENTS = 1 << 20
+
+
+class LazyConstValue:
+    """The value of an imported Const kept as its TensorProto until the graph runs it.
+
+    TF writes a constant whose trailing elements repeat (tf.zeros, tf.fill, ...) with only the
+    values that differ; a ~150-byte GraphDef can claim 5e8 floats. Import keeps the proto and
+    its shape and dtype (all that graph construction needs); the Const's lowering then builds
+    the value: a broadcast of the one value inside the compiled program when every element is
+    the same, otherwise the array on the host (`materialize`), which raises
+    ResourceExhaustedError naming the op when it does not fit in memory.
+    """
+    __slots__ = ("proto", "shape", "dtype", "num_elements", "_stored")
+
+    def __init__(self, proto, shape, dtype, num_elements, stored):
+        self.proto = proto
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self.num_elements = num_elements
+        self._stored = stored
+
+    @property
+    def uniform_value(self):
+        """The one value every element has, or None."""
+        if self._stored.size == 0:
+            return self.dtype.type(0)
+        if self._stored.size == 1 or (self._stored == self._stored[0]).all():
+            return self._stored[0]
+        return None
+
+    def materialize(self, what="a Const"):
+        from compat_tf._src.framework import errors
+        try:
+            return make_ndarray(self.proto)
+        except MemoryError:
+            raise errors.ResourceExhaustedError(
+                None, None, f"{what}: cannot materialise a constant of shape {list(self.shape)} "
+                f"({self.num_elements * self.dtype.itemsize} bytes of {self.dtype.name}) in host memory") from None
+
+    def __array__(self, dtype=None, copy=None):
+        arr = self.materialize()
+        return arr if dtype is None else arr.astype(dtype)
+
+    def __repr__(self):
+        return f"LazyConstValue(shape={list(self.shape)}, dtype={self.dtype.name})"
+
+
+def make_ndarray_or_lazy(tensor):
+    """make_ndarray, or a LazyConstValue for a large compactly-encoded numeric TensorProto."""
+    shape = [d.size for d in tensor.tensor_shape.dim]
+    num = int(np.prod(shape, dtype=np.int64))
+    if num <= LAZY_CONST_ELEMENTS or tensor.tensor_content or tensor.dtype == 7 or any(s < 0 for s in shape):
+        return make_ndarray(tensor)
+    vals = [(f.name, len(v)) for f, v in tensor.ListFields() if f.name.endswith("_val")]
+    k = (vals[0][1] // 2 if vals[0][0] in ("scomplex_val", "dcomplex_val") else vals[0][1]) if vals else 0
+    small = type(tensor)()
+    small.CopyFrom(tensor)
+    small.tensor_shape.Clear()
+    small.tensor_shape.dim.add(size=k)
+    stored = make_ndarray(small).reshape(-1)       # only the values the proto stores
+    if stored.size >= num:
+        return make_ndarray(tensor)
+    return LazyConstValue(tensor, shape, stored.dtype, num, stored)

@@ -147,8 +147,11 @@ def read_table(raw, path="<table>"):
         if not is_tensor_bundle_index(raw):
             raise ValueError("not an SSTable (bad magic number)")
         footer_at = len(raw) - FOOTER_SIZE
-        _, pos = _block_handle(raw, footer_at, len(raw) - 8, "footer")   # metaindex: unused by TF's bundles
-        index_handle, _ = _block_handle(raw, pos, len(raw) - 8, "footer")
+        meta_handle, pos = _block_handle(raw, footer_at, len(raw) - 8, "footer")
+        index_handle, pos = _block_handle(raw, pos, len(raw) - 8, "footer")
+        if any(raw[pos:len(raw) - 8]):
+            raise ValueError("bad footer padding")
+        _block_entries(_read_block(raw, meta_handle, path), "metaindex block")   # unused, but checksummed
         entries = []
         for _, handle_bytes in _block_entries(_read_block(raw, index_handle, path), "index block"):
             handle, _ = _block_handle(handle_bytes, 0, len(handle_bytes), "index block")

@@ -12,6 +12,7 @@ import numpy as np
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework import tensor_shape as _ts
+from compat_tf._src.framework import tensor_util
 from compat_tf._src.framework.graph import Tensor
 from compat_tf._src.framework.registry import register_op
 
@@ -157,6 +158,12 @@ def _const_shape(op):
 
 @register_op("Const", shape=_const_shape, differentiable=False)
 def _const(value, dtype):
+    if isinstance(value, tensor_util.LazyConstValue):     # a huge imported Const, built when it runs
+        fill = value.uniform_value
+        if fill is not None:
+            import jax.numpy as jnp
+            return jnp.full(value.shape, fill, value.dtype)
+        return value.materialize()
     return value
 
 

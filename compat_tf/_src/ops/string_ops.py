@@ -332,6 +332,33 @@ def _string_join(ctx, *inputs, separator="", N=None):
     return _obj_array(shape, [sep.join(_bytes(p[i]) for p in parts) for i in range(size)])
 
 
+def _regex_full_match(ctx, input, pattern):    # noqa: A002 - TF's input name
+    import re
+    try:
+        rx = re.compile(_bytes(np.asarray(pattern, dtype=object).item() if not isinstance(pattern, (str, bytes))
+                               else pattern))
+    except re.error as e:
+        raise errors.InvalidArgumentError(None, ctx.op, f"Invalid pattern: {pattern!r}, error: {e}") from None
+    arr = np.asarray(input, dtype=object)
+    out = np.array([rx.fullmatch(_bytes(x)) is not None for x in arr.reshape(-1)], dtype=bool)
+    return out.reshape(arr.shape)
+
+
+def _bool_like_input(op):
+    return [(op.inputs[0].shape, _dtypes.bool)]
+
+
+@register_op("StaticRegexFullMatch", shape=_bool_like_input, **_REG)
+def _static_regex_full_match(ctx, input, pattern=""):    # noqa: A002 - TF's input name
+    """TF's StaticRegexFullMatch (Python `re` syntax stands in for RE2's; TF1's Saver uses `^s3://.*`)."""
+    return _regex_full_match(ctx, input, pattern)
+
+
+@register_op("RegexFullMatch", shape=_bool_like_input, **_REG)
+def _regex_full_match_op(ctx, input, pattern):    # noqa: A002 - TF's input name
+    return _regex_full_match(ctx, input, pattern)
+
+
 def string_join(inputs, separator="", name=None):
     """tf.string_join / tf.strings.join (op StringJoin): element-wise concatenation, scalars broadcast."""
     ts = [_constant.convert_to_tensor(x, dtype=_dtypes.string) for x in inputs]

@@ -26,6 +26,7 @@ def _file():
     _b.field(mi, "tensorflow_version", 5, "string")
     _b.field(mi, "tensorflow_git_version", 6, "string")
     _b.field(mi, "stripped_default_attrs", 7, "bool")
+    _b.map_field(mi, "function_aliases", 8, "string", "string", "tensorflow.MetaGraphDef.MetaInfoDef")  # TF 2.x
     _b.field(m, "meta_info_def", 1, "msg:MetaGraphDef.MetaInfoDef")
     _b.field(m, "graph_def", 2, "msg:GraphDef")
     _b.field(m, "saver_def", 3, "msg:SaverDef")

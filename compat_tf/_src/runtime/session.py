@@ -84,12 +84,21 @@ class BaseSession:
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        if run_metadata is not None and options is not None:      # RunOptions(trace_level=...): step stats
+            from compat_tf._src.runtime import tracing
+            if tracing.wants_trace(options):
+                return self._with_timeout(options, tracing.run_session_traced, self, fetches, feed_dict,
+                                          run_metadata)
         if options is not None or self._timeout is not None:
-            timeout = _deadline.run_timeout_seconds(options, self._config)
-            if timeout is not None:
-                with _deadline.limit(timeout):
-                    return self._run(fetches, feed_dict)
+            return self._with_timeout(options, self._run, fetches, feed_dict)
         return self._run(fetches, feed_dict)
+
+    def _with_timeout(self, options, fn, *args):
+        timeout = _deadline.run_timeout_seconds(options, self._config)
+        if timeout is None:
+            return fn(*args)
+        with _deadline.limit(timeout):
+            return fn(*args)
 
     def _run(self, fetches, feed_dict):
         # Steady state: the fetch structure and the feed keys find a cached _Runner,

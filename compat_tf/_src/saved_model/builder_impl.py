@@ -1,12 +1,12 @@
 """tf.saved_model.builder (TF 1.15's builder_impl.py): SavedModelBuilder and simple_save.
 
-The SavedModel written is TF's directory format: `saved_model.pb` (or `.pbtxt`) is a real SavedModel
-proto (TensorFlow reads its MetaGraphDefs, signatures, collections and assets), and assets are
-copied into `assets/` as TF does. Deviation: the variables under `variables/` are written by
-compat_tf's tf.train.Saver in its own orbax format (`variables.index` is compat_tf's JSON index and
-`variables.data-00000-of-00001/` an orbax directory), which TensorFlow cannot read; compat_tf's
-loader reads both those and TensorFlow-written variables. The graph has no SaveV2/RestoreV2 nodes
-(compat_tf's Saver adds none), so the SaverDef names nodes that are not in the GraphDef.
+The SavedModel written is TF's directory format, which real TensorFlow loads and serves:
+`saved_model.pb` (or `.pbtxt`) is a real SavedModel proto (its MetaGraphDefs, signatures,
+collections and assets), assets are copied into `assets/` as TF does, the variables under
+`variables/` are always TF's tensor bundle (whatever the checkpoint format setting), the graph is
+in TF's op vocabulary and its SaverDef names the Saver's real SaveV2/RestoreV2 ops
+(framework/tf_export, train/saver_graph). Ops TF cannot express (a training step's tf.gradients)
+are left out of the meta graph with a warning: a SavedModel is for serving.
 """
 import filecmp
 import os
@@ -192,8 +192,9 @@ class SavedModelBuilder:
         of AssetFileDef protos, which the generic collection export does not serialise)."""
         graph = _graph.get_default_graph()
         keys = [k for k in graph.get_all_collection_keys() if k != constants.ASSETS_KEY]
+        # a SavedModel is for serving in TF: ops TF cannot express (a training step) are left out
         meta_graph_def = saver.export_meta_graph(collection_list=keys, clear_devices=clear_devices,
-                                                 strip_default_attrs=strip_default_attrs)
+                                                 strip_default_attrs=strip_default_attrs, _on_compat_only="prune")
         assets = graph.get_collection(constants.ASSETS_KEY)
         if assets:
             col = meta_graph_def.collection_def[constants.ASSETS_KEY]
@@ -226,8 +227,8 @@ class SavedModelBuilder:
     def add_meta_graph_and_variables(self, sess, tags, signature_def_map=None, assets_collection=None,
                                      legacy_init_op=None, clear_devices=False, main_op=None,
                                      strip_default_attrs=False, saver=None):
-        """Saves the session's variables to export_dir/variables/ (compat_tf's checkpoint format) and adds
-        the MetaGraphDef for `tags`, with its signatures, assets and init op."""
+        """Saves the session's variables to export_dir/variables/ (TF's tensor-bundle format, which TF
+        restores) and adds the MetaGraphDef for `tags`, with its signatures, assets and init op."""
         if self._has_saved_variables:
             raise AssertionError("Graph state including variables and assets has already been saved. Please "
                                  "invoke `add_meta_graph()` instead.")
@@ -239,7 +240,9 @@ class SavedModelBuilder:
             _utils.get_or_create_variables_dir(self._export_dir)
             variables_path = _utils.get_variables_path(self._export_dir)
             saver = self._maybe_create_saver(saver)
-            saver.save(sess, variables_path, write_meta_graph=False, write_state=False)
+            from compat_tf._src.train import checkpoint_format
+            with checkpoint_format.using("tf"):          # TF's tensor bundle: a SavedModel TF loads
+                saver.save(sess, variables_path, write_meta_graph=False, write_state=False)
             meta_graph_def = self._export_meta_graph(saver, clear_devices, strip_default_attrs)
         self._tag_and_add_meta_graph(meta_graph_def, tags, signature_def_map)
         self._has_saved_variables = True
@@ -268,7 +271,7 @@ Builder = SavedModelBuilder
 def simple_save(session, export_dir, inputs, outputs, legacy_init_op=None):
     """TF1's tf.saved_model.simple_save: a SavedModel tagged [serve] whose `serving_default` signature is
     predict_signature_def(inputs, outputs), with the ASSET_FILEPATHS collection as its assets and
-    `legacy_init_op` as its init op, devices cleared (variables in compat_tf's format, see Builder)."""
+    `legacy_init_op` as its init op, devices cleared (variables in TF's format, see Builder)."""
     signature_def_map = {
         signature_constants.DEFAULT_SERVING_SIGNATURE_DEF_KEY:
             _sig_utils.predict_signature_def(inputs, outputs)}

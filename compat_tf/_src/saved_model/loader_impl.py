@@ -47,7 +47,7 @@ def parse_saved_model(export_dir):
         with open(path_to_pbtxt, "rb") as f:
             data = f.read()
         try:
-            text_format.Merge(data.decode("utf-8"), saved_model)
+            text_format.Merge(data.decode("utf-8"), saved_model, allow_unknown_field=True)
         except Exception as e:  # noqa: BLE001 - text_format.ParseError
             raise IOError(f"Cannot parse file {path_to_pbtxt}: {e}.") from None
     else:

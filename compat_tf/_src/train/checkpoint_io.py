@@ -1,58 +1,35 @@
-"""compat_tf's checkpoint files (orbax-checkpoint underneath) and TF1's CheckpointReader.
+"""compat_tf's checkpoint files: writing either format atomically, reading both, TF1's CheckpointReader.
 
-Layout of the checkpoint with prefix PREFIX (e.g. `train/model.ckpt-100`):
+A checkpoint with prefix PREFIX (e.g. `train/model.ckpt-100`) is two plain files, named as TF's
+V2 checkpoints are, whichever format wrote them:
 
-  PREFIX.data-00000-of-00001/   an orbax-checkpoint PyTree directory (synchronous
-                                `PyTreeCheckpointer`, OCDBT/zarr): one array per
-                                checkpoint tensor, under the keys "t0", "t1", ...
-  PREFIX.index                  a small JSON file, written last and atomically:
-                                {"format": "compat_tf.orbax/1", "data": <data dir name>,
-                                 "tensors": {name: {"dtype", "shape", "key"}}}
-                                Tensors orbax cannot hold (strings, zero-size
-                                arrays) carry their value in the entry ("value").
+  PREFIX.index                  compat_tf's JSON index (train/orbax_format, the default) or TF's
+                                SSTable (io/tensor_bundle, written when the checkpoint format is "tf",
+                                see train/checkpoint_format)
+  PREFIX.data-00000-of-00001    the tensors (a packed orbax checkpoint, or TF's raw shard)
   PREFIX.meta                   the MetaGraphDef (written by Saver.save), TF's format.
 
-The names match TF's V2 checkpoint files, so TF1 code that tests
-`tf.gfile.Exists(PREFIX + ".index")`, globs `PREFIX.*`, or deletes
-`PREFIX.data-?????-of-?????` keeps working; `PREFIX.index` exists only for a complete
-checkpoint. Checkpoint tensor names are TF's (variable op names such as "w",
-"scope/w", "w/Adam"), and dtypes and shapes are kept exactly (float64, int64, bool,
-bfloat16, ...).
+So TF1 code that tests `os.path.exists(PREFIX + ".index")`, copies `glob(PREFIX + ".*")` file by
+file, or deletes `PREFIX.data-?????-of-?????` works on both. Checkpoint tensor names are TF's
+(variable op names such as "w", "scope/w", "w/Adam"); dtypes and shapes are kept exactly.
 
-Checkpoints written by real TensorFlow (tensor-bundle V2: a binary SSTable
-`PREFIX.index` plus raw `PREFIX.data-0000i-of-0000N` shards) are read too: a
-CheckpointIndex whose `.index` ends with the SSTable magic number reads through
-`compat_tf._src.io.tensor_bundle` (checksums verified, DataLossError on corruption), so
-Saver.restore, NewCheckpointReader and the checkpoint_utils accept either format.
-compat_tf still writes only its own format.
+Writing (`write_checkpoint`) stages both files and commits them by rename
+(train/checkpoint_commit), so a failed, killed or disk-full save leaves the previous checkpoint
+of the prefix whole. Reading (`CheckpointIndex`) finishes a commit that was killed half-way,
+then recognises the format by the index (SSTable magic number or JSON) and verifies every
+checksum it reads: the index's, and each tensor's CRC32C (DataLossError naming tensor and file).
+Checkpoints written by real TensorFlow read the same way.
 """
-import base64
-import json
 import os
-import shutil
-import threading
 
-import numpy as np
-
-from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
 from compat_tf._src.io import tensor_bundle
+from compat_tf._src.io import tensor_bundle_writer
+from compat_tf._src.train import checkpoint_commit
+from compat_tf._src.train import checkpoint_format
+from compat_tf._src.train import orbax_format
 
-FORMAT = "compat_tf.orbax/1"
 DATA_SUFFIX = ".data-00000-of-00001"
-
-_checkpointer = None
-_checkpointer_lock = threading.Lock()
-_io_lock = threading.Lock()      # one orbax save/restore at a time through the shared checkpointer
-
-
-def _orbax():
-    global _checkpointer
-    import orbax.checkpoint as ocp
-    with _checkpointer_lock:
-        if _checkpointer is None:
-            _checkpointer = ocp.PyTreeCheckpointer()
-    return ocp, _checkpointer
 
 
 def _as_str(path):
@@ -60,71 +37,56 @@ def _as_str(path):
     return path.decode() if isinstance(path, bytes) else path
 
 
-def _dtype_name(arr):
-    return _dtypes.as_dtype(arr.dtype).name if arr.dtype != object else "string"
-
-
-def _encode_strings(arr):
-    flat = [x if isinstance(x, bytes) else str(x).encode() for x in arr.ravel().tolist()]
-    return [base64.b64encode(x).decode("ascii") for x in flat]
-
-
-def _decode_strings(values, shape):
-    out = np.empty(len(values), dtype=object)
-    out[:] = [base64.b64decode(v) for v in values]
-    return out.reshape(shape)
-
-
-def write_checkpoint(prefix, tensors):
-    """Writes `tensors` ({name: NumPy array}) as the checkpoint `prefix` (replacing one there)."""
-    prefix = _as_str(prefix)
+def _prepare_parent(prefix):
     parent = os.path.dirname(prefix)
     if parent:
-        os.makedirs(parent, exist_ok=True)
-    index_path = prefix + ".index"
-    data_path = prefix + DATA_SUFFIX
-    entries, tree = {}, {}
-    for i, (name, arr) in enumerate(sorted(tensors.items())):
-        arr = np.asarray(arr)
-        entry = {"dtype": _dtype_name(arr), "shape": list(arr.shape)}
-        if arr.dtype == object:
-            entry["value"] = _encode_strings(arr)
-        elif arr.size == 0:
-            entry["value"] = []
-        else:
-            entry["key"] = key = f"t{i}"
-            tree[key] = arr
-        entries[name] = entry
-    # An existing checkpoint of this prefix stops being one before its data is replaced.
-    if os.path.lexists(index_path):
-        os.remove(index_path)
-    if os.path.isdir(data_path) and not os.path.islink(data_path):
-        shutil.rmtree(data_path)
-    elif os.path.lexists(data_path):
-        os.remove(data_path)
-    if tree:
-        _, ckptr = _orbax()
         try:
-            with _io_lock:
-                ckptr.save(os.path.abspath(data_path), tree, force=True)
-        except Exception as e:  # orbax/tensorstore errors: TF's error for a failed write
-            raise errors.UnknownError(None, None, f"Failed to write checkpoint {prefix}: {e}") from e
-    else:
-        os.makedirs(data_path, exist_ok=True)
-    index = {"format": FORMAT, "data": os.path.basename(data_path), "tensors": entries}
-    tmp = f"{index_path}.tmp{os.getpid()}.{threading.get_ident()}"
-    with open(tmp, "w") as f:
-        json.dump(index, f, sort_keys=True)
-    os.replace(tmp, index_path)
+            os.makedirs(parent, exist_ok=True)
+        except OSError as e:
+            raise checkpoint_commit.oserror_to_tf(
+                e, f"Failed to create a directory for checkpoint {prefix}: {parent}") from None
+        if not os.path.isdir(parent):
+            raise errors.FailedPreconditionError(
+                None, None, f"{parent} is not a directory; cannot write checkpoint {prefix}")
+
+
+def write_checkpoint(prefix, tensors, fmt=None):
+    """Writes `tensors` ({name: NumPy array}) as the checkpoint `prefix` in format `fmt` ("orbax" or
+    "tf"; default: checkpoint_format.get_format()), replacing one there only once it is complete."""
+    prefix = _as_str(prefix)
+    fmt = checkpoint_format.normalize(fmt) if fmt is not None else checkpoint_format.get_format()
+    _prepare_parent(prefix)
+    checkpoint_commit.recover(prefix)
+    checkpoint_commit.remove_stale(prefix)
+    staged = checkpoint_commit.StagedWrite(prefix)
+    data_path = staged.stage(prefix + DATA_SUFFIX)
+    index_path = staged.stage(prefix + ".index")
+    writer = tensor_bundle_writer.write_bundle if fmt == "tf" else orbax_format.write
+    try:
+        writer(index_path, data_path, tensors, opener=staged.open)
+    except BaseException as e:
+        staged.abort()
+        if isinstance(e, OSError):
+            raise checkpoint_commit.oserror_to_tf(e, f"Failed to write checkpoint {prefix}") from e
+        if isinstance(e, errors.OpError) or not isinstance(e, Exception):
+            raise
+        raise errors.UnknownError(None, None, f"Failed to write checkpoint {prefix}: {e}") from e
+    staged.commit()
     return prefix
 
 
+def checkpoint_format_of(prefix):
+    """"tf" or "orbax": the format of the checkpoint `prefix` (NotFoundError when there is none)."""
+    return "tf" if CheckpointIndex(prefix)._bundle is not None else "orbax"
+
+
 class CheckpointIndex:
-    """The parsed `PREFIX.index` of one checkpoint: names, dtypes, shapes; reads tensors."""
+    """The parsed `PREFIX.index` of one checkpoint (either format): names, dtypes, shapes; reads tensors."""
 
     def __init__(self, prefix):
         prefix = _as_str(prefix)
         self.prefix = prefix
+        checkpoint_commit.recover(prefix)
         index_path = prefix + ".index"
         if not os.path.isfile(index_path):
             raise errors.NotFoundError(
@@ -137,27 +99,14 @@ class CheckpointIndex:
             raise errors.DataLossError(None, None,
                                        f"Unable to read checkpoint index {index_path}: {e}") from None
         self._bundle = None
-        if tensor_bundle.is_tensor_bundle_index(raw):     # written by real TensorFlow
+        if tensor_bundle.is_tensor_bundle_index(raw):     # TF's format (written by TF or by compat_tf)
             self._bundle = tensor_bundle.BundleReader(prefix, raw)
             self.data_path = self._bundle.shard_path(0)
-            self.entries = {name: (self._bundle.dtype(name), self._bundle.shape(name), None, None)
+            self.entries = {name: (self._bundle.dtype(name), self._bundle.shape(name), None)
                             for name in self._bundle.names()}
             return
-        try:
-            index = json.loads(raw.decode("utf-8"))
-            if not isinstance(index, dict) or index.get("format") != FORMAT:
-                raise ValueError("not a compat_tf checkpoint index")
-            tensors = index["tensors"]
-            self.data_path = os.path.join(os.path.dirname(prefix), index["data"])
-            self.entries = {}
-            for name, e in tensors.items():
-                dtype = _dtypes.as_dtype(e["dtype"])
-                shape = tuple(int(d) for d in e["shape"])
-                self.entries[name] = (dtype, shape, e.get("key"), e.get("value"))
-        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as e:
-            raise errors.DataLossError(
-                None, None, f"Unable to open table file {index_path}: Data loss: neither a compat_tf checkpoint "
-                f"nor a TensorFlow tensor-bundle checkpoint, or corrupted: {e}") from None
+        self.data_path = prefix + DATA_SUFFIX
+        self.entries = orbax_format.parse_index(raw, index_path)
 
     def names(self):
         return sorted(self.entries)
@@ -169,47 +118,14 @@ class CheckpointIndex:
         return self.entries[name][1]
 
     def read(self, names):
-        """{name: NumPy array} for `names` (each must be in the checkpoint); DataLossError if unreadable."""
+        """{name: NumPy array} for `names` (each must be in the checkpoint); DataLossError if unreadable
+        or if a checksum does not match."""
         if self._bundle is not None:
             return {name: self._bundle.read(name) for name in names}
-        out, keys = {}, {}
-        for name in names:
-            dtype, shape, key, value = self.entries[name]
-            if key is None:
-                if dtype == _dtypes.string:
-                    out[name] = _decode_strings(value, shape)
-                else:
-                    out[name] = np.zeros(shape, dtype=dtype.as_numpy_dtype)
-            else:
-                keys[name] = key
-        if keys:
-            if not os.path.isdir(self.data_path):
-                raise errors.DataLossError(
-                    None, None,
-                    f"Unable to read checkpoint {self.prefix}: its data {self.data_path} is missing")
-            ocp, ckptr = _orbax()
-            want = {k: 0 for k in keys.values()}
-            try:
-                with _io_lock:
-                    arrays = ckptr.restore(os.path.abspath(self.data_path),
-                                           args=ocp.args.PyTreeRestore(item=want, partial_restore=True))
-            except Exception as e:  # orbax/tensorstore errors: the data is unreadable
-                raise errors.DataLossError(
-                    None, None, f"Unable to read checkpoint {self.prefix} ({self.data_path}): {e}") from e
-            for name, key in keys.items():
-                dtype, shape = self.entries[name][:2]
-                arr = arrays.get(key) if isinstance(arrays, dict) else None
-                if arr is None:
-                    raise errors.DataLossError(
-                        None, None, f"Unable to read checkpoint {self.prefix}: tensor {name} is missing from "
-                        f"{self.data_path}")
-                arr = np.asarray(arr)
-                if tuple(arr.shape) != shape:
-                    raise errors.DataLossError(
-                        None, None, f"Checkpoint {self.prefix} is corrupted: tensor {name} has shape "
-                        f"{list(arr.shape)} in {self.data_path}, {list(shape)} in its index")
-                out[name] = arr.astype(dtype.as_numpy_dtype, copy=False)
-        return out
+        return orbax_format.read(self.prefix, self.data_path, self.entries, list(names))
+
+    def read_all(self):
+        return self.read(self.names())
 
 
 class CheckpointReader:

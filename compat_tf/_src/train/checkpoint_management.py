@@ -15,7 +15,6 @@ import glob
 import os
 import re
 import shutil
-import time
 
 from compat_tf._src.platform import tf_logging as logging
 
@@ -207,10 +206,8 @@ def _get_checkpoint_filename(save_dir, latest_filename):
 
 
 def _atomic_write(path, text):
-    tmp = f"{path}.tmp{os.getpid()}.{time.monotonic_ns()}"
-    with open(tmp, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    from compat_tf._src.train import checkpoint_commit
+    checkpoint_commit.atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def generate_checkpoint_state_proto(save_dir, model_checkpoint_path, all_model_checkpoint_paths=None,
@@ -319,7 +316,12 @@ def checkpoint_exists_internal(checkpoint_prefix):
     checkpoint_prefix = os.fspath(checkpoint_prefix)
     if isinstance(checkpoint_prefix, bytes):
         checkpoint_prefix = checkpoint_prefix.decode()
-    return bool(glob.glob(_index_file(checkpoint_prefix)) or glob.glob(checkpoint_prefix))
+    return _matches(_index_file(checkpoint_prefix)) or _matches(checkpoint_prefix)
+
+
+def _matches(pattern):
+    """TF1 matches checkpoint paths as glob patterns; a literal path with glob characters matches too."""
+    return os.path.exists(pattern) or bool(glob.glob(pattern))
 
 
 def latest_checkpoint(checkpoint_dir, latest_filename=None):
@@ -327,7 +329,7 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
     ckpt = get_checkpoint_state(checkpoint_dir, latest_filename)
     if ckpt and ckpt.model_checkpoint_path:
         path = ckpt.model_checkpoint_path
-        if glob.glob(_index_file(path)) or glob.glob(path):
+        if _matches(_index_file(path)) or _matches(path):
             return path
         logging.error("Couldn't match files for checkpoint %s", path)
     return None
@@ -338,7 +340,7 @@ def get_checkpoint_mtimes(checkpoint_prefixes):
     mtimes = []
 
     def match_maybe_append(pathname):
-        files = glob.glob(pathname)
+        files = [pathname] if os.path.exists(pathname) else glob.glob(pathname)
         if files:
             mtimes.append(os.stat(files[0]).st_mtime)
             return True
@@ -369,13 +371,16 @@ def _delete_if_exists(pattern):
 
 
 def remove_checkpoint(checkpoint_prefix, checkpoint_format_version=2, meta_graph_suffix="meta"):
-    """Deletes a checkpoint's files: PREFIX.meta, PREFIX.index and PREFIX.data-?????-of-?????."""
-    _delete_if_exists(meta_graph_filename(checkpoint_prefix, meta_graph_suffix))
+    """Deletes a checkpoint's files: PREFIX.index first (so it stops being a checkpoint before its
+    data goes), then PREFIX.data-?????-of-????? and PREFIX.meta. The prefix is a literal path (glob
+    characters in it are matched as themselves)."""
+    checkpoint_prefix = os.fspath(checkpoint_prefix)
     if checkpoint_format_version == 1:
-        _delete_if_exists(checkpoint_prefix)
-        return
-    _delete_if_exists(_index_file(checkpoint_prefix))
-    _delete_if_exists(glob.escape(checkpoint_prefix) + ".data-?????-of-?????")
+        _delete_if_exists(glob.escape(checkpoint_prefix))
+    else:
+        _delete_if_exists(glob.escape(_index_file(checkpoint_prefix)))
+        _delete_if_exists(glob.escape(checkpoint_prefix) + ".data-?????-of-?????")
+    _delete_if_exists(glob.escape(meta_graph_filename(checkpoint_prefix, meta_graph_suffix)))
 
 
 __all__ = ["CheckpointState", "checkpoint_exists", "generate_checkpoint_state_proto", "get_checkpoint_mtimes",

@@ -1,5 +1,11 @@
 """MetaGraphDef export and import (TF 1.15's meta_graph.py, the parts Saver and tf.train use).
 
+The exported GraphDef is in TF's op vocabulary (framework/tf_export.export_graph_def): a meta graph
+real TF imports, with the Saver's real save/restore ops and tf.gradients as TF1's backward graph. A
+graph holding ops TF's vocabulary cannot express follows `on_compat_only` (see export_graph_def): by
+default it is written in compat_tf's own encoding, which import_meta_graph reads back to resume
+training.
+
 `export_meta_graph` writes the graph (GraphDef from the graph-io module), the
 SaverDef and the collections: variable collections as VariableDef protos,
 collections of tensors/operations as node names, strings/ints/floats as lists,
@@ -160,7 +166,7 @@ def _graph_def_of(graph, add_shapes=True):
 
 def create_meta_graph_def(meta_info_def=None, graph_def=None, saver_def=None, collection_list=None,
                           graph=None, export_scope=None, clear_devices=False, clear_extraneous_savers=False,
-                          strip_default_attrs=False):
+                          strip_default_attrs=False, on_compat_only="auto"):
     meta_graph_pb2, _, _ = _protos()
     graph = graph or _graph.get_default_graph()
     mgd = meta_graph_pb2.MetaGraphDef()
@@ -171,6 +177,7 @@ def create_meta_graph_def(meta_info_def=None, graph_def=None, saver_def=None, co
         mgd.meta_info_def.tensorflow_version = compat_tf.__version__
     if not mgd.meta_info_def.tensorflow_git_version:
         mgd.meta_info_def.tensorflow_git_version = compat_tf.GIT_VERSION
+    live = graph if graph_def is None and not export_scope else None     # what graph_def was built from
     if graph_def is None:
         graph_def = _graph_def_of(graph)
     mgd.graph_def.CopyFrom(graph_def)
@@ -179,12 +186,28 @@ def create_meta_graph_def(meta_info_def=None, graph_def=None, saver_def=None, co
     if clear_devices:
         for node in mgd.graph_def.node:
             node.device = ""
+    # TF's op vocabulary (framework/tf_export); `on_compat_only` says what to do when it cannot express it
+    from compat_tf._src.framework import tf_export
+    tf_graph_def, dropped = tf_export.export_graph_def(mgd.graph_def, "the meta graph", on_compat_only,
+                                                       graph=live)
+    if tf_graph_def is not mgd.graph_def:
+        mgd.graph_def.CopyFrom(tf_graph_def)
     if saver_def is not None:
         mgd.saver_def.CopyFrom(saver_def)
     keys = collection_list if collection_list is not None else graph.get_all_collection_keys()
     for key in keys:
         if isinstance(key, str):
             _add_collection_def(mgd, key, graph, export_scope)
+    if dropped:        # collections must not name the ops left out (a train op)
+        gone = set(dropped)
+        for key in list(mgd.collection_def):
+            col = mgd.collection_def[key]
+            if col.WhichOneof("kind") == "node_list":
+                keep = [v for v in col.node_list.value if v.split(":")[0].lstrip("^") not in gone]
+                del col.node_list.value[:]
+                col.node_list.value.extend(keep)
+                if not keep:
+                    del mgd.collection_def[key]
     return mgd
 
 
@@ -234,10 +257,10 @@ def _without_saver_nodes(graph_def, saver_def):
 
 def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_def=None, collection_list=None,
                       as_text=False, graph=None, export_scope=None, clear_devices=False,
-                      clear_extraneous_savers=False, strip_default_attrs=False):
+                      clear_extraneous_savers=False, strip_default_attrs=False, on_compat_only="auto"):
     mgd = create_meta_graph_def(meta_info_def=meta_info_def, graph_def=graph_def, saver_def=saver_def,
                                 collection_list=collection_list, graph=graph, export_scope=export_scope,
-                                clear_devices=clear_devices)
+                                clear_devices=clear_devices, on_compat_only=on_compat_only)
     if filename:
         filename = os.fspath(filename)
         parent = os.path.dirname(filename)
@@ -273,7 +296,8 @@ def read_meta_graph_file(filename):
         pass
     from google.protobuf import text_format
     mgd = meta_graph_pb2.MetaGraphDef()
-    text_format.Merge(data.decode("utf-8"), mgd)
+    # fields newer than compat_tf's protos are skipped (the ones TF 2.x writes are known, see protos/)
+    text_format.Merge(data.decode("utf-8"), mgd, allow_unknown_field=True)
     return mgd
 
 

@@ -5,18 +5,19 @@ saveable object under its op name: "w", "scope/w", "w/Adam", "beta1_power"; or t
 names of a `var_list` dict). `save` copies the variables' values out of the
 Session's state (a consistent snapshot, taken under the session lock) and writes
 them with `checkpoint_io` (an orbax PyTree directory `PREFIX.data-00000-of-00001/`
-plus `PREFIX.index`; see that module), then the `checkpoint` state file and
-`PREFIX.meta`. `restore` reads and checks every value first (missing key:
+plus `PREFIX.index`, in compat_tf's orbax format or TF's tensor bundle; see that
+module), committed by rename, then the `checkpoint` state file (replaced atomically, only
+after the commit) and `PREFIX.meta`. `restore` reads and checks every value first (missing key:
 NotFoundError; shape or dtype mismatch: InvalidArgumentError; unreadable files:
 DataLossError) and only then sets all the variables in one commit under the
 session lock, so a failed restore changes nothing. Restored variables count as
 initialised; plans already compiled are reused (only values change).
 
-Deviation from TF1: the Saver adds no save/restore ops to the graph (it reserves
-its name scope, "save", "save_1", ..., so the SaverDef names what TF1 would), so
-`sess.run(saver.saver_def.restore_op_name, ...)` is not available; call
-`Saver.save` / `Saver.restore`. Partitioned variables and non-variable
-SaveableObjects are not supported.
+The Saver adds TF1's save/restore sub-graph to the graph (train/saver_graph: `save/Const`,
+`save/SaveV2`, `save/RestoreV2`, `save/Assign*`, `save/restore_all`), so exported meta graphs
+name real ops and `sess.run(saver.saver_def.restore_op_name, {filename: path})` works; `save`
+and `restore` themselves do not run those ops (see above). Partitioned variables and
+non-variable SaveableObjects are not supported.
 """
 import os
 import time
@@ -319,9 +320,13 @@ class Saver:
         if self.saver_def is None:
             scope = g.unique_name(self._name or "save")     # TF1's `save`, `save_1`, ... name scope
             version = self._write_version
+            from compat_tf._src.train import saver_graph
+            built = saver_graph.build(g, scope + "/", self._saveables)
+            filename, save_tensor, restore_op = built or (
+                f"{scope}/Const:0", f"{scope}/control_dependency:0", f"{scope}/restore_all")
             self.saver_def = _saver_def_class()(
-                filename_tensor_name=f"{scope}/Const:0", save_tensor_name=f"{scope}/control_dependency:0",
-                restore_op_name=f"{scope}/restore_all", max_to_keep=self._max_to_keep or 0,
+                filename_tensor_name=filename, save_tensor_name=save_tensor,
+                restore_op_name=restore_op, max_to_keep=self._max_to_keep or 0,
                 sharded=bool(self._sharded),
                 keep_checkpoint_every_n_hours=self._keep_checkpoint_every_n_hours, version=version)
 
@@ -406,7 +411,12 @@ class Saver:
         if not self._is_empty:
             _check_session(session, self._saveables)
             values = snapshot(session, self._saveables)
-            checkpoint_io.write_checkpoint(checkpoint_file, values)
+            try:
+                checkpoint_io.write_checkpoint(checkpoint_file, values)
+            except (errors.FailedPreconditionError, errors.NotFoundError) as exc:
+                if not os.path.isdir(save_path_parent or "."):      # TF1's Saver.save
+                    raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.") from exc
+                raise
             model_checkpoint_path = checkpoint_file
             if write_state:
                 self._record_last_checkpoint(model_checkpoint_path)
@@ -418,9 +428,13 @@ class Saver:
         if write_meta_graph:
             meta_graph_filename = checkpoint_management.meta_graph_filename(
                 checkpoint_file, meta_graph_suffix=meta_graph_suffix)
+            from compat_tf._src.train import checkpoint_format
+            # in the "tf" format the meta graph is for TF: a training step TF cannot express is left out
+            policy = "prune" if checkpoint_format.get_format() == "tf" else "auto"
             with session.graph.as_default():
                 try:
-                    self.export_meta_graph(meta_graph_filename, strip_default_attrs=strip_default_attrs)
+                    self.export_meta_graph(meta_graph_filename, strip_default_attrs=strip_default_attrs,
+                                           _on_compat_only=policy)
                 except NotImplementedError as e:
                     logging.warning("Not writing %s: %s", meta_graph_filename, e)
         return model_checkpoint_path
@@ -444,13 +458,13 @@ class Saver:
     # -- meta graphs -------------------------------------------------------------------
     def export_meta_graph(self, filename=None, collection_list=None, as_text=False, export_scope=None,
                           clear_devices=False, clear_extraneous_savers=False, strip_default_attrs=False,
-                          save_debug_info=False):
+                          save_debug_info=False, _on_compat_only="auto"):
         from compat_tf._src.train import meta_graph
         return meta_graph.export_meta_graph(
             filename=filename, graph_def=None, saver_def=self.saver_def, collection_list=collection_list,
             as_text=as_text, export_scope=export_scope, clear_devices=clear_devices,
             clear_extraneous_savers=clear_extraneous_savers, strip_default_attrs=strip_default_attrs,
-            graph=self._graph)
+            graph=self._graph, on_compat_only=_on_compat_only)
 
 
 def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_def=None, collection_list=None,
