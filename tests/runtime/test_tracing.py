@@ -40,7 +40,10 @@ def test_full_trace_fills_step_stats_with_device_segments_and_host_ops():
         sess.run(tf.global_variables_initializer())
         rm = tf.RunMetadata()
         got = sess.run([y, text], feed, options=FULL, run_metadata=rm)
-        assert got == sess.run([y, text], feed)                     # same values as an untraced run
+        want = sess.run([y, text], feed)                            # same values as an untraced run
+        np.testing.assert_allclose(got[0], want[0], rtol=1e-6)     # (which may be the NumPy tier's:
+        assert got[1].endswith(b"!")                                # float32 rounding may differ)
+        np.testing.assert_allclose(float(got[1][:-1]), float(want[1][:-1]), rtol=1e-6)
     stats = [ns for dev in rm.step_stats.dev_stats for ns in dev.node_stats]
     assert all(dev.device.startswith("/job:localhost/replica:0/task:0/device:") for dev in rm.step_stats.dev_stats)
     segments = [ns for ns in stats if ns.node_name.startswith("XlaSegment[")]
@@ -67,7 +70,7 @@ def test_traced_training_step_commits_like_an_untraced_one():
                 kwargs = dict(options=FULL, run_metadata=tf.RunMetadata()) if traced else {}
                 sess.run(train, feed, **kwargs)
             results.append(sess.run(w))
-    np.testing.assert_array_equal(results[0], results[1])
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6)   # to float32 rounding (tiers)
 
 
 def test_no_trace_leaves_run_metadata_empty():
