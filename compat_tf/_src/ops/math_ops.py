@@ -301,9 +301,18 @@ def _pow(x, y):
     return jnp.power(x, y)
 
 
+def _truncate_div(x, y):
+    """TruncateDiv: x / y rounded towards zero, broadcasting (lax.div wants equal shapes); floats
+    are truncated too, as TF's kernel does (7.0 // 2.0 -> 3.0, -7.0 / 4.0 -> -1.0)."""
+    x, y = jnp.broadcast_arrays(x, y)
+    if jnp.issubdtype(x.dtype, jnp.inexact):
+        return jnp.trunc(x / y)
+    return lax.div(x, y)
+
+
 _BINARY = {
     "Add": jnp.add, "AddV2": jnp.add, "Sub": jnp.subtract, "Mul": jnp.multiply,
-    "RealDiv": _int_aware_div, "Div": _int_aware_div, "TruncateDiv": lambda x, y: lax.div(x, y),
+    "RealDiv": _int_aware_div, "Div": _int_aware_div, "TruncateDiv": _truncate_div,
     "FloorDiv": jnp.floor_divide, "FloorMod": jnp.mod, "TruncateMod": jnp.fmod, "Mod": jnp.fmod,
     "Pow": _pow, "Maximum": _selecting(jnp.greater_equal, jnp.maximum),
     "Minimum": _selecting(jnp.less_equal, jnp.minimum),
