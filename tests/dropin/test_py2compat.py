@@ -56,7 +56,7 @@ def test_run_python2_script(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == ["a 1", "caught bad", "3.0 6.0 ", "n 15"]
     note = [line for line in r.stderr.splitlines() if line.startswith("compat_tf run: rewrote")]
-    assert len(note) == 1 and "print statement" in note[0] and "xrange (2)" in note[0]   # xrange, and range() -> list(range())
+    assert len(note) == 1 and "print statement" in note[0] and "xrange (2)" in note[0]  # and list(range())
     assert "except E, e (1)" in note[0] and "raise E, msg (1)" in note[0]
 
 
