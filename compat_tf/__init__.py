@@ -54,6 +54,7 @@ from compat_tf._src.ops.sparse_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.parsing_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.io_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.sort_ops import *  # noqa: E402,F401,F403 - sort, argsort, searchsorted, roll, cross
+from compat_tf._src.ops.edit_distance_ops import edit_distance  # noqa: E402,F401
 from compat_tf._src.ops.complex_ops import *  # noqa: E402,F401,F403,A004 - complex, angle
 from compat_tf._src.ops.special_math_ops import betainc, lbeta  # noqa: E402,F401
 from compat_tf._src.framework.indexed_slices import IndexedSlices, IndexedSlicesValue  # noqa: E402,F401
