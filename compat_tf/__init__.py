@@ -55,6 +55,9 @@ from compat_tf._src.ops.parsing_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.io_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.sort_ops import *  # noqa: E402,F401,F403 - sort, argsort, searchsorted, roll, cross
 from compat_tf._src.ops.edit_distance_ops import edit_distance  # noqa: E402,F401
+from compat_tf._src.ops.lookup_ops import initialize_all_tables, tables_initializer  # noqa: E402,F401
+from compat_tf._src.ops.string_transform_ops import (  # noqa: E402,F401
+    reduce_join, regex_replace, string_to_hash_bucket_fast)
 from compat_tf._src.ops.complex_ops import *  # noqa: E402,F401,F403,A004 - complex, angle
 from compat_tf._src.ops.special_math_ops import betainc, lbeta  # noqa: E402,F401
 from compat_tf._src.framework.indexed_slices import IndexedSlices, IndexedSlicesValue  # noqa: E402,F401
@@ -74,6 +77,7 @@ from compat_tf import layers  # noqa: E402,F401
 from compat_tf import saved_model  # noqa: E402,F401
 from compat_tf import debugging, dtypes, metrics  # noqa: E402,F401
 from compat_tf import estimator  # noqa: E402,F401
+from compat_tf import lookup  # noqa: E402,F401
 
 # compat_tf's own additions (not TF1 names): the graph as a JAX function, data-parallel sessions
 from compat_tf import export, parallel  # noqa: E402,F401
