@@ -77,7 +77,7 @@ from compat_tf import layers  # noqa: E402,F401
 from compat_tf import saved_model  # noqa: E402,F401
 from compat_tf import debugging, dtypes, metrics  # noqa: E402,F401
 from compat_tf import estimator  # noqa: E402,F401
-from compat_tf import lookup  # noqa: E402,F401
+from compat_tf import distributions, lookup  # noqa: E402,F401
 
 # compat_tf's own additions (not TF1 names): the graph as a JAX function, data-parallel sessions
 from compat_tf import export, parallel  # noqa: E402,F401
