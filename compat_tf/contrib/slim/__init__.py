@@ -16,7 +16,7 @@ from compat_tf._src.contrib.variables import (  # noqa: F401
 from compat_tf._src.layers.contrib_layers import (  # noqa: F401
     apply_regularization, l1_l2_regularizer, l1_regularizer, l2_regularizer, sum_regularizer,
     variance_scaling_initializer, xavier_initializer, xavier_initializer_conv2d)
-from compat_tf.contrib import losses  # noqa: F401
+from compat_tf.contrib import losses, metrics  # noqa: F401
 from compat_tf.contrib.slim import learning  # noqa: F401
 from compat_tf._src.dropin.missing import missing_attr_hook  # noqa: E402
 
