@@ -20,8 +20,8 @@ def test_streaming_metrics_accumulate():
                    ([0, 0], [0, 1], [[0.6, 0.3, 0.1], [0.3, 0.3, 0.4]])]
         with tf.Session() as s:
             s.run(tf.local_variables_initializer())
-            for p, l, lg in batches:
-                s.run([acc_up, prec_up, rk_up, list(ups.values())], {pred: p, lab: l, logits: lg})
+            for p, y, lg in batches:
+                s.run([acc_up, prec_up, rk_up, list(ups.values())], {pred: p, lab: y, logits: lg})
             got = s.run([acc, prec, rk, vals["mse"]])
     p = np.array([1, 0, 1, 0, 0])
     lab_all = np.array([1, 1, 1, 0, 1])
