@@ -203,3 +203,19 @@ def test_one_hot_encoding_and_unit_norm_values():
         np.testing.assert_array_equal(oh_v, [[0, 0, 1], [1, 0, 0]])
         assert oh.op.name.startswith("OneHotEncoding/")
         np.testing.assert_allclose(un_v, v / np.sqrt(1e-7 + (v ** 2).sum(1, keepdims=True)), rtol=1e-6)
+
+
+def test_end_points_collection_and_utils():
+    with tf.Graph().as_default():
+        with tf.variable_scope("net") as sc:
+            end_points_collection = sc.original_name_scope + "_end_points"
+            with slim.arg_scope([slim.conv2d, slim.max_pool2d], outputs_collections=end_points_collection):
+                net = slim.conv2d(tf.zeros([1, 4, 4, 3]), 2, [3, 3], scope="conv1")
+                net = slim.max_pool2d(net, [2, 2], scope="pool1")
+            end_points = slim.utils.convert_collection_to_dict(end_points_collection)
+        assert list(end_points) == ["net/conv1", "net/pool1"] and end_points["net/pool1"] is net
+        assert slim.utils.two_element_tuple(3) == (3, 3) and slim.utils.last_dimension([2, 5]) == 5
+        assert slim.utils.n_positive_integers(2, [1, 2]) == (1, 2)
+        with pytest.raises(ValueError, match="last dimension shape must be known"):
+            slim.utils.last_dimension([2, None])
+        assert slim.initializers.xavier_initializer is tf.contrib.layers.xavier_initializer
