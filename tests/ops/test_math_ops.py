@@ -813,3 +813,11 @@ def test_argmax_argmin_never_pick_nan():
                 np.testing.assert_array_equal(got[0], [2, 0, 2])
                 np.testing.assert_array_equal(got[1], [0, 1, 0])
                 np.testing.assert_array_equal(got[2], [1, 1, 2])
+
+
+def test_string_equal_with_python_str_operand():
+    # a Python str operand compares as bytes (TF1's strings are bytes): '' finds the empty entries
+    x = tf.constant(np.array([["a", ""], ["", "b"]]))
+    eq, ne = run([tf.equal(x, ""), tf.not_equal(x, "a")])
+    np.testing.assert_array_equal(eq, [[False, True], [True, False]])
+    np.testing.assert_array_equal(ne, [[False, True], [True, True]])

@@ -384,12 +384,20 @@ def _broadcast_dims(a, b, op, op_type):
 _STRING_COMPARISONS = {"Equal": np.equal, "NotEqual": np.not_equal}
 
 
+def _as_bytes_array(v):
+    arr = np.asarray(v, object)
+    if arr.size:
+        arr = np.vectorize(lambda e: e.encode() if isinstance(e, str) else e, otypes=[object])(arr)
+    return arr
+
+
 def _register_binary(op_type, fn):
     np_fn = _STRING_COMPARISONS.get(op_type)
 
     def lower(x, y, **_):
         if np_fn is not None and getattr(x, "dtype", None) is not None and x.dtype.kind in "OSU":
-            return np_fn(np.asarray(x, object), np.asarray(y, object))   # strings, on the host
+            # strings, on the host; a Python str operand ('' or 'a') compares as its utf-8 bytes
+            return np_fn(_as_bytes_array(x), _as_bytes_array(y))
         return fn(x, y)
     lower.__name__ = "_" + op_type.lower()
     register_op(op_type, differentiable=op_type not in _NOT_DIFFERENTIABLE,
