@@ -67,3 +67,16 @@ def test_sample_distorted_bounding_box_invariants():
             bx0, by0, bx1, by1 = 60, 20, 160, 60
             inter = max(0, min(x + w, bx1) - max(x, bx0)) * max(0, min(y + h, by1) - max(y, by0))
             assert inter / ((bx1 - bx0) * (by1 - by0)) >= 0.5
+
+
+def test_non_max_suppression_padded():
+    # TF 1.15's signature (pad_to_max_output_size); the selection is non_max_suppression's (recorded from TF)
+    with tf.Graph().as_default():
+        sel, n = tf.image.non_max_suppression_padded(E["nms_boxes"], E["nms_scores"], 5, 0.4,
+                                                     pad_to_max_output_size=True)
+        sel2, n2 = tf.image.non_max_suppression_padded(E["nms_boxes"], E["nms_scores"], 5, 0.4)
+        assert sel.shape.as_list() == [5]
+        got = tf.Session().run([sel, n, sel2, n2])
+    expected = list(E["nms_sel"]) if len(E["nms_sel"]) >= 3 else []
+    assert got[1] == got[3] == len(got[2]) and list(got[2][:3]) == expected[:3]
+    assert list(got[0][:got[1]]) == list(got[2]) and list(got[0][got[1]:]) == [0] * (5 - got[1])

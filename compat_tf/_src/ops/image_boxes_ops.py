@@ -337,3 +337,38 @@ def non_max_suppression_with_scores(boxes, scores, max_output_size, iou_threshol
     with _g().name_scope(name or "non_max_suppression_with_scores"):
         idx = image_ops_impl.non_max_suppression(boxes, scores, max_output_size, iou_threshold, score_threshold)
         return idx, gather_ops.gather(_constant.convert_to_tensor(scores, _dtypes.float32), idx)
+
+
+def _nms_v4_shape(op):
+    n = None
+    if op.get_attr("pad_to_max_output_size"):
+        v = constant_value(op.inputs[2])
+        n = None if v is None else int(v)
+    return [(_ts.TensorShape([n]), _dtypes.int32), (_ts.TensorShape([]), _dtypes.int32)]
+
+
+@register_op("NonMaxSuppressionV4", num_outputs=2, shape=_nms_v4_shape, ctx=True, host=True, differentiable=False)
+def _nms_v4(ctx, boxes, scores, max_output_size, iou_threshold, score_threshold, pad_to_max_output_size=False,
+            T=None, T_threshold=None):
+    from compat_tf._src.ops.image_ops_impl import _nms_v3
+    selected = _nms_v3(ctx, boxes, scores, max_output_size, iou_threshold, score_threshold)
+    valid = np.int32(len(selected))
+    if pad_to_max_output_size:
+        selected = np.pad(selected, (0, int(np.asarray(max_output_size)) - len(selected)))
+    return selected.astype(np.int32), valid
+
+
+def non_max_suppression_padded(boxes, scores, max_output_size, iou_threshold=0.5, score_threshold=float("-inf"),
+                               pad_to_max_output_size=False, name=None):
+    """tf.image.non_max_suppression_padded (TF 1.15, op NonMaxSuppressionV4): (selected indices,
+    number of valid ones); with pad_to_max_output_size the indices are zero-padded to max_output_size."""
+    with _g().name_scope(name or "non_max_suppression_padded"):
+        boxes = _constant.convert_to_tensor(boxes, name="boxes")
+        ins = [boxes, _constant.convert_to_tensor(scores, dtype=boxes.dtype.base_dtype, name="scores"),
+               _constant.convert_to_tensor(max_output_size, _dtypes.int32),
+               _constant.convert_to_tensor(iou_threshold, _dtypes.float32, name="iou_threshold"),
+               _constant.convert_to_tensor(score_threshold, _dtypes.float32, name="score_threshold")]
+        op = make_op("NonMaxSuppressionV4", ins, {"pad_to_max_output_size": bool(pad_to_max_output_size),
+                                                  "T": boxes.dtype.base_dtype, "T_threshold": _dtypes.float32},
+                     name="NonMaxSuppressionV4")
+        return op.outputs[0], op.outputs[1]
