@@ -78,7 +78,7 @@ from compat_tf import saved_model  # noqa: E402,F401
 from compat_tf import debugging, dtypes, metrics  # noqa: E402,F401
 from compat_tf import estimator  # noqa: E402,F401
 from compat_tf import distributions, lookup  # noqa: E402,F401
-from compat_tf import feature_column, signal  # noqa: E402,F401
+from compat_tf import feature_column, nest, signal  # noqa: E402,F401
 spectral = signal  # tf.spectral: TF 1.x's older name of the FFT/DCT namespace
 from compat_tf._src.ops.fft_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d  # noqa: E402,F401
 

@@ -10,6 +10,7 @@ from compat_tf._src.contrib.variables import (  # noqa: F401
     variable)
 from compat_tf._src.train.checkpoint_utils import (  # noqa: F401
     init_from_checkpoint, list_variables, load_checkpoint, load_variable)
+from compat_tf._src.framework import nest  # noqa: E402,F401 - tf.contrib.framework.nest
 from compat_tf._src.dropin.missing import missing_attr_hook  # noqa: E402
 
 __getattr__ = missing_attr_hook("tf.contrib.framework")
