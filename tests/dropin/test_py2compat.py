@@ -71,3 +71,14 @@ def test_run_python2_notebook(tmp_path):
     out = json.loads((tmp_path / "out.ipynb").read_text())
     assert out["cells"][1]["outputs"][0]["text"] == "6\n"
     assert "compat_tf run: rewrote Python 2 forms in old.ipynb: print statement (1)" in r.stderr
+
+
+def test_run_script_importing_a_python2_helper(tmp_path):
+    helper = "def squares(n):\n    print 'making', n\n    return [i * i for i in xrange(n)]\n"
+    (tmp_path / "helpers.py").write_text(helper)
+    (tmp_path / "main.py").write_text("import helpers\nprint(helpers.squares(3))\n")
+    r = _cli(str(tmp_path / "main.py"), cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["making 3", "[0, 1, 4]"]
+    assert "compat_tf run: rewrote Python 2 forms in helpers.py: print statement (1), xrange (1)" in r.stderr
+    assert not (tmp_path / "__pycache__").exists() or not list((tmp_path / "__pycache__").glob("helpers*"))

@@ -54,6 +54,7 @@ def _run(argv):
 def _run_script(target):
     """Runs the script as __main__; a Python 2 script is rewritten first (py2compat), with a note."""
     from compat_tf._src.dropin import py2compat
+    py2compat.install_import_hook(os.path.dirname(os.path.abspath(target)))
     with open(target, encoding="utf-8", errors="surrogateescape") as f:
         source = f.read()
     new, counts = py2compat.rewrite(source, target)

@@ -5,6 +5,9 @@ Many TF1 tutorials are Python 2: print statements, `except E, e`, `xrange`, `dic
 on any supported Python; compat_tf's launcher rewrites them with fissix (a maintained fork of
 lib2to3) before running, and says in one line what it rewrote.
 
+Modules the script imports from its own folder (its helpers: `import utils`, `from nets import
+vgg`) get the same treatment through an import hook; installed packages are never rewritten.
+
 A source is rewritten only when it is Python 2: it does not compile as Python 3, or it uses a
 Python-2-only name (xrange, iteritems, has_key, raw_input, unicode, basestring, cPickle, ...);
 valid Python 3 that names none of these is run untouched, and a rewrite that does not compile
@@ -13,9 +16,14 @@ floors int / int; a TF1 script that relies on it gets a float, as under `from __
 division`), implicit relative imports, str/bytes mixing.
 """
 import collections
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import os
 import re
+import sys
 
-__all__ = ["looks_like_python2", "rewrite", "describe"]
+__all__ = ["describe", "install_import_hook", "looks_like_python2", "rewrite"]
 
 # lib2to3's fixers for what TF1-era scripts contain (no idioms/ws_comma style rewrites)
 _FIXERS = ["apply", "basestring", "dict", "except", "exec", "execfile", "filter", "funcattrs", "getcwdu",
@@ -94,3 +102,38 @@ def describe(counts, name):
     """The one-line note: 'compat_tf run: rewrote Python 2 forms in x.py: print statement (3), ...'."""
     parts = ", ".join(f"{what} ({n})" for what, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return f"compat_tf run: rewrote Python 2 forms in {name}: {parts}"
+
+
+class _Py2SourceLoader(importlib.machinery.SourceFileLoader):
+    """Loads a module from its source, rewritten when it is Python 2 (no .pyc is read or written)."""
+
+    def get_code(self, fullname):
+        path = self.get_filename(fullname)
+        source = importlib.util.decode_source(self.get_data(path))
+        new, counts = rewrite(source, path)
+        if counts:
+            print(describe(counts, os.path.relpath(path)), file=sys.stderr)
+        return compile(new, path, "exec", dont_inherit=True)
+
+
+class _Py2Finder(importlib.abc.MetaPathFinder):
+    """Finds the modules under `root` with the normal path finder and loads them rewritten."""
+
+    def __init__(self, root):
+        self.root = os.path.abspath(root) + os.sep
+
+    def find_spec(self, fullname, path, target=None):
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+            return None
+        if not os.path.abspath(spec.origin).startswith(self.root):
+            return None
+        spec.loader = _Py2SourceLoader(fullname, spec.origin)
+        return spec
+
+
+def install_import_hook(root):
+    """Rewrites Python 2 modules imported from under `root` (the script's folder) from now on."""
+    finder = _Py2Finder(root)
+    sys.meta_path.insert(1 if sys.meta_path else 0, finder)
+    return finder
