@@ -56,6 +56,7 @@ from compat_tf._src.ops.io_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.sort_ops import *  # noqa: E402,F401,F403 - sort, argsort, searchsorted, roll, cross
 from compat_tf._src.ops.edit_distance_ops import edit_distance  # noqa: E402,F401
 from compat_tf._src.ops.lookup_ops import initialize_all_tables, tables_initializer  # noqa: E402,F401
+from compat_tf._src.ops.sequence_parsing_ops import parse_single_sequence_example  # noqa: E402,F401
 from compat_tf._src.ops.string_transform_ops import (  # noqa: E402,F401
     reduce_join, regex_replace, string_to_hash_bucket_fast)
 from compat_tf._src.ops.complex_ops import *  # noqa: E402,F401,F403,A004 - complex, angle
