@@ -219,3 +219,17 @@ def test_end_points_collection_and_utils():
         with pytest.raises(ValueError, match="last dimension shape must be known"):
             slim.utils.last_dimension([2, None])
         assert slim.initializers.xavier_initializer is tf.contrib.layers.xavier_initializer
+
+
+def test_prefetch_queue_and_queue_runners():
+    with tf.Graph().as_default():
+        counter = tf.Variable(0, dtype=tf.int64)
+        step = tf.assign_add(counter, 1)
+        q = slim.prefetch_queue.prefetch_queue({"n": step, "sq": step * step}, capacity=4)
+        batch = q.dequeue()
+        assert any("fraction_of_4_full" in s.op.name for s in tf.get_collection(tf.GraphKeys.SUMMARIES))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            with slim.queues.QueueRunners(sess):
+                got = [sess.run(batch) for _ in range(3)]
+        assert all(g["sq"] == g["n"] ** 2 for g in got) and [g["n"] for g in got] == sorted(g["n"] for g in got)

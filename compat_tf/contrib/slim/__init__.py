@@ -17,7 +17,7 @@ from compat_tf._src.layers.contrib_layers import (  # noqa: F401
     apply_regularization, l1_l2_regularizer, l1_regularizer, l2_regularizer, sum_regularizer,
     variance_scaling_initializer, xavier_initializer, xavier_initializer_conv2d)
 from compat_tf.contrib import losses, metrics  # noqa: F401
-from compat_tf.contrib.slim import initializers, learning, regularizers, utils  # noqa: F401
+from compat_tf.contrib.slim import initializers, learning, prefetch_queue, queues, regularizers, utils  # noqa: F401
 from compat_tf._src.ops import init_ops  # noqa: F401 - TF1 slim leaks tensorflow.python.ops.init_ops as slim.init_ops
 from compat_tf._src.dropin.missing import missing_attr_hook  # noqa: E402
 
