@@ -61,6 +61,11 @@ from compat_tf._src.ops.parsing_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.io_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops import checkpoint_ops as _checkpoint_ops  # noqa: E402,F401 - SaveV2/RestoreV2 host ops
 from compat_tf._src.ops.sort_ops import *  # noqa: E402,F401,F403 - sort, argsort, searchsorted, roll, cross
+from compat_tf._src.ops.edit_distance_ops import edit_distance  # noqa: E402,F401
+from compat_tf._src.ops.lookup_ops import initialize_all_tables, tables_initializer  # noqa: E402,F401
+from compat_tf._src.ops.sequence_parsing_ops import parse_single_sequence_example  # noqa: E402,F401
+from compat_tf._src.ops.string_transform_ops import (  # noqa: E402,F401
+    reduce_join, regex_replace, string_to_hash_bucket_fast)
 from compat_tf._src.ops.complex_ops import *  # noqa: E402,F401,F403,A004 - complex, angle
 from compat_tf._src.ops.special_math_ops import betainc, lbeta  # noqa: E402,F401
 from compat_tf._src.framework.indexed_slices import IndexedSlices, IndexedSlicesValue  # noqa: E402,F401
@@ -85,6 +90,10 @@ from compat_tf import test  # noqa: E402,F401
 from compat_tf import version  # noqa: E402,F401
 from compat_tf._src.framework.eager_mode import (  # noqa: E402,F401
     disable_eager_execution, enable_eager_execution, executing_eagerly)
+from compat_tf import distributions, lookup  # noqa: E402,F401
+from compat_tf import feature_column, nest, signal  # noqa: E402,F401
+spectral = signal  # tf.spectral: TF 1.x's older name of the FFT/DCT namespace
+from compat_tf._src.ops.fft_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d  # noqa: E402,F401
 
 # compat_tf's own additions (not TF1 names): the graph as a JAX function, data-parallel sessions
 from compat_tf import checkpoints, export, parallel  # noqa: E402,F401

@@ -10,6 +10,13 @@ from compat_tf._src.ops.image_ops_impl import (  # noqa: F401
     resize_bicubic, resize_bilinear, resize_image_with_crop_or_pad, resize_images, resize_nearest_neighbor,
     rgb_to_grayscale, rgb_to_hsv, rot90, total_variation, transpose_image)
 from compat_tf._src.ops.random_ops import random_crop  # noqa: F401
+from compat_tf._src.ops.image_boxes_ops import (  # noqa: F401
+    crop_and_resize, draw_bounding_boxes, non_max_suppression_overlaps, non_max_suppression_padded,
+    non_max_suppression_with_scores,
+    resize_area, sample_distorted_bounding_box)
+from compat_tf._src.ops.image_quality_ops import (  # noqa: F401
+    extract_image_patches, extract_jpeg_shape, extract_patches, psnr, resize_image_with_pad, rgb_to_yiq, rgb_to_yuv,
+    sobel_edges, ssim, ssim_multiscale, yiq_to_rgb, yuv_to_rgb)
 
 resize = resize_images
 resize_with_crop_or_pad = resize_image_with_crop_or_pad

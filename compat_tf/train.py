@@ -16,6 +16,8 @@ from compat_tf._src.train.queue_api import *  # noqa: F401,F403 - queues, thread
 from compat_tf._src.train.proximal_adagrad import ProximalAdagradOptimizer  # noqa: F401
 from compat_tf._src.train.proximal_gradient_descent import ProximalGradientDescentOptimizer  # noqa: F401
 from compat_tf._src.train.rmsprop import RMSPropOptimizer  # noqa: F401
+from compat_tf._src.train.session_manager import SessionManager  # noqa: F401
+from compat_tf._src.train.supervisor import Supervisor  # noqa: F401
 from compat_tf._src.train.saver_api import *  # noqa: F401,F403 - Saver, checkpoints, meta graphs
 from compat_tf._src.protos.example_pb2 import (  # noqa: F401
     BytesList, Example, Feature, FeatureList, FeatureLists, Features, FloatList, Int64List, SequenceExample)

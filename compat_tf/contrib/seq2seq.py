@@ -1,4 +1,12 @@
-"""tf.contrib.seq2seq: provided names come from compat_tf; the rest raise UnimplementedSymbolError."""
-from compat_tf._src.dropin.missing import missing_attr_hook
+"""tf.contrib.seq2seq: helpers, BasicDecoder, dynamic_decode, attention and sequence_loss; the rest
+(BeamSearchDecoder, ScheduledSampling helpers, monotonic attention) raise UnimplementedSymbolError."""
+from compat_tf._src.contrib.seq2seq.attention_wrapper import (  # noqa: F401
+    AttentionMechanism, AttentionWrapper, AttentionWrapperState, BahdanauAttention, LuongAttention, hardmax)
+from compat_tf._src.contrib.seq2seq.beam_search import tile_batch  # noqa: F401
+from compat_tf._src.contrib.seq2seq.decoder import BasicDecoder, BasicDecoderOutput, Decoder, dynamic_decode  # noqa: F401
+from compat_tf._src.contrib.seq2seq.helper import (  # noqa: F401
+    GreedyEmbeddingHelper, Helper, SampleEmbeddingHelper, TrainingHelper)
+from compat_tf._src.contrib.seq2seq.loss import sequence_loss  # noqa: F401
+from compat_tf._src.dropin.missing import missing_attr_hook  # noqa: E402
 
 __getattr__ = missing_attr_hook("tf.contrib.seq2seq")

@@ -346,8 +346,8 @@ def test_resize_images_methods_dtypes_and_gradient(sess):
     y = tf.image.resize_bilinear(xf, [9, 4])
     g = sess.run(tf.gradients(tf.reduce_sum(y * w), xf)[0])
     np.testing.assert_allclose(np.sum(g * img[None]), np.sum(sess.run(y) * w), rtol=1e-4)
-    with pytest.raises(NotImplementedError, match="AREA"):
-        tf.image.resize_images(x, [3, 3], method=tf.image.ResizeMethod.AREA)
+    with pytest.raises(NotImplementedError, match="preserve_aspect_ratio"):
+        tf.image.resize_images(x, [3, 3], preserve_aspect_ratio=True)
 
 
 def test_crop_pad_central_crop_vs_numpy(sess):

@@ -325,6 +325,15 @@ def test_integer_truncation_ops():
     np.testing.assert_array_equal(tm, np.fmod(XI, YI))
 
 
+def test_truncatediv_broadcasts_and_truncates_floats():
+    # values recorded from TF: shapes (2, 2) and (2,) broadcast; float inputs are truncated too
+    a = np.array([[7, -7], [9, -9]], np.int32)
+    np.testing.assert_array_equal(run(tf.truncatediv(tf.constant(a), tf.constant([2, 4]))), [[3, -1], [4, -2]])
+    got = run(tf.truncatediv(tf.constant(a.astype(np.float32)), tf.constant([2.0, 4.0])))
+    np.testing.assert_array_equal(got, np.array([[3, -1], [4, -2]], np.float32))
+    assert got.dtype == np.float32
+
+
 def test_float_floordiv_floormod():
     xv, yv = np.array([-7.5, 7.5, 3.0]), np.array([2.0, -2.0, 0.5])
     x, y = tf.constant(xv), tf.constant(yv)
@@ -804,3 +813,11 @@ def test_argmax_argmin_never_pick_nan():
                 np.testing.assert_array_equal(got[0], [2, 0, 2])
                 np.testing.assert_array_equal(got[1], [0, 1, 0])
                 np.testing.assert_array_equal(got[2], [1, 1, 2])
+
+
+def test_string_equal_with_python_str_operand():
+    # a Python str operand compares as bytes (TF1's strings are bytes): '' finds the empty entries
+    x = tf.constant(np.array([["a", ""], ["", "b"]]))
+    eq, ne = run([tf.equal(x, ""), tf.not_equal(x, "a")])
+    np.testing.assert_array_equal(eq, [[False, True], [True, False]])
+    np.testing.assert_array_equal(ne, [[False, True], [True, True]])

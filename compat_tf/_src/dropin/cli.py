@@ -53,7 +53,7 @@ def _run(argv):
     sys.argv = list(argv)
     sys.path.insert(0, os.path.dirname(os.path.abspath(target)))
     try:
-        runpy.run_path(target, run_name="__main__")
+        _run_script(target)
     except SystemExit as e:
         code = e.code
         if code is None:
@@ -63,6 +63,28 @@ def _run(argv):
         print(code, file=sys.stderr)
         return 1
     return 0
+
+
+def _run_script(target):
+    """Runs the script as __main__; a Python 2 script is rewritten first (py2compat), with a note."""
+    from compat_tf._src.dropin import py2compat
+    py2compat.install_import_hook(os.path.dirname(os.path.abspath(target)))
+    with open(target, encoding="utf-8", errors="surrogateescape") as f:
+        source = f.read()
+    new, counts = py2compat.rewrite(source, target)
+    if not counts:
+        runpy.run_path(target, run_name="__main__")
+        return
+    print(py2compat.describe(counts, os.path.basename(target)), file=sys.stderr)
+    import types
+    module = types.ModuleType("__main__")
+    module.__file__ = target
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = module
+    try:
+        exec(compile(new, target, "exec", dont_inherit=True), module.__dict__)  # noqa: S102 - the user's script
+    finally:
+        sys.modules["__main__"] = saved
 
 
 def _install_kernel(argv):

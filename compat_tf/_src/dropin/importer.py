@@ -95,6 +95,10 @@ class _TensorFlowAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             obj = getattr(sys.modules.get(parent), attr, None) if parent in sys.modules else None
             if obj is not None and type(obj) is type(sys):
                 return obj
+            if spec.name.startswith("tensorflow.contrib."):
+                raise ModuleNotFoundError(
+                    f"No module named '{spec.name}': tf.{spec.name[len('tensorflow.'):]} is not implemented by "
+                    "compat_tf (TensorFlow 1.15 API)", name=spec.name) from None
             raise ModuleNotFoundError(
                 f"No module named '{spec.name}': compat_tf has no counterpart of this TensorFlow module "
                 f"(looked for '{target_name}'). Import its names from `tensorflow` (compat_tf) instead, or "

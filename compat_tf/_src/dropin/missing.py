@@ -6,11 +6,33 @@ asking for a TF1 name that is not implemented raises
 also an AttributeError, so `hasattr(tf.nn, "x")` and `getattr(.., default)`
 keep working as feature tests do in TF1 programs.
 """
+import dis
 import functools
+import sys
 
 
 class UnimplementedSymbolError(NotImplementedError, AttributeError):
     """A TF 1.x public name that compat_tf does not implement."""
+
+
+class UnimplementedImportError(NotImplementedError, ImportError):
+    """The same, met by `from tensorflow.contrib import legacy_seq2seq`: Python turns an
+    AttributeError raised during a from-import into a bare "cannot import name" ImportError,
+    losing the message; this one is an ImportError already, so it propagates as it is (and
+    `except ImportError` feature tests still catch it)."""
+
+
+_IMPORT_FROM = dis.opmap["IMPORT_FROM"]
+
+
+def _in_from_import(depth=2):
+    """Whether the frame `depth` levels up is executing a from-import's IMPORT_FROM."""
+    try:
+        frame = sys._getframe(depth)
+    except ValueError:
+        return False
+    code, i = frame.f_code.co_code, frame.f_lasti
+    return 0 <= i < len(code) and code[i] == _IMPORT_FROM
 
 
 @functools.lru_cache(maxsize=1)
@@ -46,6 +68,9 @@ def missing_attr_hook(tf_module_name, package=None):
                     raise
         full = f"{tf_module_name}.{name}"
         if full in _tf1_symbols() or full in _tf1_modules() or tf_module_name.startswith("tf.contrib"):
-            raise UnimplementedSymbolError(f"{full} is not implemented by compat_tf (TensorFlow 1.15 API)")
+            message = f"{full} is not implemented by compat_tf (TensorFlow 1.15 API)"
+            if _in_from_import():
+                raise UnimplementedImportError(message)
+            raise UnimplementedSymbolError(message)
         raise AttributeError(f"module '{tf_module_name}' has no attribute '{name}'")
     return __getattr__

@@ -4,11 +4,14 @@ Cells share one namespace (like a kernel). IPython-only lines (`%magic`,
 `!shell`) are skipped with a note, since there is no IPython here. Each
 cell's stdout/stderr is printed and recorded; the first failing cell stops
 the run with its index and first line named. The executed notebook, with
-outputs, can be written back out (nbformat 4 JSON).
+outputs, can be written back out (nbformat 4 JSON). Cells written for Python 2
+are rewritten first (py2compat), with one line to stderr saying what was rewritten.
 """
+import collections
 import contextlib
 import io
 import json
+import os
 import sys
 import traceback
 
@@ -51,6 +54,14 @@ def _strip_magics(src):
     return "\n".join(out)
 
 
+def _python3(src, index, notes):
+    """A Python 2 cell rewritten (py2compat); what was rewritten is added to `notes`."""
+    from compat_tf._src.dropin import py2compat
+    new, counts = py2compat.rewrite(src, f"<cell {index}>")
+    notes.update(counts)
+    return new
+
+
 def run_notebook(path, output=None, namespace=None):
     """Executes the code cells of `path`; returns the executed notebook dict. Raises CellError."""
     with open(path, encoding="utf-8") as f:
@@ -58,6 +69,7 @@ def run_notebook(path, output=None, namespace=None):
     ns = namespace if namespace is not None else {"__name__": "__main__", "__file__": path}
     count = 0
     failure = None
+    notes = collections.Counter()
     for index, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
@@ -69,7 +81,7 @@ def run_notebook(path, output=None, namespace=None):
         try:
             with contextlib.redirect_stdout(_Tee(sys.stdout, out)), \
                     contextlib.redirect_stderr(_Tee(sys.stderr, err)):
-                code = compile(_strip_magics(src), f"<cell {index}>", "exec")
+                code = compile(_python3(_strip_magics(src), index, notes), f"<cell {index}>", "exec")
                 exec(code, ns)  # noqa: S102 - running the user's notebook is the point
         except BaseException as e:  # noqa: BLE001 - reported as the cell's error
             if isinstance(e, KeyboardInterrupt):
@@ -85,6 +97,9 @@ def run_notebook(path, output=None, namespace=None):
                                        {"output_type": "stream", "name": name, "text": "".join(rec)})
         if failure is not None:
             break
+    if notes:
+        from compat_tf._src.dropin import py2compat
+        print(py2compat.describe(notes, os.path.basename(path)), file=sys.stderr)
     if output:
         with open(output, "w", encoding="utf-8") as f:
             json.dump(nb, f, indent=1)

@@ -213,11 +213,8 @@ def _add_variable_to_collections(variable, collections_set, collections_name):
 
 def _collect_named_outputs(collections, alias, outputs):
     if collections:
-        outputs._alias = alias  # TF1 appends the alias to the tensor's aliases
-        if isinstance(collections, str):
-            collections = [collections]
-        for c in collections:
-            _graph.add_to_collection(c, outputs)
+        from compat_tf._src.contrib.layers_utils import collect_named_outputs
+        return collect_named_outputs(collections, alias, outputs)   # TF1 appends the alias to tensor.aliases
     return outputs
 
 

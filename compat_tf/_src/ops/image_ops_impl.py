@@ -9,9 +9,9 @@ AdjustContrastv2, AdjustSaturation, AdjustHue, NonMaxSuppressionV3):
   (a=-0.75 legacy, a=-0.5 with renormalised border weights for half_pixel_centers).
 - random ops (random_flip_*, random_brightness, ...) draw from compat_tf's RNG (seeded op-by-op as
   tf.set_random_seed/seed= say), so their draws differ from TensorFlow's.
-Not implemented: resize_area (ResizeMethod.AREA), preserve_aspect_ratio=True, crop_and_resize,
-draw_bounding_boxes, sample_distorted_bounding_box, extract_glimpse, ssim/psnr, sobel_edges,
-yiq/yuv conversions, non_max_suppression_padded/with_scores/overlaps, combined_non_max_suppression.
+Area resizing, boxes, quality metrics and colour spaces live in image_boxes_ops.py and
+image_quality_ops.py. Not implemented: preserve_aspect_ratio=True, extract_glimpse,
+non_max_suppression_padded, combined_non_max_suppression.
 """
 import numpy as np
 
@@ -192,7 +192,8 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
     fns = {ResizeMethod.BILINEAR: resize_bilinear, ResizeMethod.NEAREST_NEIGHBOR: resize_nearest_neighbor,
            ResizeMethod.BICUBIC: resize_bicubic}
     if method == ResizeMethod.AREA:
-        raise NotImplementedError("tf.image.resize_images(method=ResizeMethod.AREA) is not supported by compat_tf")
+        from compat_tf._src.ops.image_boxes_ops import resize_area
+        fns[ResizeMethod.AREA] = resize_area
     if method not in fns:
         raise ValueError("Resize method is not implemented: {}".format(method))
     with _g().name_scope(name or "resize"):

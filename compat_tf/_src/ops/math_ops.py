@@ -314,10 +314,19 @@ def _checked_int_division(fn):
     return lower
 
 
+def _truncate_div(x, y):
+    """TruncateDiv: x / y rounded towards zero, broadcasting (lax.div wants equal shapes); floats
+    are truncated too, as TF's kernel does (7.0 // 2.0 -> 3.0, -7.0 / 4.0 -> -1.0)."""
+    x, y = jnp.broadcast_arrays(x, y)
+    if jnp.issubdtype(x.dtype, jnp.inexact):
+        return jnp.trunc(x / y)
+    return lax.div(x, y)
+
+
 _BINARY = {
     "Add": jnp.add, "AddV2": jnp.add, "Sub": jnp.subtract, "Mul": jnp.multiply,
     "RealDiv": _int_aware_div, "Div": _checked_int_division(_int_aware_div),
-    "TruncateDiv": _checked_int_division(lambda x, y: lax.div(x, y)),
+    "TruncateDiv": _checked_int_division(_truncate_div),
     "FloorDiv": _checked_int_division(jnp.floor_divide), "FloorMod": _checked_int_division(jnp.mod),
     "TruncateMod": _checked_int_division(jnp.fmod), "Mod": _checked_int_division(jnp.fmod),
     "Pow": _pow, "Maximum": _selecting(jnp.greater_equal, jnp.maximum),
@@ -390,12 +399,20 @@ def _broadcast_dims(a, b, op, op_type):
 _STRING_COMPARISONS = {"Equal": np.equal, "NotEqual": np.not_equal}
 
 
+def _as_bytes_array(v):
+    arr = np.asarray(v, object)
+    if arr.size:
+        arr = np.vectorize(lambda e: e.encode() if isinstance(e, str) else e, otypes=[object])(arr)
+    return arr
+
+
 def _register_binary(op_type, fn):
     np_fn = _STRING_COMPARISONS.get(op_type)
 
     def lower(x, y, **_):
         if np_fn is not None and getattr(x, "dtype", None) is not None and x.dtype.kind in "OSU":
-            return np_fn(np.asarray(x, object), np.asarray(y, object))   # strings, on the host
+            # strings, on the host; a Python str operand ('' or 'a') compares as its utf-8 bytes
+            return np_fn(_as_bytes_array(x), _as_bytes_array(y))
         return fn(x, y)
     lower.__name__ = "_" + op_type.lower()
     register_op(op_type, differentiable=op_type not in _NOT_DIFFERENTIABLE,

@@ -11,7 +11,7 @@ naming the feature key, at run time as in TF1.
 The parsing ops are host ops (NumPy over protobuf messages). Their node layout is TF's:
 ParseExample(serialized, names, sparse_keys..., dense_keys..., dense_defaults...) and
 ParseSingleExample(serialized, dense_defaults...) with keys as attrs.
-Deviations: SparseFeature and parse_single_sequence_example are not implemented.
+Deviations: SparseFeature is not implemented (parse_single_sequence_example: sequence_parsing_ops.py).
 """
 
 import collections

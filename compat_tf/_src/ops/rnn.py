@@ -144,7 +144,8 @@ def _rnn_scan(
                 return done.reshape((-1,) + (1,) * (v.ndim - 1))
 
             outs = [jnp.where(mask(o), jnp.zeros_like(o), o) for o in outs]
-            new = [jnp.where(mask(v), v0, v) for v, v0 in zip(new, vals)]
+            # scalar state parts (an AttentionWrapperState's time) have no batch axis: passed through
+            new = [v if v.ndim == 0 else jnp.where(mask(v), v0, v) for v, v0 in zip(new, vals)]
         return (new, {k: sub.state[k] for k in written}), outs
 
     carry0 = (init, {k: state0[k] for k in written})

@@ -141,11 +141,35 @@ def _sparse_feed(key, value):
     return list(zip((key.indices, key.values, key.dense_shape), value))
 
 
+def _nest_flatten(x):
+    """tf.nest.flatten for feed keys and values: tuples/lists (namedtuples such as LSTMStateTuple)
+    and dicts (by sorted key) are sequences; everything else (arrays, tensors) is a leaf."""
+    if isinstance(x, dict):
+        return [leaf for k in sorted(x) for leaf in _nest_flatten(x[k])]
+    if isinstance(x, (tuple, list)) and not isinstance(x, SparseTensorValue):
+        return [leaf for e in x for leaf in _nest_flatten(e)]
+    return [x]
+
+
+def _flatten_feed_items(feed_dict):
+    """TF1's nest.flatten_dict_items: a tuple key (an LSTMStateTuple, a multi-layer cell's tuple of
+    them) feeds each component from the same-structured value."""
+    for key, value in feed_dict.items():
+        if not isinstance(key, tuple):
+            yield key, value
+            continue
+        flat_k, flat_v = _nest_flatten(key), _nest_flatten(value)
+        if len(flat_k) != len(flat_v):
+            raise ValueError(f"Could not flatten dictionary. Key had {len(flat_k)} elements, but value had "
+                             f"{len(flat_v)} elements. Key: {flat_k}, value: {flat_v}.")
+        yield from zip(flat_k, flat_v)
+
+
 def prepare_feeds(graph, feed_dict):
     if not feed_dict:
         return [], []
     tensors, values = [], []
-    for key, value in feed_dict.items():
+    for key, value in _flatten_feed_items(feed_dict):
         if isinstance(key, SparseTensor):  # fed with a SparseTensorValue or (indices, values, shape)
             for t, v in _sparse_feed(key, value):
                 tensors.append(_feed_key(graph, t))

@@ -1,0 +1,1 @@
+"""tf.contrib.seq2seq pieces (TF 1.15)."""

@@ -1,0 +1,124 @@
+"""tf.data.experimental's sources and mixers (TF 1.15): Counter, enumerate_dataset,
+sample_from_datasets, choose_from_datasets, and the contrib.data batching shorthands.
+
+sample_from_datasets / choose_from_datasets mirror TF's DirectedInterleave: each step picks an
+input (at random by `weights`, or the next value of `choice_dataset`); an exhausted input is
+skipped from then on, and the result ends when every input (or the choice dataset) is
+exhausted. Random picks use NumPy's generator seeded as TF1's ops are (not TF's numbers).
+"""
+import numpy as np
+
+from compat_tf._src.data import dataset_ops, structure
+from compat_tf._src.data.dataset_ops import DatasetV1
+from compat_tf._src.framework import dtypes as _dtypes
+from compat_tf._src.framework import errors
+
+__all__ = ["Counter", "batch_and_drop_remainder", "choose_from_datasets", "enumerate_dataset",
+           "padded_batch_and_drop_remainder", "sample_from_datasets", "sloppy_interleave"]
+
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+def Counter(start=0, step=1, dtype=_dtypes.int64):  # noqa: N802 - TF1 name
+    """An infinite dataset start, start + step, ... of `dtype`."""
+    from compat_tf._src.ops import math_ops
+    stop = _INT64_MAX if step > 0 else np.iinfo(np.int64).min
+    ds = dataset_ops.DatasetV1.range(start, stop, step)
+    dtype = _dtypes.as_dtype(dtype)
+    return ds if dtype == _dtypes.int64 else ds.map(lambda x: math_ops.cast(x, dtype))
+
+
+def enumerate_dataset(start=0):
+    """Dataset.apply(enumerate_dataset()): (index, element) pairs, indices int64 from `start`."""
+    def apply(dataset):
+        return dataset_ops.DatasetV1.zip((Counter(start), dataset))
+    return apply
+
+
+def batch_and_drop_remainder(batch_size):
+    """tf.contrib.data.batch_and_drop_remainder: Dataset.batch(batch_size, drop_remainder=True)."""
+    def apply(dataset):
+        return dataset.batch(batch_size, drop_remainder=True)
+    return apply
+
+
+def padded_batch_and_drop_remainder(batch_size, padded_shapes, padding_values=None):
+    """tf.contrib.data.padded_batch_and_drop_remainder."""
+    def apply(dataset):
+        return dataset.padded_batch(batch_size, padded_shapes, padding_values, drop_remainder=True)
+    return apply
+
+
+def sloppy_interleave(map_func, cycle_length, block_length=1):
+    """tf.contrib.data.sloppy_interleave: an interleave (compat_tf's order is the deterministic one)."""
+    def apply(dataset):
+        return dataset.interleave(map_func, cycle_length=cycle_length, block_length=block_length)
+    return apply
+
+
+class _DirectedInterleaveDataset(DatasetV1):
+    def __init__(self, selector, datasets, pick):
+        self._selector = selector
+        self._inputs = list(datasets)
+        self._pick = pick
+        spec = self._inputs[0]._spec
+        for ds in self._inputs[1:]:
+            if structure.map_structure(lambda s: s.dtype, ds._spec) != structure.map_structure(lambda s: s.dtype,
+                                                                                                spec):
+                raise TypeError(f"Datasets must have the same type: {spec} vs {ds._spec}")
+            spec = structure.map_structure(
+                lambda a, b: structure.Spec(a.dtype, a.shape.most_specific_compatible_shape(b.shape)), spec,
+                ds._spec)
+        self._spec = spec
+
+    def _children(self):
+        return ([self._selector] if self._selector is not None else []) + self._inputs
+
+    def _iterate(self, ictx):
+        its = [ds._iterate(ictx) for ds in self._inputs]
+        alive = [True] * len(its)
+        for i in self._pick(ictx, alive):
+            if i < 0 or i >= len(its):
+                raise errors.InvalidArgumentError(None, None, f"Selector index out of range: {i} >= "
+                                                              f"{len(its)}")
+            if not alive[i]:
+                continue
+            try:
+                yield next(its[i])
+            except StopIteration:
+                alive[i] = False
+                if not any(alive):
+                    return
+
+
+def sample_from_datasets(datasets, weights=None, seed=None):
+    """Elements drawn from `datasets` at random, with probabilities `weights` (uniform by default)."""
+    datasets = list(datasets)
+    if not datasets:
+        raise ValueError("`datasets` must be a non-empty list of datasets.")
+    w = np.full(len(datasets), 1.0 / len(datasets)) if weights is None else np.asarray(weights, np.float64)
+    if w.shape != (len(datasets),):
+        raise ValueError(f"`weights` must have {len(datasets)} elements, got shape {w.shape}")
+    seeds = dataset_ops._get_seed(seed)
+
+    def pick(ictx, alive):
+        rng = dataset_ops._rng(seeds, 0)
+        while any(alive):
+            p = np.where(alive, w, 0.0)
+            if p.sum() <= 0:
+                return
+            yield int(rng.choice(len(w), p=p / p.sum()))
+    return _DirectedInterleaveDataset(None, datasets, pick)
+
+
+def choose_from_datasets(datasets, choice_dataset):
+    """The element of datasets[i] for each i of `choice_dataset` (a tf.int64 scalar dataset)."""
+    spec = choice_dataset._spec
+    if not (isinstance(spec, structure.Spec) and spec.dtype == _dtypes.int64 and spec.shape.ndims == 0):
+        raise TypeError("`choice_dataset` must be a dataset of scalar tf.int64 tensors.")
+
+    def pick(ictx, alive):
+        for (i,) in choice_dataset._iterate(ictx):
+            yield int(i)
+    ds = _DirectedInterleaveDataset(choice_dataset, datasets, pick)
+    return ds

@@ -1,4 +1,0 @@
-"""tf.contrib.slim: provided names come from compat_tf; the rest raise UnimplementedSymbolError."""
-from compat_tf._src.dropin.missing import missing_attr_hook
-
-__getattr__ = missing_attr_hook("tf.contrib.slim")
