@@ -354,11 +354,6 @@ def _static_regex_full_match(ctx, input, pattern=""):    # noqa: A002 - TF's inp
     return _regex_full_match(ctx, input, pattern)
 
 
-@register_op("RegexFullMatch", shape=_bool_like_input, **_REG)
-def _regex_full_match_op(ctx, input, pattern):    # noqa: A002 - TF's input name
-    return _regex_full_match(ctx, input, pattern)
-
-
 def string_join(inputs, separator="", name=None):
     """tf.string_join / tf.strings.join (op StringJoin): element-wise concatenation, scalars broadcast."""
     ts = [_constant.convert_to_tensor(x, dtype=_dtypes.string) for x in inputs]
