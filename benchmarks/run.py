@@ -1,7 +1,9 @@
 """compat_tf benchmarks beside the same computation written directly in JAX + optax.
 
-Cases (issue 5): session overhead, MLP train step, CNN train step, first run
-(trace + compile), graph construction, peak memory of a 100M-parameter MLP.
+Cases: session overhead, MLP train step, CNN train step, first run of the MLP and
+of the CNN train op, a new batch size fed to a compiled train op, the MLP script
+run as a second process (persistent compilation cache), graph construction, peak
+memory of a 100M-parameter MLP. Whole TF1 programs: benchmarks/programs.py.
 Each case times compat_tf and hand-written JAX in the same process,
 alternating rounds, and reports medians and the ratio compat_tf / JAX. When
 real TensorFlow is importable a TF1 column is added (never required).
@@ -311,6 +313,166 @@ def bench_first_run(quick):
     return {"unit": "s", **{k: statistics.median(v) for k, v in times.items()}}
 
 
+def _cnn_graph(tfm, P):
+    x = tfm.placeholder(tfm.float32, [None, 28, 28, 1])
+    y = tfm.placeholder(tfm.int64, [None])
+    V = {k: tfm.Variable(v, name=k) for k, v in P.items()}
+    h = tfm.nn.relu(tfm.nn.conv2d(x, V["c1"], [1, 1, 1, 1], "SAME") + V["b1"])
+    h = tfm.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+    h = tfm.nn.relu(tfm.nn.conv2d(h, V["c2"], [1, 1, 1, 1], "SAME") + V["b2"])
+    h = tfm.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+    h = tfm.reshape(h, [-1, 7 * 7 * 64])
+    h = tfm.nn.relu(tfm.matmul(h, V["f1"]) + V["bf1"])
+    logits = tfm.matmul(h, V["f2"]) + V["bf2"]
+    loss = tfm.reduce_mean(tfm.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+    return x, y, loss, tfm.train.AdamOptimizer(1e-3).minimize(loss)
+
+
+def _first_cnn_run(tfm, P, xb, yb):
+    g = tfm.Graph()
+    with g.as_default():
+        x, y, loss, train = _cnn_graph(tfm, P)
+        sess = tfm.Session(graph=g)
+        sess.run(tfm.global_variables_initializer())
+    t0 = time.perf_counter()
+    sess.run(train, {x: xb, y: yb})
+    _sync(sess)
+    return time.perf_counter() - t0
+
+
+def bench_cnn_first_run(quick):
+    """Trace + (interpretation or compile) + one step of the CNN train op, on a fresh graph each round
+    (new weights: no in-memory reuse; the persistent cache may hold an earlier round's program, so it
+    is disabled for this process by the runner)."""
+    rs = np.random.RandomState(2)
+    xb = rs.rand(64, 28, 28, 1).astype(np.float32)
+    yb = rs.randint(0, 10, 64).astype(np.int64)
+    times = {"compat_tf": [], "jax": []}
+    if TF1 is not None:
+        times["tf1"] = []
+    opt = optax.adam(1e-3)
+    for i in range(2 if quick else 3):
+        P = _cnn_params(np.random.RandomState(200 + i))
+        times["compat_tf"].append(_first_cnn_run(tf, P, xb, yb))
+        step = _jax_cnn_step(opt, lr_scale=1.0 + i)
+        p = {k: jnp.asarray(v) for k, v in P.items()}
+        t0 = time.perf_counter()
+        jax.block_until_ready(step(p, opt.init(p), xb, yb))
+        times["jax"].append(time.perf_counter() - t0)
+        if TF1 is not None:
+            times["tf1"].append(_first_cnn_run(TF1, P, xb, yb))
+    return {"unit": "s", **{k: statistics.median(v) for k, v in times.items()}}
+
+
+def _jax_cnn_step(opt, lr_scale=1.0):
+    def loss_fn(p, x, y):
+        dn = ("NHWC", "HWIO", "NHWC")
+        h = jax.lax.conv_general_dilated(x, p["c1"], (1, 1), "SAME", dimension_numbers=dn) + p["b1"]
+        h = jax.lax.reduce_window(jax.nn.relu(h), -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "SAME")
+        h = jax.lax.conv_general_dilated(h, p["c2"], (1, 1), "SAME", dimension_numbers=dn) + p["b2"]
+        h = jax.lax.reduce_window(jax.nn.relu(h), -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "SAME")
+        h = jax.nn.relu(h.reshape(-1, 7 * 7 * 64) @ p["f1"] + p["bf1"])
+        return optax.softmax_cross_entropy_with_integer_labels(h @ p["f2"] + p["bf2"], y).mean() * lr_scale
+
+    @functools.partial(jax.jit, donate_argnums=(0, 1))
+    def step(p, s, x, y):
+        loss, gr = jax.value_and_grad(loss_fn)(p, x, y)
+        upd, s = opt.update(gr, s, p)
+        return optax.apply_updates(p, upd), s, loss
+    return step
+
+
+def _mlp_steady_session(tfm, params, xb, yb, steps=30):
+    g = tfm.Graph()
+    with g.as_default():
+        x, y, loss, train = _tf_mlp(params, tfm=tfm)
+        sess = tfm.Session(graph=g)
+        sess.run(tfm.global_variables_initializer())
+    for _ in range(steps):
+        sess.run(train, {x: xb, y: yb})
+    _sync(sess)
+    if tfm is tf:
+        from compat_tf._src.runtime import tiers
+        tiers.drain_background_compiles()
+        for _ in range(3):
+            sess.run(train, {x: xb, y: yb})
+        _sync(sess)
+    return sess, x, y, train
+
+
+def bench_new_batch_size(quick):
+    """A train op that runs compiled at batch 128, fed one batch of a new size (the short last batch
+    of an epoch): the time of that run, and its ratio to the steady step (target: at most 5x)."""
+    rs = np.random.RandomState(3)
+    params = _mlp_params(rs, [784, 256, 256, 10])
+    xb = rs.rand(128, 784).astype(np.float32)
+    yb = rs.randint(0, 10, 128).astype(np.int64)
+    out = {"unit": "ms"}
+    for name, tfm in (("compat_tf", tf), ("tf1", TF1)):
+        if tfm is None:
+            continue
+        sess, x, y, train = _mlp_steady_session(tfm, params, xb, yb)
+        steady = []
+        for _ in range(20):
+            t0 = time.perf_counter()
+            sess.run(train, {x: xb, y: yb})
+            _sync(sess)
+            steady.append(time.perf_counter() - t0)
+        new = []
+        for n in (100, 101, 102) if not quick else (100,):
+            t0 = time.perf_counter()
+            sess.run(train, {x: xb[:n], y: yb[:n]})
+            _sync(sess)
+            new.append(time.perf_counter() - t0)
+        out[name] = statistics.median(new) * 1e3
+        out[name + "_steady"] = statistics.median(steady) * 1e3
+    out["jax"] = None
+    out["ratio_to_steady"] = out["compat_tf"] / out["compat_tf_steady"]
+    return out
+
+
+_SECOND_PROCESS_CHILD = r'''
+import sys, time, json
+sys.path.insert(0, sys.argv[1])
+t_start = time.perf_counter()
+import numpy as np, jax
+import compat_tf as tf
+from compat_tf._src.runtime import tiers
+sys.path.insert(0, sys.argv[1] + "/benchmarks")
+from run import _mlp_params, _tf_mlp
+rs = np.random.RandomState(0)
+params = _mlp_params(rs, [784, 256, 256, 10])
+xb = rs.rand(128, 784).astype(np.float32); yb = rs.randint(0, 10, 128).astype(np.int64)
+x, y, loss, train = _tf_mlp(params)
+sess = tf.Session(); sess.run(tf.global_variables_initializer())
+t0 = time.perf_counter(); sess.run(train, {x: xb, y: yb}); jax.block_until_ready(sess._state)
+first = time.perf_counter() - t0
+t0 = time.perf_counter()
+sess.run(train, {x: xb, y: yb}); tiers.drain_background_compiles(); sess.run(train, {x: xb, y: yb})
+jax.block_until_ready(sess._state); to_compiled = time.perf_counter() - t0
+print(json.dumps({"first": first, "to_compiled": to_compiled, "process": time.perf_counter() - t_start}))
+'''
+
+
+def bench_second_process(quick):
+    """The MLP script run twice as separate processes sharing the persistent compilation cache: the
+    first run of the train op, and the time until it runs compiled (its compile is a cache hit the
+    second time)."""
+    import tempfile
+    cache = tempfile.mkdtemp(prefix="compat_tf_bench_cache_")
+    env = dict(os.environ, COMPAT_TF_COMPILATION_CACHE=cache)
+    res = []
+    for _ in range(2):
+        r = subprocess.run([sys.executable, "-c", _SECOND_PROCESS_CHILD, os.path.dirname(HERE)], capture_output=True,
+                           text=True, timeout=900, env=env)
+        if r.returncode != 0:
+            raise RuntimeError(r.stderr[-2000:])
+        res.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    return {"unit": "s", "compat_tf": res[1]["to_compiled"], "jax": None,
+            "first_process_to_compiled": res[0]["to_compiled"], "first_run_1st": res[0]["first"],
+            "first_run_2nd": res[1]["first"], "process_1st": res[0]["process"], "process_2nd": res[1]["process"]}
+
+
 # -------------------------------------------------------------------------------------------
 # 5. graph construction
 # -------------------------------------------------------------------------------------------
@@ -400,8 +562,9 @@ def bench_memory_100m(quick):
 
 CASES = {"session_overhead": bench_session_overhead, "session_overhead_feed": bench_session_overhead_feed,
          "mlp_step": bench_mlp_step, "cnn_step": bench_cnn_step,
-         "first_run": bench_first_run, "graph_construction": bench_graph_construction,
-         "memory_100m": bench_memory_100m}
+         "first_run": bench_first_run, "cnn_first_run": bench_cnn_first_run,
+         "new_batch_size": bench_new_batch_size, "second_process": bench_second_process,
+         "graph_construction": bench_graph_construction, "memory_100m": bench_memory_100m}
 TARGETS = {"session_overhead": 1.5, "mlp_step": 1.05, "cnn_step": 1.05, "first_run": 1.3,
            "memory_100m": 1.3}
 
@@ -426,6 +589,8 @@ def main():
             r = {"error": f"{type(e).__name__}: {e}"}
         if r.get("jax"):
             r["ratio"] = r["compat_tf"] / r["jax"]
+        if r.get("tf1"):
+            r["ratio_tf1"] = r["compat_tf"] / r["tf1"]
         if name in TARGETS and "ratio" in r:
             r["target"] = TARGETS[name]
         if name == "graph_construction" and "compat_tf" in r:
@@ -457,9 +622,11 @@ def _row(name, r):
         return f"{name:<22} ERROR {r['error']}"
     jx = "" if r.get("jax") is None else f"{r['jax']:>12.3f}"
     ratio = "" if "ratio" not in r else f"{r['ratio']:>7.2f}x"
-    tf1 = "" if r.get("tf1") is None else f" {r['tf1']:>12.3f}"
+    tf1 = "" if r.get("tf1") is None else f" {r['tf1']:>12.3f} ({r['ratio_tf1']:.2f}x TF1)"
+    extra = {k: round(v, 3) for k, v in r.items() if k not in ("unit", "compat_tf", "jax", "tf1", "ratio",
+                                                               "ratio_tf1", "target") and isinstance(v, float)}
     return (f"{name:<22} {r['compat_tf']:>12.3f} {jx:>12} {ratio:>8}{tf1}  {r['unit']}  "
-            f"(target {r.get('target', '-')})")
+            f"(target {r.get('target', '-')}) {extra if extra else ''}")
 
 
 if __name__ == "__main__":

@@ -38,8 +38,8 @@ def rnn_decoder(decoder_inputs, initial_state, cell, scope=None):
 
 def sequence_loss_by_example(logits, targets, weights):
     """tf.contrib.legacy_seq2seq.sequence_loss_by_example (TF 1.x), averaged across time steps."""
-    log_perp_list = [tf.nn.sparse_softmax_cross_entropy_with_logits(labels=t, logits=l) * w
-                     for l, t, w in zip(logits, targets, weights)]
+    log_perp_list = [tf.nn.sparse_softmax_cross_entropy_with_logits(labels=t, logits=lg) * w
+                     for lg, t, w in zip(logits, targets, weights)]
     return tf.add_n(log_perp_list) / (tf.add_n(weights) + 1e-12)
 
 

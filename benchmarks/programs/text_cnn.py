@@ -99,16 +99,16 @@ with phase("total"):
             lo = (i * BATCH) % (len(x_train) - BATCH)
             t = time.perf_counter()
             with phase("train_steps"):
-                _, step, summaries, l, acc = sess.run(
+                _, step, summaries, loss_v, acc = sess.run(
                     [train_op, global_step, train_summary_op, loss, accuracy],
                     {input_x: x_train[lo:lo + BATCH], input_y: y_train[lo:lo + BATCH], dropout_keep_prob: 0.5})
                 train_writer.add_summary(summaries, step)
             if step % EVERY == 0:
                 with phase("dev_evaluations"):
-                    summaries, l, acc = sess.run([dev_summary_op, loss, accuracy],
+                    summaries, loss_v, acc = sess.run([dev_summary_op, loss, accuracy],
                                                  {input_x: x_dev, input_y: y_dev, dropout_keep_prob: 1.0})
                     dev_writer.add_summary(summaries, step)
-                print(f"step {step}: dev loss {l:g}, acc {acc:g}")
+                print(f"step {step}: dev loss {loss_v:g}, acc {acc:g}")
                 with phase("checkpoints"):
                     saver.save(sess, os.path.join(out_dir, "checkpoints", "model"), global_step=step)
             steps.append(time.perf_counter() - t)
