@@ -318,12 +318,20 @@ def test_sparse_softmax_xent():
     got = check_grad(lambda z: tf.reduce_sum(tf.nn.sparse_softmax_cross_entropy_with_logits(
         labels=tf.constant(yv, dtype=tf.int64), logits=z)), lv)
     np.testing.assert_allclose(got[0], np.exp(log_softmax_np(lv)) - np.eye(5)[yv])
-    # rank 3 logits, out-of-range label -> NaN
+    # rank 3 logits, out-of-range label: InvalidArgumentError as TF1's CPU kernel; NaN (GPU-like)
+    # with the run-time checks off
     l3 = RS.randn(2, 3, 4)
     y3 = np.array([[0, 1, 3], [2, 9, 0]])
     o3 = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y3, logits=l3, name="xent")
     assert o3.shape.as_list() == [2, 3]
-    v3 = run(o3)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="label value of 9"):
+        run(o3)
+    from compat_tf._src.runtime import run_checks
+    prev = run_checks.set_enabled(False)
+    try:
+        v3 = run(o3)
+    finally:
+        run_checks.set_enabled(prev)
     ls = log_softmax_np(l3)
     assert np.isnan(v3[1, 1])
     np.testing.assert_allclose(v3[0], -ls[0, np.arange(3), y3[0]])

@@ -565,13 +565,29 @@ def _sparse_softmax_xent(features, labels, **_):
         run_checks.check(~valid, lambda v: f"Received a label value of {v} which is outside the valid "
                          f"range of [0, {n}).", flat[first])
     safe = jnp.where(valid, labels, 0).astype(jnp.int32)
-    lsm = jax.nn.log_softmax(features, axis=-1)
-    picked = jnp.take_along_axis(lsm, safe[..., None], axis=-1)[..., 0]
-    nan = jnp.asarray(np.nan, features.dtype)
-    loss = jnp.where(valid, -picked, nan)
     onehot = jax.nn.one_hot(safe, n, dtype=features.dtype)
-    backprop = jnp.where(valid[..., None], jnp.exp(lsm) - onehot, nan)
+    loss = _sparse_xent_loss(features, onehot, valid)
+    nan = jnp.asarray(np.nan, features.dtype)
+    backprop = jnp.where(valid[..., None], jax.nn.softmax(features, axis=-1) - onehot, nan)
     return loss, backprop
+
+
+@jax.custom_jvp
+def _sparse_xent_loss(logits, onehot, valid):
+    """-log_softmax(logits)[label] (NaN for an invalid label), differentiated as TF1 does it: the
+    op's backprop output, softmax - onehot (a dense product, no gather to transpose)."""
+    loss = -jnp.sum(jax.nn.log_softmax(logits, axis=-1) * onehot, axis=-1)
+    return jnp.where(valid, loss, jnp.asarray(np.nan, logits.dtype))
+
+
+@_sparse_xent_loss.defjvp
+def _sparse_xent_loss_jvp(primals, tangents):
+    logits, onehot, valid = primals
+    t_logits = tangents[0]
+    loss = _sparse_xent_loss(logits, onehot, valid)
+    backprop = jnp.where(valid[..., None], jax.nn.softmax(logits, axis=-1) - onehot,
+                         jnp.asarray(np.nan, logits.dtype))
+    return loss, jnp.sum(backprop * t_logits, axis=-1)
 
 
 def _ensure_xent_args(name, sentinel, labels, logits):
