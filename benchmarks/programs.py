@@ -46,7 +46,7 @@ runpy.run_path(prog, run_name="__main__")
 def _tf_python(arg):
     for cand in (arg, os.environ.get("BENCH_TF_PYTHON"), os.path.join(ROOT, ".venv-tf", "bin", "python")):
         if cand and os.path.exists(cand):
-            return cand
+            return os.path.abspath(cand)
     return None
 
 
