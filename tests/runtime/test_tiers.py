@@ -231,3 +231,47 @@ def test_a_long_loop_is_compiled_instead_of_walked_for_ever(policy, monkeypatch)
         np.testing.assert_allclose(s.run(y, {x: v}), v * 2 + 1)
     assert tiers.STATS.interpreter_failures == failures + 1
     assert tiers.STATS.compiles == compiles + 1
+
+
+def test_a_new_batch_size_is_interpreted_from_the_symbolic_trace_without_tracing(policy):
+    policy(mode="auto", compile_after=2, background=False)
+    x, y, loss, train, ws = _mlp(dropout=False)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        xb, yb = _batch(8)
+        for _ in range(3):
+            s.run(train, {x: xb, y: yb})
+        tiers.drain_background_compiles()              # the symbolic trace is made after the compile
+        fn = _step_fn(s, train)
+        assert fn._symbolic is not None and fn.poly
+        traces, symbolic = tiers.STATS.traces, tiers.STATS.symbolic_calls
+        before = s.run(ws)
+        xs, ys = _batch(6, seed=6)
+        s.run(train, {x: xs, y: ys})                    # a train step of a new size: no trace
+        assert tiers.STATS.traces == traces and tiers.STATS.symbolic_calls == symbolic + 1
+        after = s.run(ws)
+        assert not np.allclose(after[0], before[0])
+        # a fetch evaluated at several sizes: its second size asks for the symbolic trace, and the
+        # sizes after that are interpreted from it, with the right values
+        w1, w2 = s.run(ws)
+        for i, n in enumerate((5, 3, 11, 2)):
+            xs, ys = _batch(n, seed=n)
+            got = s.run(loss, {x: xs, y: ys})
+            logits = np.maximum(xs @ w1, 0) @ w2
+            lse = np.log(np.exp(logits - logits.max(1, keepdims=True)).sum(1)) + logits.max(1)
+            np.testing.assert_allclose(got, np.mean(lse - logits[np.arange(n), ys]), rtol=1e-5)
+            tiers.drain_background_compiles()
+        assert tiers.STATS.symbolic_calls >= symbolic + 3
+
+
+def test_symbolic_trace_instances_must_match_the_template():
+    from compat_tf._src.runtime.tiers import _SymbolicTrace
+    sym = _SymbolicTrace()
+    sym.template = [((4, 3), np.dtype(np.float32)), ((8, 5), np.dtype(np.float32)), ((8,), np.dtype(np.int64))]
+    sym.dims = {(1, 0): "d0", (2, 0): "d0"}
+    a = np.zeros((4, 3), np.float32)
+    assert sym.binding([a, np.zeros((2, 5), np.float32), np.zeros(2, np.int64)]) == {"d0": 2}
+    assert sym.binding([a, np.zeros((2, 5), np.float32), np.zeros(3, np.int64)]) is None   # one batch
+    assert sym.binding([a, np.zeros((2, 6), np.float32), np.zeros(2, np.int64)]) is None   # fixed dim
+    assert sym.binding([a, np.zeros((0, 5), np.float32), np.zeros(0, np.int64)]) is None   # empty
+    assert sym.binding([a, np.zeros((2, 5), np.float64), np.zeros(2, np.int64)]) is None   # dtype

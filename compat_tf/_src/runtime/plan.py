@@ -437,7 +437,12 @@ class Plan:
 
         A hook: the data-parallel plan adds shardings here (and returns a plain jax.jit).
         """
-        return tiers.TieredFunction(flat, donate_argnums=tuple(range(len(ro), len(ro) + len(rw))), name="step")
+        # the fed tensors' unknown dimensions (a placeholder's None) may change between runs
+        base = len(ro) + len(rw)
+        poly = {base + i: tuple(ax for ax, d in enumerate(t.shape.as_list()) if d is None)
+                for i, t in enumerate(seg.inputs) if t.shape.ndims is not None}
+        return tiers.TieredFunction(flat, donate_argnums=tuple(range(len(ro), base)),
+                                    name="step", poly=poly)
 
     def _run_fast(self, session, feed_values):
         seg, in_idx, sources, n_out = self._fast

@@ -51,10 +51,12 @@ import threading
 import time
 
 import jax
+import numpy as np
 
 from compat_tf._src.runtime import interp
 from compat_tf._src.runtime import op_errors
 from compat_tf._src.runtime.interp import blas_threads
+from compat_tf._src.runtime.interp import symbolic as interp_symbolic
 
 _log = logging.getLogger("compat_tf.runtime")
 
@@ -111,6 +113,8 @@ class Stats:
         self.compiled_calls_started = 0
         self.interpreter_failures = 0
         self.evicted = 0
+        self.symbolic_traces = 0
+        self.symbolic_calls = 0
 
     def as_dict(self):
         return dict(vars(self))
@@ -193,13 +197,19 @@ class TieredFunction:
     the fed shapes; a mismatch is detected and handled by the full key).
     """
 
-    def __init__(self, fn, donate_argnums=(), name=None, **jit_kwargs):
+    def __init__(self, fn, donate_argnums=(), name=None, poly=None, **jit_kwargs):
         self.fn = fn
         self.donate_argnums = tuple(donate_argnums)
         self.jitted = jax.jit(fn, donate_argnums=self.donate_argnums, **jit_kwargs)
         self.name = name or getattr(fn, "__name__", "step")
         self._programs = {}
         self._lock = threading.Lock()
+        # {positional arg: axes that may change size between calls} (a placeholder's unknown
+        # dimensions): once a signature is compiled, `fn` is also traced with those axes symbolic
+        # (in the background), and a new size is interpreted from that trace (no new trace)
+        self.poly = {i: tuple(ax) for i, ax in (poly or {}).items() if ax}
+        self._symbolic = None          # _SymbolicTrace, once made
+        self._symbolic_started = False
 
     def __call__(self, *args):
         return self.call_keyed(_full_key(args), args)
@@ -229,6 +239,8 @@ class TieredFunction:
                     prog.last_used = next(_ticks)
                     if len(self._programs) > POLICY.max_signatures:
                         self._evict()
+                    if len(self._programs) == 2:
+                        self._want_symbolic(args)      # shapes vary: more sizes are likely
         prog.last_used = next(_ticks)
         try:
             return prog.call(args)
@@ -248,6 +260,23 @@ class TieredFunction:
     def trace(self, *args):
         """jax.jit's trace of `fn` for these arguments (the jaxpr both tiers run)."""
         return self.jitted.trace(*args)
+
+    def _want_symbolic(self, args):
+        """After a first compile: trace `fn` with its poly axes symbolic, in the background."""
+        if not self.poly or self._symbolic_started or not interp_symbolic.AVAILABLE:
+            return
+        self._symbolic_started = True
+        avals = [jax.ShapeDtypeStruct(np.shape(a), getattr(a, "dtype", np.asarray(a).dtype)) for a in args]
+        _compile_queue.submit(self._make_symbolic, avals)
+
+    def _make_symbolic(self, avals):
+        try:
+            sym = _SymbolicTrace.make(self, avals)
+        except Exception as e:  # noqa: BLE001 - not shape-polymorphic: new sizes are traced as usual
+            _log.debug("compat_tf: %s has no symbolic trace (%s: %s)", self.name, type(e).__name__, e)
+            return
+        self._symbolic = sym
+        STATS.symbolic_traces += 1
 
     def programs(self):
         """The signatures seen so far: {key: 'interpreted' | 'compiling' | 'compiled'}."""
@@ -286,6 +315,11 @@ class _Program:
         mode = POLICY.mode
         if mode == "compile":
             return self._compile_now(args)
+        sym = self.owner._symbolic
+        if self.traced is None and sym is not None:
+            env = sym.binding(args)
+            if env is not None:
+                return self._call_symbolic(sym, env, args, mode)
         traced = self._trace(args)
         if not self.interpretable:
             return self._compile_now(args)
@@ -312,6 +346,33 @@ class _Program:
         STATS.interpreted_calls += 1
         return jax.tree_util.tree_unflatten(traced.out_tree, outs)
 
+    def _call_symbolic(self, sym, env, args, mode):
+        """A new signature of a shape-polymorphic step: interpreted from its symbolic trace; when it
+        repeats, traced and compiled in the background meanwhile."""
+        fut = self.future
+        if fut is None and mode == "auto" and self.calls >= POLICY.compile_after:
+            avals = [jax.ShapeDtypeStruct(np.shape(a), getattr(a, "dtype", np.asarray(a).dtype)) for a in args]
+            with self.lock:
+                if self.future is None:
+                    self.future = _compile_queue.submit(_trace_and_compile, self.owner.jitted, avals)
+            fut = self.future
+        if fut is not None and not self.compile_failed and fut.done() and (fut.cancelled() or fut.exception() is None):
+            return self._use_compiled(args)
+        try:
+            leaves, _ = jax.tree_util.tree_flatten(args)
+            with blas_threads.limited(), interp_symbolic.binding(env):
+                outs = interp.eval_closed_jaxpr(sym.jaxpr, leaves)
+        except interp.InterpreterError:
+            self.owner._symbolic = None            # this step is not polymorphic after all
+            return self.call_after_symbolic(args)
+        STATS.interpreted_calls += 1
+        STATS.symbolic_calls += 1
+        return jax.tree_util.tree_unflatten(sym.out_tree, outs)
+
+    def call_after_symbolic(self, args):
+        self.calls -= 1
+        return self.call(args)
+
     def _trace(self, args):
         if self.traced is None:
             with self.lock:
@@ -333,6 +394,7 @@ class _Program:
         self.compiled = self.future.result()
         self.traced = None             # the jaxpr is not needed any more
         STATS.compiled_calls_started += 1
+        self.owner._want_symbolic(args)
         return self.compiled(*args)
 
     def _compile_now(self, args):
@@ -344,10 +406,67 @@ class _Program:
         self.compiled = _compile(traced)
         self.traced = None
         STATS.compiled_calls_started += 1
+        self.owner._want_symbolic(args)
         return self.compiled(*args)
 
 
 _ticks = itertools.count(1)
+
+
+def _trace_and_compile(jitted, avals):
+    STATS.traces += 1
+    return _compile(jitted.trace(*avals))
+
+
+class _SymbolicTrace:
+    """A step traced with its poly axes as symbolic dimensions (interp/symbolic.py)."""
+
+    __slots__ = ("jaxpr", "out_tree", "template", "dims")
+
+    @classmethod
+    def make(cls, owner, avals):
+        from jax import export
+        # poly axes of the same size share a symbol (x [b, 784] and its labels [b] are one batch)
+        names, dims = {}, {}
+        for i, axes in owner.poly.items():
+            for ax in axes:
+                size = avals[i].shape[ax]
+                dims[(i, ax)] = names.setdefault(size, f"d{len(names)}")
+        symbols = dict(zip(names.values(), export.symbolic_shape(",".join(names.values()))))
+        sym_avals = list(avals)
+        for i in owner.poly:
+            shape = list(avals[i].shape)
+            for ax in owner.poly[i]:
+                shape[ax] = symbols[dims[(i, ax)]]
+            sym_avals[i] = jax.ShapeDtypeStruct(tuple(shape), avals[i].dtype)
+        traced = owner.jitted.trace(*sym_avals)
+        if not _small_enough(traced.jaxpr):
+            raise ValueError("too large to interpret")
+        from compat_tf._src.runtime.interp.core import prepare
+        prepare(traced.jaxpr)
+        self = cls()
+        self.jaxpr, self.out_tree = traced.jaxpr, traced.out_tree
+        self.template = [(tuple(a.shape), np.dtype(a.dtype)) for a in avals]
+        self.dims = dims
+        return self
+
+    def binding(self, args):
+        """{symbol: size} for these arguments, or None when they are not an instance of the trace."""
+        if len(args) != len(self.template):
+            return None
+        env = {}
+        for i, (a, (shape, dtype)) in enumerate(zip(args, self.template)):
+            ashape = np.shape(a)
+            if len(ashape) != len(shape) or np.dtype(getattr(a, "dtype", None) or np.asarray(a).dtype) != dtype:
+                return None
+            for ax, (n, t) in enumerate(zip(ashape, shape)):
+                name = self.dims.get((i, ax))
+                if name is None:
+                    if n != t:
+                        return None
+                elif n < 1 or env.setdefault(name, n) != n:
+                    return None
+        return env
 
 
 def _raise_as_op_error(exc):
@@ -378,7 +497,8 @@ def _aval_key(x):
 
 
 def _small_enough(closed):
-    """Whether every array in the jaxpr (nested ones too) is at most max_interpreted_elements."""
+    """Whether every array in the jaxpr (nested ones too) is at most max_interpreted_elements
+    (a symbolic dimension counts as 1: the limit then bounds the rest of the shape)."""
     limit = POLICY.max_interpreted_elements
     stack = [closed.jaxpr]
     seen = set()
@@ -407,6 +527,6 @@ def _small_enough(closed):
 def _elements(aval):
     shape = getattr(aval, "shape", ())
     try:
-        return math.prod(shape)
+        return math.prod(d if isinstance(d, int) else 1 for d in shape)
     except TypeError:
         return 0

@@ -19,6 +19,8 @@ import weakref
 import jax
 import numpy as np
 
+from compat_tf._src.runtime.interp import symbolic
+
 try:                                        # the public extension API (jax >= 0.4.30)
     from jax.extend.core import Literal as _Literal
 except ImportError:                         # pragma: no cover - older jax
@@ -132,10 +134,12 @@ def _eval(jaxpr, consts, args):
     for v, x in zip(jaxpr.invars, args):
         env[v] = x if type(x) is np.ndarray else _to_numpy(x)
     with np.errstate(all="ignore"):
-        for rule, name, ins, outs, params, multiple, eqn in prog.steps:
+        for rule, name, ins, outs, params, multiple, eqn, sym in prog.steps:
             vals = [env[i] if type(i) is not _Const else i.value for i in ins]
             if rule is not None and rule is _KEYED:
                 rule = KEY_RULES.get(name)
+            if sym:
+                params = _concrete_params(name, params)
             try:
                 if rule is None:
                     res = _fallback(name, eqn, vals)
@@ -218,8 +222,10 @@ def _digest(jaxpr):
         rule = RULES.get(name)
         if name not in _KEY_NATIVE and any(_is_key_dtype(getattr(v.aval, "dtype", None)) for v in eqn.invars):
             rule = _KEYED            # a key operand: the key version of the rule, if any, else JAX
-        steps.append((rule, name, [_operand(v) for v in eqn.invars], outs, dict(eqn.params),
-                      eqn.primitive.multiple_results, eqn))
+        params = dict(eqn.params)
+        sym = any(symbolic.has_symbolic(v) for v in params.values())   # shape polymorphism (symbolic.py)
+        steps.append((rule, name, [_operand(v) for v in eqn.invars], outs, params,
+                      eqn.primitive.multiple_results, eqn, sym))
     prog.steps = steps
     prog.outvars = [_operand(v) for v in jaxpr.outvars]
     return prog
@@ -252,8 +258,18 @@ def _conform(x, aval, name):
     if x.dtype != dtype:
         x = x.astype(dtype)
     if x.shape != aval.shape:
-        raise InterpreterError(f"NumPy rule of {name!r} gave shape {x.shape}, the jaxpr says {aval.shape}")
+        ev = symbolic.evaluator()
+        if ev is None or x.shape != symbolic.shape(aval.shape, ev):
+            raise InterpreterError(f"NumPy rule of {name!r} gave shape {x.shape}, the jaxpr says {aval.shape}")
     return x
+
+
+def _concrete_params(name, params):
+    """An equation's parameters with its symbolic dimensions evaluated under the current binding."""
+    ev = symbolic.evaluator()
+    if ev is None:
+        raise InterpreterError(f"{name!r} has symbolic dimensions and no binding for them")
+    return {k: symbolic.substitute(v, ev) for k, v in params.items()}
 
 
 def _to_numpy(x):
@@ -288,6 +304,26 @@ def _fallback_bind(primitive, params, vals):
     if primitive.multiple_results:
         return [_to_numpy(o) for o in out]
     return _to_numpy(out)
+
+
+def prepare(closed):
+    """Digests a jaxpr and its sub-jaxprs ahead of its first evaluation (a background thread can)."""
+    stack = [closed.jaxpr if hasattr(closed, "consts") else closed]
+    seen = set()
+    while stack:
+        j = stack.pop()
+        if id(j) in seen:
+            continue
+        seen.add(id(j))
+        _program(j)
+        for eqn in j.eqns:
+            for p in eqn.params.values():
+                for sub in (p if isinstance(p, (tuple, list)) else (p,)):
+                    inner = getattr(sub, "jaxpr", None)
+                    if inner is not None and hasattr(inner, "eqns"):
+                        stack.append(inner)
+                    elif hasattr(sub, "eqns"):
+                        stack.append(sub)
 
 
 def call_jaxpr(closed_or_open, args, consts=()):

@@ -247,3 +247,9 @@ def _unstack(x, axis, **_):
 @register("empty", "empty2")
 def _empty(*_args, dtype=None, shape=(), **_):
     return np.zeros(shape, dtype)
+
+
+@register("dim_as_value")
+def _dim_as_value(dim, **_):
+    """A shape-polymorphic dimension as a value (its symbol already evaluated: symbolic.py)."""
+    return np.asarray(int(dim))
