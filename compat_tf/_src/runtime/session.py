@@ -51,6 +51,10 @@ class BaseSession:
         self._default_ctx = None
         # builds a run's Plan; compat_tf.parallel.data_parallel swaps in a sharded one
         self._plan_factory = _plan.Plan
+        self._cluster = None
+        if target:      # a tf.train.Server's target: a worker of a cluster (compat_tf/_src/parallel)
+            from compat_tf._src.parallel import cluster_session
+            cluster_session.connect(self, target, config)
 
     @property
     def graph(self):
@@ -329,7 +333,8 @@ class _SessionContext:
 
 
 class Session(BaseSession):
-    """TF1's tf.Session (the target and config are accepted and ignored)."""
+    """TF1's tf.Session. `target`: "" (this process) or a tf.train.Server's target (a cluster worker,
+    see compat_tf/_src/parallel/cluster_session.py); `config` is accepted, its settings mostly ignored."""
 
 
 class InteractiveSession(BaseSession):

@@ -36,6 +36,7 @@ import numpy as np
 
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
+from compat_tf._src.parallel import cluster as _cluster
 from compat_tf._src.io import tensor_bundle
 
 FORMAT = "compat_tf.orbax/1"
@@ -51,7 +52,8 @@ def _orbax():
     import orbax.checkpoint as ocp
     with _checkpointer_lock:
         if _checkpointer is None:
-            _checkpointer = ocp.PyTreeCheckpointer()
+            # in a multi-process cluster job: this process alone (parallel/cluster.py)
+            _checkpointer = _cluster.orbax_checkpointer(ocp) or ocp.PyTreeCheckpointer()
     return ocp, _checkpointer
 
 
@@ -78,6 +80,7 @@ def _decode_strings(values, shape):
 def write_checkpoint(prefix, tensors):
     """Writes `tensors` ({name: NumPy array}) as the checkpoint `prefix` (replacing one there)."""
     prefix = _as_str(prefix)
+    _cluster.check_checkpoint_writer(prefix)     # in a cluster job, the chief alone writes
     parent = os.path.dirname(prefix)
     if parent:
         os.makedirs(parent, exist_ok=True)
