@@ -72,7 +72,8 @@ def test_server_def_of_a_cluster_task_and_from_a_server_def():
     assert str(_make_server_def(base, "worker", 0, None, None)) == TF1["server/from_server_def"]
 
 
-@pytest.mark.parametrize("key,kwargs", [("no_job_name", dict(task_index=0)), ("no_task_index", dict(job_name="worker"))])
+@pytest.mark.parametrize("key,kwargs", [("no_job_name", dict(task_index=0)),
+                                        ("no_task_index", dict(job_name="worker"))])
 def test_server_argument_errors_match_tf(key, kwargs):
     c = {"ps": ["localhost:1"], "worker": ["localhost:2", "localhost:3"]}
     cls, msg = TF1[f"server/err/{key}"]

@@ -341,8 +341,7 @@ class ReplicaPlan(_plan.Plan):
                 idx = lax.axis_index(AXIS).astype(jnp.uint32)
                 args[counter_pos] = args[counter_pos] * jnp.uint32(n) + idx
             with _replica.replica_context(AXIS, n):
-                res = fn(*args)
-            return written_of(res, self._tainted_writes())
+                return written_of(fn(*args), self._tainted_writes())
         return per_worker
 
     def _jit_flat(self, flat, seg, ro, rw):

@@ -24,11 +24,34 @@ _local = threading.local()
 
 
 class ReplicaContext:
-    """The mesh axis the workers are mapped over, and how many there are."""
+    """The mesh axis the workers are mapped over, how many there are, and the step's last collective.
+
+    Every worker must issue the step's collectives in the same order, although
+    their programs may differ (the chief also fetches summaries and counters):
+    each collective's input is tied to the previous collective's result
+    (`after_previous`), so XLA keeps them in trace order and never merges
+    (combines) or reorders them differently on different workers.
+    """
 
     def __init__(self, axis_name, num_replicas):
         self.axis_name = axis_name
         self.num_replicas = num_replicas
+        self.last = None
+
+    def after_previous(self, value):
+        """`value` made to depend on the previous collective's result, without changing it.
+
+        A true data dependency (adding 0 * a finite element of the result),
+        which XLA can neither fold away (a float times zero) nor reorder; an
+        optimization barrier would not do: XLA's CPU pipeline expands barriers
+        before it combines all-reduces.
+        """
+        if self.last is None:
+            return value
+        import jax.numpy as jnp
+        first = self.last[0].astype(jnp.float32)
+        zero = jnp.where(jnp.isfinite(first), first, 0.0) * 0.0
+        return value + zero.astype(value.dtype)
 
 
 def current():
@@ -83,9 +106,17 @@ def collective_over(values, reduce):
     for i, v in enumerate(values):
         by_dtype.setdefault(jnp.result_type(v), []).append(i)
     out = list(values)
+    ctx = current()
     for idx in by_dtype.values():
         vs = [jnp.asarray(values[i]) for i in idx]
-        flat = reduce(jnp.concatenate([v.ravel() for v in vs]))
+        flat = jnp.concatenate([v.ravel() for v in vs])
+        if ctx is not None:
+            flat = ctx.after_previous(flat)
+        if flat.size == 0:
+            continue
+        flat = reduce(flat)
+        if ctx is not None:
+            ctx.last = flat
         offset = 0
         for i, v in zip(idx, vs):
             out[i] = flat[offset:offset + v.size].reshape(v.shape)
