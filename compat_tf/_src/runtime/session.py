@@ -21,7 +21,7 @@ from compat_tf._src.framework import errors
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework.graph import Operation, Tensor
 from compat_tf._src.runtime import fetches as _fetches
-from compat_tf._src.runtime import plan as _plan
+from compat_tf._src.parallel import towers as _towers
 
 
 class _DefaultSessionStack(threading.local):
@@ -49,8 +49,9 @@ class BaseSession:
         self._runners = {}
         self._rng_counter = 0
         self._default_ctx = None
-        # builds a run's Plan; compat_tf.parallel.data_parallel swaps in a sharded one
-        self._plan_factory = _plan.Plan
+        # builds a run's Plan (tf.device towers placed on devices when JAX sees several);
+        # compat_tf.parallel.data_parallel swaps in a sharded one
+        self._plan_factory = _towers.plan_factory
         self._cluster = None
         if target:      # a tf.train.Server's target: a worker of a cluster (compat_tf/_src/parallel)
             from compat_tf._src.parallel import cluster_session
