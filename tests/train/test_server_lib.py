@@ -128,3 +128,16 @@ def test_session_config_device_filters_are_checked():
         with pytest.raises(tf.errors.InvalidArgumentError, match="Invalid device filter: /foo:1"):
             tf.Session(server.target, config=tf.ConfigProto(device_filters=["/foo:1"]))
         tf.Session(server.target, config=tf.ConfigProto(device_filters=["/job:ps", "/job:worker/task:0"])).close()
+
+
+def test_session_accepts_the_task_address_as_target():
+    """RunConfig's master from TF_CONFIG is grpc://<this task's address>: the same server."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        port = s.getsockname()[1]
+    server = tf.train.Server({"worker": [f"127.0.0.1:{port}"]}, job_name="worker", task_index=0)
+    assert server.target == f"grpc://localhost:{port}"
+    with tf.Graph().as_default():
+        with tf.Session(f"grpc://127.0.0.1:{port}") as sess:
+            assert sess.run(tf.constant(3.0)) == np.float32(3.0)

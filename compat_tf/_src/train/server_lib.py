@@ -216,6 +216,9 @@ class Server:
             self._job = _cluster.register(self._job)
         self._job.start()
         _cluster.add_target(self._target, self._job)
+        address = self._job.cluster_spec.task_address(self._job.job_name, self._job.task_index)
+        if not address.endswith(":0"):     # the task's address: RunConfig's master from TF_CONFIG
+            _cluster.add_target("grpc://" + address, self._job)
         self._started = True
 
     def join(self):
