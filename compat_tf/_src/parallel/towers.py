@@ -12,9 +12,11 @@ of a one-device run.
 
 Why one SPMD program rather than one program per device dispatched
 concurrently: benchmarks/tower_placement.py measures both on 8 host devices
-(benchmarks/results/tower_placement.json); per-device programs pay a dispatch
-and a transfer of the variables per tower and step, and were several times
-slower for small towers and no faster for large ones.
+(benchmarks/results/tower_placement.json, a 2-core CPU): per-device programs
+pay a dispatch and a copy of the variables per tower and step, and were 3-8
+times slower for small towers and within noise of one program for large ones;
+one program also lets XLA run the towers' exchange as one collective (NCCL on
+GPUs).
 
 Which ops are towers: those whose device (after TF1's device merging) names an
 accelerator ("GPU", "TPU", ...) with an index; "/gpu:i" maps to the i-th device
