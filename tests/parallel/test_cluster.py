@@ -95,6 +95,41 @@ def test_separate_processes_with_flags_match_data_parallel(tmp_path, reference):
     _check_against_reference(read_results(tmp_path / "res", WORKERS), str(tmp_path / "ckpt"), reference)
 
 
+RAW_SCRIPT = os.path.join(HERE, "cluster_raw_session_script.py")
+
+
+def test_plain_sessions_and_sync_replicas_aggregating_over_runs(tmp_path):
+    """tf.Session(server.target) without MonitoredTrainingSession: the chief alone initialises (its
+    variables reach the other worker at the first step), and SyncReplicasOptimizer with
+    replicas_to_aggregate=4 on 2 workers updates once every 2 runs, with the mean of the 4 gradients
+    (TF1's aggregation, checked against TF-recorded values in tests/train/test_sync_replicas_optimizer.py)."""
+    import json
+    ports = free_ports(2)
+    procs = [start([RAW_SCRIPT, ",".join(map(str, ports)), str(i), str(tmp_path / f"w{i}.json")],
+                   tmp_path / f"w{i}.log") for i in range(2)]
+    try:
+        codes = [p.wait(timeout=300) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    assert codes == [0, 0], [(tmp_path / f"w{i}.log").read_text()[-3000:] for i in range(2)]
+    res = [json.load(open(tmp_path / f"w{i}.json")) for i in range(2)]
+    assert res[0]["w"] == res[1]["w"] and res[0]["global_step"] == res[1]["global_step"] == [0, 1, 1, 2]
+    # numpy: each update is one SGD step on the mean gradient of the 4 batches of its 2 runs
+    sys.path.insert(0, HERE)
+    from cluster_raw_session_script import W0, X, Y
+    w = W0.astype(np.float64)
+    want = []
+    for r in range(4):
+        if r % 2 == 1:
+            batches = range(2 * (r - 1), 2 * (r + 1))
+            grad = np.mean([2.0 / Y[i].size * X[i].T @ (X[i] @ w - Y[i]) for i in batches], axis=0)
+            w = w - 0.2 * grad
+        want.append(w.copy())
+    np.testing.assert_allclose(res[0]["w"], want, rtol=1e-5, atol=1e-6)
+
+
 KILL_SCRIPT = os.path.join(HERE, "cluster_kill_script.py")
 HEARTBEAT_SECS = 10
 
