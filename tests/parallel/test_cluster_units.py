@@ -101,3 +101,13 @@ def test_read_modify_write_runs_are_the_collective_ones():
         kinds = {name: cluster_session.ClusterPlan(None, g, f, t, feeds).collective
                  for name, (f, t, feeds) in cases.items()}
         assert kinds == {"init": False, "train": True, "read": False, "assign": False}
+
+
+def test_a_server_after_the_first_computation_is_a_clear_error():
+    """JAX joins a multi-process job only before its first computation (this process has run some)."""
+    import jax.numpy as jnp
+    jnp.zeros(1).block_until_ready()
+    spec = {"worker": ["localhost:1", "localhost:2"]}
+    with pytest.raises(tf.errors.FailedPreconditionError, match="created after this process had already run"):
+        tf.train.Server(spec, job_name="worker", task_index=1)
+    assert cluster.current() is None          # nothing half-registered: a later Server may still start

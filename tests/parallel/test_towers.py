@@ -27,7 +27,8 @@ def eight(tmp_path_factory):
     return run_script(SCRIPT, n_devices=8, args=[str(dump)], xla_flags=f"--xla_dump_to={dump}")
 
 
-@pytest.mark.parametrize("case", ["two_towers", "eight_towers", "ten_towers", "tower_writes", "tower_prints"])
+@pytest.mark.parametrize("case", ["two_towers", "eight_towers", "ten_towers", "tower_writes", "tower_prints",
+                                  "model_parallel"])
 def test_same_numbers_as_one_device(one, eight, case):
     assert one["n_devices"] == 1 and eight["n_devices"] == 8
     np.testing.assert_allclose(eight[case]["losses"], one[case]["losses"], rtol=1e-5)
@@ -42,7 +43,7 @@ def test_one_device_runs_every_tower_in_one_program(one):
 
 
 def test_towers_run_on_distinct_devices(eight):
-    for case, n in (("two_towers", 2), ("eight_towers", 8), ("tower_writes", 2)):
+    for case, n in (("two_towers", 2), ("eight_towers", 8), ("tower_writes", 2), ("model_parallel", 2)):
         layouts = eight[case]["layouts"]
         assert eight[case]["plan"] == "TowerPlan" and len(layouts) == 1
         assert layouts[0]["towers"] == list(range(n))

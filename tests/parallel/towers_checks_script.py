@@ -53,9 +53,23 @@ def tower_graph(num_towers, tower_writes=False, tower_prints=False):
     return x, y, train_op, mean_loss, (w1, w2, counter)
 
 
-def run_case(name, num_towers, **kw):
+def model_parallel_graph(_):
+    """TF1 model parallelism: the first layer on /gpu:0, the second on /gpu:1 (one after the other)."""
+    x = tf.placeholder(tf.float32, [BATCH, N_IN], name="x")
+    y = tf.placeholder(tf.int32, [BATCH], name="y")
+    w1 = tf.get_variable("w1", initializer=tf.constant(INIT[0]))
+    w2 = tf.get_variable("w2", initializer=tf.constant(INIT[1]))
+    with tf.device("/gpu:0"):
+        h = tf.nn.tanh(tf.matmul(x, w1))
+    with tf.device("/gpu:1"):
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=tf.matmul(h, w2)))
+    train_op = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+    return x, y, train_op, loss, (w1, w2)
+
+
+def run_case(name, num_towers, build=tower_graph, **kw):
     with tf.Graph().as_default():
-        x, y, train_op, mean_loss, ws = tower_graph(num_towers, **kw)
+        x, y, train_op, mean_loss, ws = build(num_towers, **kw)
         with tf.Session(config=tf.ConfigProto(allow_soft_placement=True)) as sess:
             sess.run(tf.global_variables_initializer())
             losses = [float(sess.run([train_op, mean_loss], {x: X, y: Y})[1]) for _ in range(STEPS)]
@@ -86,6 +100,7 @@ run_case("eight_towers", 8)
 run_case("ten_towers", 10)                    # more towers than 8 devices: soft placement
 run_case("tower_writes", 2, tower_writes=True)   # each tower's write runs on every device
 run_case("tower_prints", 2, tower_prints=True)   # a host callback in a tower: not placed
+run_case("model_parallel", 2, build=model_parallel_graph)
 if len(sys.argv) > 1:
     R["compiled"] = compiled_programs(sys.argv[1])
 print("RESULT " + json.dumps(R))

@@ -213,6 +213,14 @@ def register(job):
         return job
 
 
+def unregister(job):
+    """Forgets `job` (its start failed), so that the process can still join a cluster."""
+    global _job
+    with _job_lock:
+        if _job is job and not job.started:
+            _job = None
+
+
 def add_target(target, job):
     with _job_lock:
         _targets[target] = job

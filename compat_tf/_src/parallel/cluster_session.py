@@ -448,6 +448,8 @@ def connect(session, target, config=None):
     as TF1 without that session factory) and the target of a tf.train.Server
     started in this process (compat_tf runs a session in its own process).
     A session on a one-task cluster, or on a parameter-server task, is local.
+    `config.device_filters` are checked (InvalidArgumentError for a malformed
+    filter) and select nothing: every worker takes part in every training step.
     """
     if not target:
         return None

@@ -141,7 +141,13 @@ def _phases(seg, tower, plan):
     for op in seg.ops:
         deps = [t.op for t in op._inputs] + list(op._control_inputs) + \
             [t.op for t in op._attrs.get("_captured_inputs", ())]
-        lv = max((level[d] for d in deps if d in level), default=0)
+        lv = 0
+        for d in deps:
+            if d in level:
+                # a tower op that needs another tower's result waits for the next towered phase
+                # (model parallelism: layer 1 on /gpu:0, layer 2 on /gpu:1)
+                other = tower[op] is not None and tower[d] is not None and tower[d] != tower[op]
+                lv = max(lv, level[d] + (2 if other else 0))
         if (lv % 2 == 1) != (tower[op] is not None):
             lv += 1
         level[op] = lv

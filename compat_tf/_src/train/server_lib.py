@@ -214,7 +214,11 @@ class Server:
             return
         if self._job.distributed:
             self._job = _cluster.register(self._job)
-        self._job.start()
+        try:
+            self._job.start()
+        except Exception:
+            _cluster.unregister(self._job)
+            raise
         _cluster.add_target(self._target, self._job)
         address = self._job.cluster_spec.task_address(self._job.job_name, self._job.task_index)
         if not address.endswith(":0"):     # the task's address: RunConfig's master from TF_CONFIG
