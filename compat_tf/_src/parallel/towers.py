@@ -138,9 +138,25 @@ def layout_of(plan, seg):
 def _phases(seg, tower, plan):
     """Ops in levels: even levels run on every device, odd levels per tower (as plan._segment does)."""
     level = {}
+    last_write, reads_since = {}, {}      # state key -> its last writer / the readers after it
     for op in seg.ops:
         deps = [t.op for t in op._inputs] + list(op._control_inputs) + \
             [t.op for t in op._attrs.get("_captured_inputs", ())]
+        # the plan's order of variable reads and writes is kept: an op that touches a variable
+        # comes after the ops before it (in plan order) that wrote it, a write after the reads too
+        reads, writes = _plan._variable_access(op, registry.get(op.type), plan._fed)
+        reads = set(reads) | set(op._attrs.get("_state_reads", ()))
+        writes = set(writes) | set(op._attrs.get("_state_writes", ()))
+        for k in reads | writes:
+            if k in last_write:
+                deps.append(last_write[k])
+        for k in writes:
+            deps.extend(reads_since.get(k, ()))
+        for k in reads:
+            reads_since.setdefault(k, []).append(op)
+        for k in writes:
+            last_write[k] = op
+            reads_since[k] = []
         lv = 0
         for d in deps:
             if d in level:
