@@ -134,6 +134,7 @@ KILL_SCRIPT = os.path.join(HERE, "cluster_kill_script.py")
 HEARTBEAT_SECS = 10
 
 
+@pytest.mark.slow
 def test_a_killed_worker_makes_the_others_fail_within_the_timeout(tmp_path):
     """Worker 2 is killed (SIGKILL) mid-training: the ps and the other workers exit non-zero with a
     clear error instead of hanging (heartbeat timeout HEARTBEAT_SECS; the wait allows much more)."""
