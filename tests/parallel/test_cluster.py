@@ -98,15 +98,17 @@ def test_separate_processes_with_flags_match_data_parallel(tmp_path, reference):
 RAW_SCRIPT = os.path.join(HERE, "cluster_raw_session_script.py")
 
 
-def test_plain_sessions_and_sync_replicas_aggregating_over_runs(tmp_path):
+@pytest.mark.parametrize("local_devices", [1, pytest.param(2, marks=pytest.mark.slow)])
+def test_plain_sessions_and_sync_replicas_aggregating_over_runs(tmp_path, local_devices):
     """tf.Session(server.target) without MonitoredTrainingSession: the chief alone initialises (its
     variables reach the other worker at the first step), and SyncReplicasOptimizer with
     replicas_to_aggregate=4 on 2 workers updates once every 2 runs, with the mean of the 4 gradients
-    (TF1's aggregation, checked against TF-recorded values in tests/train/test_sync_replicas_optimizer.py)."""
+    (TF1's aggregation, checked against TF-recorded values in tests/train/test_sync_replicas_optimizer.py).
+    With 2 devices per worker the mesh is (worker, local): the same numbers."""
     import json
     ports = free_ports(2)
     procs = [start([RAW_SCRIPT, ",".join(map(str, ports)), str(i), str(tmp_path / f"w{i}.json")],
-                   tmp_path / f"w{i}.log") for i in range(2)]
+                   tmp_path / f"w{i}.log", n_devices=local_devices) for i in range(2)]
     try:
         codes = [p.wait(timeout=300) for p in procs]
     finally:

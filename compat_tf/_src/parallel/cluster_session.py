@@ -16,6 +16,9 @@ fall in two kinds, decided per run:
   SyncReplicasOptimizer requires);
 - every other run (initialisers, restores, evaluations, summaries, saving
   checkpoints, per-worker local variables) is local to the worker's process.
+  So is a plain assign: after the first training step, an assign of a global
+  variable run on one worker changes that worker's copy only (TF1 changed the
+  parameter server's); run it on every worker to keep the copies equal.
 
 Before the first training step the workers' copies are made equal: the chief's
 variables (initialised or restored by it) are broadcast to every worker -
