@@ -69,6 +69,7 @@ from compat_tf._src.ops.string_transform_ops import (  # noqa: E402,F401
 from compat_tf._src.ops.complex_ops import *  # noqa: E402,F401,F403,A004 - complex, angle
 from compat_tf._src.ops.special_math_ops import betainc, lbeta  # noqa: E402,F401
 from compat_tf._src.framework.indexed_slices import IndexedSlices, IndexedSlicesValue  # noqa: E402,F401
+from compat_tf._src.framework.device_spec import DeviceSpec  # noqa: E402,F401
 from compat_tf._src.protos.public import *  # noqa: E402,F401,F403 - tf.GraphDef, tf.ConfigProto, ...
 from compat_tf._src.summary.protos import Event, HistogramProto, LogMessage, SessionLog, Summary, SummaryMetadata  # noqa: E402,F401,E501
 from compat_tf._src.runtime.session import (  # noqa: E402,F401

@@ -19,6 +19,9 @@ from compat_tf._src.train.rmsprop import RMSPropOptimizer  # noqa: F401
 from compat_tf._src.train.session_manager import SessionManager  # noqa: F401
 from compat_tf._src.train.supervisor import Supervisor  # noqa: F401
 from compat_tf._src.train.saver_api import *  # noqa: F401,F403 - Saver, checkpoints, meta graphs
+from compat_tf._src.train.server_lib import ClusterSpec, Server, ServerDef  # noqa: F401
+from compat_tf._src.train.device_setter import replica_device_setter  # noqa: F401
+from compat_tf._src.train.sync_replicas_optimizer import SyncReplicasOptimizer  # noqa: F401
 from compat_tf._src.protos.example_pb2 import (  # noqa: F401
     BytesList, Example, Feature, FeatureList, FeatureLists, Features, FloatList, Int64List, SequenceExample)
 from compat_tf._src.protos.cluster_pb2 import ClusterDef, JobDef  # noqa: F401

@@ -1,5 +1,15 @@
-"""tf.estimator.RunConfig (TF 1.15's estimator/run_config.py), local (single-process) settings only."""
+"""tf.estimator.RunConfig (TF 1.15's estimator/run_config.py).
+
+The cluster properties (cluster_spec, task_type, task_id, master, is_chief,
+num_ps_replicas, ...) come from the TF_CONFIG environment variable, read when
+the RunConfig is made, with TF1's rules (tf_config.py); a distributed task
+without a session_config gets TF1's default one (device filters).
+"""
 import copy
+import json
+import os
+
+from compat_tf._src.estimator import tf_config as _tf_config
 
 _DEFAULTS = dict(
     model_dir=None, tf_random_seed=None, save_summary_steps=100, save_checkpoints_steps=None,
@@ -14,8 +24,8 @@ _USE_DEFAULT = object()
 class RunConfig:
     """Configuration of an Estimator run. As in TF 1.15, when neither save_checkpoints_steps nor
     save_checkpoints_secs is given, checkpoints are saved every 600 seconds (and at the end of train()).
-    Distribution settings (train_distribute, eval_distribute, experimental_distribute, TF_CONFIG
-    clusters) are not supported by compat_tf."""
+    The cluster properties are read from TF_CONFIG; distribution strategies (train_distribute,
+    eval_distribute, experimental_distribute) are not supported by compat_tf."""
 
     def __init__(self, model_dir=None, tf_random_seed=None, save_summary_steps=100,
                  save_checkpoints_steps=_USE_DEFAULT, save_checkpoints_secs=_USE_DEFAULT, session_config=None,
@@ -58,6 +68,11 @@ class RunConfig:
         self._experimental_distribute = experimental_distribute
         self._experimental_max_worker_delay_secs = experimental_max_worker_delay_secs
         self._session_creation_timeout_secs = session_creation_timeout_secs
+        self._cluster = _tf_config.distributed_settings(
+            json.loads(os.environ.get(_tf_config.TF_CONFIG_ENV) or "{}"))
+        if self._session_config is None and self._cluster["cluster_spec"]:
+            self._session_config = _tf_config.default_session_config(self._cluster["task_type"],
+                                                                     self._cluster["task_id"])
 
     def replace(self, **kwargs):
         """A copy with the given properties replaced (ValueError for an unknown property)."""
@@ -75,17 +90,17 @@ class RunConfig:
             setattr(new, "_" + k, v)
         return new
 
-    # single-process defaults of the cluster properties
-    cluster_spec = property(lambda self: None)
-    evaluation_master = property(lambda self: "")
-    global_id_in_cluster = property(lambda self: 0)
-    is_chief = property(lambda self: True)
-    master = property(lambda self: "")
-    num_ps_replicas = property(lambda self: 0)
-    num_worker_replicas = property(lambda self: 1)
-    task_id = property(lambda self: 0)
-    task_type = property(lambda self: "worker")
-    service = property(lambda self: None)
+    # the cluster properties, from TF_CONFIG (tf_config.py)
+    cluster_spec = property(lambda self: self._cluster["cluster_spec"])
+    evaluation_master = property(lambda self: self._cluster["evaluation_master"])
+    global_id_in_cluster = property(lambda self: self._cluster["global_id_in_cluster"])
+    is_chief = property(lambda self: self._cluster["is_chief"])
+    master = property(lambda self: self._cluster["master"])
+    num_ps_replicas = property(lambda self: self._cluster["num_ps_replicas"])
+    num_worker_replicas = property(lambda self: self._cluster["num_worker_replicas"])
+    task_id = property(lambda self: self._cluster["task_id"])
+    task_type = property(lambda self: self._cluster["task_type"])
+    service = property(lambda self: self._cluster["service"])
 
 
 for _name in _DEFAULTS:

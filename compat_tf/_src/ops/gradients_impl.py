@@ -40,6 +40,7 @@ from compat_tf._src.framework import registry
 from compat_tf._src.framework.graph import Tensor
 from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import constant as _constant
+from compat_tf._src.parallel import replica as _replica
 from compat_tf._src.runtime import lowering
 from compat_tf._src.runtime import run_checks
 
@@ -249,6 +250,8 @@ def _gradients(ctx, *inputs, _xs, _ys, _ops, _externals, _n_grad_ys, _mode="vjp"
         g = grad_ys[i] if i < len(grad_ys) else None
         cts.append(jnp.ones_like(o) if g is None else jnp.conj(jnp.broadcast_to(jnp.asarray(g, o.dtype), o.shape)))
     grads = vjp(cts)
+    # in a cluster training step: the workers' gradients of each variable averaged (parallel/replica.py)
+    grads = _replica.aggregate_gradients(_xs, grads)
     # TF's convention for complex tensors is the conjugate of JAX's (tf.gradients of a real L with
     # respect to z = x + iy is dL/dx + i dL/dy): conjugate the complex grad_ys in and the gradients out
     return [(jnp.conj(g) if jnp.iscomplexobj(g) else g).astype(x.dtype) for g, x in zip(grads, x_vals)]

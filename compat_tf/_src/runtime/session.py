@@ -22,7 +22,7 @@ from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework.graph import Operation, Tensor
 from compat_tf._src.runtime import deadline as _deadline
 from compat_tf._src.runtime import fetches as _fetches
-from compat_tf._src.runtime import plan as _plan
+from compat_tf._src.parallel import towers as _towers
 
 
 class _DefaultSessionStack(threading.local):
@@ -51,8 +51,13 @@ class BaseSession:
         self._rng_counter = 0
         self._default_ctx = None
         self._timeout = _deadline.run_timeout_seconds(None, config)   # ConfigProto.operation_timeout_in_ms
-        # builds a run's Plan; compat_tf.parallel.data_parallel swaps in a sharded one
-        self._plan_factory = _plan.Plan
+        # builds a run's Plan (tf.device towers placed on devices when JAX sees several);
+        # compat_tf.parallel.data_parallel swaps in a sharded one
+        self._plan_factory = _towers.plan_factory
+        self._cluster = None
+        if target:      # a tf.train.Server's target: a worker of a cluster (compat_tf/_src/parallel)
+            from compat_tf._src.parallel import cluster_session
+            cluster_session.connect(self, target, config)
 
     @property
     def graph(self):
@@ -348,7 +353,8 @@ class _SessionContext:
 
 
 class Session(BaseSession):
-    """TF1's tf.Session (the target and config are accepted and ignored)."""
+    """TF1's tf.Session. `target`: "" (this process) or a tf.train.Server's target (a cluster worker,
+    see compat_tf/_src/parallel/cluster_session.py); `config` is accepted, its settings mostly ignored."""
 
 
 class InteractiveSession(BaseSession):

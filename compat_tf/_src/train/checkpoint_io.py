@@ -23,6 +23,7 @@ Checkpoints written by real TensorFlow read the same way.
 import os
 
 from compat_tf._src.framework import errors
+from compat_tf._src.parallel import cluster as _cluster
 from compat_tf._src.io import tensor_bundle
 from compat_tf._src.io import tensor_bundle_writer
 from compat_tf._src.train import checkpoint_commit
@@ -54,6 +55,7 @@ def write_checkpoint(prefix, tensors, fmt=None):
     """Writes `tensors` ({name: NumPy array}) as the checkpoint `prefix` in format `fmt` ("orbax" or
     "tf"; default: checkpoint_format.get_format()), replacing one there only once it is complete."""
     prefix = _as_str(prefix)
+    _cluster.check_checkpoint_writer(prefix)     # in a cluster job, the chief alone writes
     fmt = checkpoint_format.normalize(fmt) if fmt is not None else checkpoint_format.get_format()
     _prepare_parent(prefix)
     checkpoint_commit.recover(prefix)

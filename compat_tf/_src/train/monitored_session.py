@@ -10,8 +10,9 @@ caller's, end) and starts the graph's queue runners with a Coordinator.
 Leaving its `with` block on OutOfRangeError/StopIteration (an exhausted input) is
 a clean end (hooks' end() run, e.g. the final checkpoint); an OutOfRangeError
 from run() also makes should_stop() true. AbortedError/UnavailableError from a
-run recreate the session (TF1's _RecoverableSession). compat_tf is single-process:
-`master` is accepted and ignored.
+run recreate the session (TF1's _RecoverableSession). `master`: "" or a tf.train.Server's
+target; on a cluster, the creators make every worker's variables the chief's once the chief's
+session is ready (compat_tf/_src/parallel/cluster_session.py).
 """
 import sys
 import time
@@ -19,6 +20,7 @@ import time
 from compat_tf._src.framework import errors
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework.graph import GraphKeys
+from compat_tf._src.parallel import cluster_session as _cluster_session
 from compat_tf._src.platform import tf_logging as logging
 from compat_tf._src.train import basic_session_run_hooks as _hooks
 from compat_tf._src.train.session_run_hook import SessionRunArgs, SessionRunContext, SessionRunValues
@@ -227,13 +229,15 @@ class ChiefSessionCreator(SessionCreator):
             raise RuntimeError(f"Init operations did not make model ready. Init op: {scaffold.init_op}, "
                                f"init fn: {scaffold.init_fn}, local_init_op: {scaffold.local_init_op}, "
                                f"error: {msg}")
+        _cluster_session.synchronize(sess)    # a cluster's chief: its variables to every worker
         return sess
 
 
 class WorkerSessionCreator(SessionCreator):
     """Creates a session that waits (up to max_wait_secs) until the model is ready, then runs the
-    local init op. compat_tf sessions share no variables with a chief, so a worker whose global
-    variables nobody initialises times out with DeadlineExceededError."""
+    local init op. On a cluster worker the chief's variables are received first (waiting for the
+    chief); a local worker session whose global variables nobody initialises times out with
+    DeadlineExceededError."""
 
     def __init__(self, scaffold=None, master="", config=None, max_wait_secs=30 * 60):
         self._scaffold = scaffold or Scaffold()
@@ -246,6 +250,8 @@ class WorkerSessionCreator(SessionCreator):
         scaffold = self._scaffold
         deadline = time.time() + self._max_wait_secs
         sess = _new_session(self._master, self._config)
+        # a cluster's worker: receives the chief's variables once the chief has initialised them
+        _cluster_session.synchronize(sess, self._max_wait_secs)
         while True:
             ok, msg = _run_local_init(sess, scaffold)
             if ok:

@@ -45,7 +45,9 @@ def _orbax():
     import orbax.checkpoint as ocp
     with _checkpointer_lock:
         if _checkpointer is None:
-            _checkpointer = ocp.PyTreeCheckpointer()
+            # in a multi-process cluster job: this process alone (parallel/cluster.py)
+            from compat_tf._src.parallel import cluster as _cluster
+            _checkpointer = _cluster.orbax_checkpointer(ocp) or ocp.PyTreeCheckpointer()
     return ocp, _checkpointer
 
 
