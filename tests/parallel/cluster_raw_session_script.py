@@ -1,6 +1,8 @@
 """A worker of a 2-worker cluster driven by plain tf.Session(server.target) (no MonitoredTrainingSession),
 for test_cluster.py: only the chief initialises; SyncReplicasOptimizer(replicas_to_aggregate=4), so every
-update aggregates the gradients of two runs of both workers.
+update aggregates the gradients of two runs of both workers. Then a step in which worker 1 feeds an
+out-of-range row index fails on both workers (worker 1: InvalidArgumentError, worker 0: UnknownError)
+and changes nothing, and the next step runs (no worker waits for the other).
 
 usage: cluster_raw_session_script.py <worker ports> <task index> <results json>
 """
@@ -26,7 +28,8 @@ def main():
     x = tf.placeholder(tf.float32, [None, 3])
     y = tf.placeholder(tf.float32, [None, 2])
     w = tf.get_variable("w", initializer=tf.constant(W0))
-    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - y))
+    rows = tf.placeholder_with_default(tf.range(tf.shape(x)[0]), [None])
+    loss = tf.reduce_mean(tf.square(tf.matmul(tf.gather(x, rows), w) - tf.gather(y, rows)))
     gs = tf.train.get_or_create_global_step()
     opt = tf.train.SyncReplicasOptimizer(tf.train.GradientDescentOptimizer(0.2), replicas_to_aggregate=4,
                                          total_num_replicas=2)
@@ -45,6 +48,15 @@ def main():
             out["w"].append(sess.run(w).tolist())
             out["global_step"].append(int(sess.run(gs)))
         out["step_ms"] = (time.perf_counter() - t) / RUNS * 1e3
+        bad = {x: X[0], y: Y[0], rows: [0, 9] if index == 1 else [0, 1]}
+        try:
+            sess.run(train_op, bad)
+            out["failed_step"] = None
+        except tf.errors.OpError as e:
+            out["failed_step"] = [type(e).__name__, e.message]
+        out["after_failure"] = [sess.run(w).tolist(), int(sess.run(gs))]
+        sess.run(train_op, {x: X[0], y: Y[0]})
+        out["next_step_ran"] = True
     with open(sys.argv[3], "w") as f:
         json.dump(out, f)
 

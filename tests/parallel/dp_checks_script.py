@@ -169,7 +169,9 @@ def printed(dp_mode):
             parallel.data_parallel(sess)
         sess.run(tf.global_variables_initializer())
         out = [float(sess.run([step, loss], {x: X})[1]) for _ in range(3)]
-        return out, sess.run(w).ravel().tolist(), sharding_info(sess._state[w.op.name])
+        # (a plain session may hold NumPy values: its first runs are interpreted, runtime/tiers.py)
+        placement = sharding_info(sess._state[w.op.name]) if dp_mode else None
+        return out, sess.run(w).ravel().tolist(), placement
 
 
 R["print/single"], R["print/single_w"], _ = printed(False)

@@ -130,6 +130,12 @@ def test_plain_sessions_and_sync_replicas_aggregating_over_runs(tmp_path, local_
             w = w - 0.2 * grad
         want.append(w.copy())
     np.testing.assert_allclose(res[0]["w"], want, rtol=1e-5, atol=1e-6)
+    # a run-time check failing on one worker fails the step on both, and changes nothing
+    assert res[1]["failed_step"][0] == "InvalidArgumentError" and "indices[1] = 9" in res[1]["failed_step"][1]
+    assert res[0]["failed_step"][0] == "UnknownError" and "worker 1" in res[0]["failed_step"][1]
+    for r in res:
+        np.testing.assert_array_equal(r["after_failure"][0], r["w"][-1])
+        assert r["after_failure"][1] == 2 and r["next_step_ran"]
 
 
 KILL_SCRIPT = os.path.join(HERE, "cluster_kill_script.py")

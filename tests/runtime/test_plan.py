@@ -197,6 +197,20 @@ def test_unregistered_op_type_is_unimplemented(graph):
             s.run(op)
 
 
+def test_lowering_using_jax_array_methods_takes_folded_numpy_inputs(graph, monkeypatch):
+    # folded values are NumPy arrays (interp.fold); a lowering written with `.at[...]` still runs
+    def lower(a, b, **_):
+        return a.at[0].add(b[0])
+    monkeypatch.setitem(registry._REGISTRY, "_CompatTestAt", registry.OpDef(type="_CompatTestAt", lower=lower))
+    folded = tf.constant([1.0, 2.0]) * 2.0
+    x = tf.placeholder(tf.float32, [2])
+    op = graph.create_op("AddV2", [folded, x], {"T": tf.float32}, name="at")
+    op._type = "_CompatTestAt"
+    with tf.Session() as s:
+        for _ in range(3):                          # interpreted, then compiled
+            np.testing.assert_allclose(s.run(op.outputs[0], {x: [10.0, 0.0]}), [12.0, 4.0])
+
+
 def test_cycle_is_reported():
     a = tf.constant(1.0)
     b = tf.identity(a)

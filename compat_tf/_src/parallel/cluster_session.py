@@ -347,11 +347,16 @@ class ReplicaPlan(_plan.Plan):
                 return written_of(fn(*args), self._tainted_writes())
         return per_worker
 
+    def _segment_checked(self, ops):
+        # every worker's step makes the collective that agrees on failed checks (run_checks.py),
+        # whatever ops its program holds
+        return True
+
     def _jit_flat(self, flat, seg, ro, rw):
-        # (*ro, *rw, *inputs[, counter]) -> (*outputs, *written)
+        # (*ro, *rw, *inputs[, counter]) -> (*outputs, check code, check payloads, *written)
         mode = self._mode
         n_args = len(ro) + len(rw) + len(seg.inputs) + (1 if self.uses_rng else 0)
-        n_out = len(seg.outputs)
+        n_out = len(seg.outputs) + seg.n_check
         written = list(seg.writes)
 
         def resolve(res, tainted):

@@ -121,6 +121,21 @@ def _lower_staged(opdef, ins, attrs):
         return fold(opdef.lower, *ins, **attrs)
 
 
+def _lower_mixed(opdef, ins, attrs):
+    """Lowers an op whose inputs mix traced and folded values.
+
+    Folded values are NumPy arrays (interp.fold); a lowering written against jax arrays may use
+    their methods (`.at[...]`), so on an AttributeError it is retried with the NumPy inputs as jax
+    arrays (which makes them traced: a lowering that also needs them statically cannot be helped).
+    """
+    try:
+        return opdef.lower(*ins, **attrs)
+    except AttributeError:
+        if not any(isinstance(v, np.ndarray) for v in ins):
+            raise
+        return opdef.lower(*[jnp.asarray(v) if isinstance(v, np.ndarray) else v for v in ins], **attrs)
+
+
 def _is_floating(v):
     dt = getattr(v, "dtype", None)
     return dt is not None and np.issubdtype(dt, np.inexact)
@@ -171,7 +186,7 @@ def evaluate(ops, env, ctx, needed=(), reroll=True):
                 else:
                     out = fold(opdef.lower, *ins, **op._attrs)
             else:
-                out = opdef.lower(*ins, **op._attrs)
+                out = _lower_mixed(opdef, ins, op._attrs)
         except op_errors.LOWERING_ERRORS as e:
             # a fed value the op cannot take (shapes known only now): TF1's run-time error class
             raise op_errors.from_lowering(e, op) from e

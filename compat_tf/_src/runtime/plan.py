@@ -306,12 +306,17 @@ class Plan:
                     reads.append(k)
             s.reads, s.writes = reads, writes
             if not s.host:
-                s.checked = run_checks.classify(s.ops)[0]
+                s.checked = self._segment_checked(s.ops)
                 s.n_check = 2 if s.checked else 0     # (first failed check, payloads) after the outputs
                 s.check_makers = []
                 s.step = self._make_step(s)
                 s.nodonate_fn = self._jit_segment(s.step)
         return segs
+
+    def _segment_checked(self, ops):
+        """Whether a device segment returns run-time check results (run_checks.py). A hook: a
+        cluster plan checks every segment (its workers' failures are agreed by a collective)."""
+        return run_checks.classify(ops)[0]
 
     def _jit_segment(self, step, donate=False):
         """The executable of a segment's `step(state_ro, state_rw, inputs, rng_counter)` (the

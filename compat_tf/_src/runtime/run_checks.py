@@ -26,6 +26,8 @@ import threading
 import jax.numpy as jnp
 import numpy as np
 
+from compat_tf._src.framework import errors
+
 _local = threading.local()
 _enabled = os.environ.get("COMPAT_TF_RUNTIME_CHECKS", "1").strip().lower() not in ("0", "false", "off", "no")
 
@@ -167,24 +169,51 @@ def step_outputs(fused):
         offset += len(p)
         vals.extend(p)
     if not fused:
-        return jnp.int32(-1), jnp.zeros((0,), jnp.int64), makers
-    flags = jnp.stack([f for f, _, _ in fused])
-    code = jnp.where(jnp.any(flags), jnp.argmax(flags).astype(jnp.int32), jnp.int32(-1))
-    payload = jnp.stack(vals) if vals else jnp.zeros((0,), jnp.int64)
-    return code, payload, makers
+        code, payload = jnp.int32(-1), jnp.zeros((0,), jnp.int64)
+    else:
+        flags = jnp.stack([f for f, _, _ in fused])
+        code = jnp.where(jnp.any(flags), jnp.argmax(flags).astype(jnp.int32), jnp.int32(-1))
+        payload = jnp.stack(vals) if vals else jnp.zeros((0,), jnp.int64)
+    return _agreed_across_workers(code), payload, makers
+
+
+def _agreed_across_workers(code):
+    """In a cluster training step (parallel/cluster_session.py): every worker's step fails when one
+    worker's does, so no worker commits (their state stays equal) and none waits for the others in
+    the next step. A worker whose own checks passed gets `PEER_FAILED - k` (k: the lowest failed
+    worker), raised as UnknownError. One collective, which every worker's step makes (a cluster
+    plan checks every segment, so the workers' programs agree)."""
+    from compat_tf._src.parallel import replica
+    ctx = replica.current()
+    if ctx is None or ctx.num_replicas == 1:
+        return code
+    from jax import lax
+    me = lax.axis_index(ctx.axis_name).astype(jnp.int32)
+    first, = replica.collective_over([jnp.where(code >= 0, me, ctx.num_replicas).reshape(1)],
+                                     lambda v: lax.pmin(v, ctx.axis_name))
+    first = first[0]
+    return jnp.where(code >= 0, code, jnp.where(first < ctx.num_replicas, PEER_FAILED - first, -1))
+
+
+# a step's code when another worker's step failed: PEER_FAILED - (that worker's index)
+PEER_FAILED = -2
 
 
 def guard_state(code, old, new):
     """The written state: each new value, or the old one where the step failed a check."""
-    failed = code >= 0
+    failed = code != -1
     return {k: (jnp.where(failed, old[k], v) if k in old else v) for k, v in new.items()}
 
 
 def raise_if_failed(makers, code, payload):
     """After a step: raises the first failed check's error (waits for the step's result)."""
     c = int(np.asarray(code))
-    if c < 0:
+    if c == -1:
         return
+    if c <= PEER_FAILED:
+        raise errors.UnknownError(
+            None, None, f"worker {PEER_FAILED - c} of the cluster failed a run-time check in this training "
+            "step (its own error names the op); the step changed no variable on any worker")
     mk, off, n = makers[c]
     p = np.asarray(payload)
     raise mk(*[_scalar(p[off + i]) for i in range(n)])
