@@ -401,7 +401,65 @@ def shape_n(input, out_type=_dtypes.int32, name=None):
 # --------------------------------------------------------------------------------------------
 
 
-@register_op("Reshape")
+def _known_product(dims):
+    """(index of the one unknown dim or -1, product of the known dims, more than one unknown)."""
+    unknown, product = -1, 1
+    for i, d in enumerate(dims):
+        if d is None:
+            if unknown >= 0:
+                return unknown, product, True
+            unknown = i
+        else:
+            product *= d
+    return unknown, product, False
+
+
+def _dims_str(dims):
+    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def _reshape_shape(op):
+    """TF1's Reshape shape function (SetOutputShapeForReshape in array_ops.cc), run at build time.
+
+    The requested shape (-1 and values known only at run time as unknown dims) is checked against
+    the input's static shape where both are known enough: element counts that cannot match raise
+    ValueError when the op is created, as TF1's graph construction does; a -1 is inferred when the
+    input's size is known. More than one unknown on either side is left to run time.
+    """
+    x, shape = op.inputs
+    dtype = x.dtype.base_dtype
+    value = shape_inference.constant_value(shape)
+    if value is not None and np.ndim(value) == 1 and (np.asarray(value) < -1).any():
+        bad = int(np.asarray(value)[np.asarray(value) < -1][0])
+        raise ValueError(f"Dimension {bad} must be >= -1 for '{op.name}' (op: 'Reshape')")
+    out = constant_value_as_shape(shape) if shape.shape.ndims == 1 else _ts.unknown_shape()
+    if out.ndims is None or x.shape.ndims is None:
+        return [(out, dtype)]
+    out_dims, in_dims = out.as_list(), x.shape.as_list()
+    out_unknown, out_n, many_out = _known_product(out_dims)
+    in_unknown, in_n, many_in = _known_product(in_dims)
+    where = (f" for '{op.name}' (op: 'Reshape') with input shapes: {x.shape}, {shape.shape} and the "
+             f"requested shape {out}")
+    if many_out or many_in:
+        pass
+    elif in_unknown < 0 and out_unknown < 0:
+        if in_n != out_n:
+            raise ValueError(f"Cannot reshape a tensor with {in_n} elements to shape {_dims_str(out_dims)} "
+                             f"({out_n} elements){where}")
+    elif in_unknown < 0 and out_n == 0:
+        if in_n != 0:
+            raise ValueError(f"Cannot reshape a tensor with {in_n} elements to shape {_dims_str(out_dims)} "
+                             f"(0 elements){where}")
+    elif in_unknown < 0:                        # infer the -1 from the input's size
+        if in_n % out_n:
+            raise ValueError(f"Dimension size must be evenly divisible by {out_n} but is {in_n}{where}")
+        out_dims[out_unknown] = in_n // out_n
+    elif out_unknown < 0 and in_n != 0 and out_n % in_n:
+        raise ValueError(f"Dimension size must be evenly divisible by {in_n} but is {out_n}{where}")
+    return [(out_dims, dtype)]
+
+
+@register_op("Reshape", shape=_reshape_shape)
 def _reshape(x, shape):
     shp = tuple(int(d) for d in static_ints(shape, "the shape given to tf.reshape").reshape(-1))
     size = int(np.prod(np.shape(x)))
@@ -424,16 +482,13 @@ def _reshape(x, shape):
 def reshape(tensor, shape, name=None):
     """tf.reshape (op Reshape): one dimension may be -1; partial static shapes are kept as in TF1."""
     t = _constant.convert_to_tensor(tensor)
-    s = _constant.convert_to_tensor(shape, dtype=None)
+    s = _constant.convert_to_tensor(shape, preferred_dtype=_dtypes.int32)   # [] is an int32 shape
     if not s.dtype.is_integer:
         raise TypeError(
             f"Value passed to parameter 'shape' has DataType {s.dtype.name} not in list of "
             "allowed values: int32, int64"
         )
-    out = make_tensor("Reshape", [t, s], name=name or "Reshape")
-    if s.shape.ndims == 1:
-        _maybe_set_static_shape(out, s)
-    return out
+    return make_tensor("Reshape", [t, s], name=name or "Reshape")
 
 
 # --------------------------------------------------------------------------------------------
