@@ -137,8 +137,8 @@ def attr_from_proto(av):
         return _dtypes.as_dtype(av.type)
     if kind == "shape":
         return tensor_util.shape_from_proto(av.shape)
-    if kind == "tensor":
-        return tensor_util.make_ndarray(av.tensor)
+    if kind == "tensor":      # a compact encoding is not expanded past the importer's memory bound
+        return tensor_util.make_ndarray(av.tensor, max_elements=tensor_util.COMPACT_VIEW_ELEMENTS)
     if kind == "func":
         return av.func
     if kind == "list":
@@ -675,7 +675,10 @@ def _node_attrs(node, op_type, n_inputs, private=None):
         if k.startswith("_"):
             continue
         if k in names or var_kw:
-            attrs[k] = attr_from_proto(node.attr[k])
+            try:
+                attrs[k] = attr_from_proto(node.attr[k])
+            except (ValueError, TypeError) as e:     # TF1's importer: ValueError naming the node
+                raise _node_error(node, f"attr '{k}' is invalid: {e}") from None
     for k, v in _ATTR_DEFAULTS.get(op_type, {}).items():
         attrs.setdefault(k, v)
     missing = sorted(required - set(attrs) - set(private.values if private else ()))
@@ -777,6 +780,9 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     nodes = list(graph_def.node)
     by_name = {}
     for n in nodes:
+        if not _graph._VALID_OP_NAME_REGEX.match(n.name):
+            raise ValueError(f"Node '{n.name}' in the imported GraphDef: node name contains invalid "
+                             "characters")
         if n.name in by_name:
             raise ValueError(f"Node '{n.name}' is not unique in the imported GraphDef")
         by_name[n.name] = n
