@@ -667,7 +667,23 @@ def _resolve_op_type(node, private=None):
     return op_type
 
 
+def _check_attr_kinds(node):
+    """ValueError for an attr set through another AttrValue field than TF's OpDef declares (a float
+    where a tensor belongs), as TF's importer validates a NodeDef against its OpDef."""
+    from compat_tf._src.framework import tf_op_attr_kinds
+    kinds = tf_op_attr_kinds.KINDS.get(node.op)
+    if not kinds:
+        return
+    for k, av in node.attr.items():
+        want = kinds.get(k)
+        got = av.WhichOneof("value")
+        if want is not None and got != want:      # a function's attr placeholder has no value here
+            raise _node_error(node, f"AttrValue had value with type '{got}' when '{want}' expected for "
+                                    f"attr '{k}'")
+
+
 def _node_attrs(node, op_type, n_inputs, private=None):
+    _check_attr_kinds(node)
     opdef = registry.get(op_type)
     names, required, var_kw = _lowering_params(opdef, n_inputs)
     attrs = {}

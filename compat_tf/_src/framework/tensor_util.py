@@ -164,12 +164,13 @@ def proto_shape(tensor):
     """The dims of a TensorProto and its element count, checked as TF's TensorShape::IsValidShape
     (ValueError for a negative dim or more than 2**63-1 elements)."""
     shape = [d.size for d in tensor.tensor_shape.dim]
-    num = 1
+    num, nonzero = 1, 1
     for d in shape:
         if d < 0:
             raise ValueError(f"Shape {shape} of a TensorProto has a negative dimension")
         num *= d
-    if num > _MAX_ELEMENTS:
+        nonzero *= max(d, 1)
+    if nonzero > _MAX_ELEMENTS:        # also a zero-size shape NumPy cannot hold
         raise ValueError(f"Shape {shape} of a TensorProto has more than 2**63 - 1 elements")
     return shape, num
 
