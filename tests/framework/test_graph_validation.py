@@ -117,3 +117,23 @@ def test_import_wraps_a_bad_attr_in_a_value_error_naming_the_node():
     n.attr["value"].tensor.dtype = types_pb2.DT_FLOAT
     with pytest.raises(ValueError, match="Node 'c'.*attr 'dtype'"):
         tf.import_graph_def(gd)
+
+
+@pytest.mark.parametrize("attr,field,value", [
+    ("value", "f", 0.0),          # a float where TF's Const has a tensor
+    ("value", "placeholder", "x"),  # a function's attr placeholder outside any function
+    ("dtype", "i", 1),
+])
+def test_import_rejects_an_attr_of_the_wrong_kind(attr, field, value):
+    """Found by tests/fuzz/test_graph_def_import.py: each attr must use the AttrValue field of TF's
+    OpDef (framework/tf_op_attr_kinds.py), as TF's importer validates a NodeDef."""
+    gd = graph_pb2.GraphDef()
+    n = gd.node.add(name="c", op="Const")
+    n.attr["dtype"].type = types_pb2.DT_FLOAT
+    n.attr["value"].tensor.dtype = types_pb2.DT_FLOAT
+    n.attr["value"].tensor.float_val.append(1.0)
+    n.attr[attr].Clear()
+    setattr(n.attr[attr], field, value)
+    with pytest.raises(ValueError, match=f"Node 'c'.*type '{field}' when '.*' expected for attr '{attr}'"):
+        tf.import_graph_def(gd)
+    assert tf.get_default_graph().get_operations() == []
