@@ -30,6 +30,7 @@ compat_tf runs a graph as jitted XLA programs, whose shapes are static:
 
 import builtins
 import dataclasses
+import math
 
 import jax
 import jax.numpy as jnp
@@ -851,16 +852,15 @@ def _range_shape(op):
     vals = [shape_inference.constant_value(t) for t in op.inputs]
     if all(v is not None for v in vals):
         try:
-            return [(list(_range(*vals).shape), dtype)]
-        except errors.InvalidArgumentError:
-            pass
+            return [([_range_length(*vals)], dtype)]     # the length, not the values: no allocation
+        except errors.InvalidArgumentError as e:       # TF1's shape function fails the op's creation
+            raise ValueError(f"{e.message} for '{op.name}' (op: 'Range')") from None
     return [([None], dtype)]
 
 
-@register_op("Range", shape=_range_shape)
-def _range(start, limit, delta, **_):
+def _range_length(start, limit, delta):
+    """The length of np.arange(start, limit, delta), after TF's checks (InvalidArgumentError)."""
     s, lim, d = (np.asarray(v) for v in (start, limit, delta))
-    dtype = np.result_type(s, lim, d)
     if d == 0:
         raise _invalid("Requires delta != 0: 0")
     if (d > 0 and s > lim) or (d < 0 and s < lim):
@@ -869,7 +869,16 @@ def _range(start, limit, delta, **_):
             if d > 0
             else f"Requires start >= limit when delta < 0: {s}/{lim}"
         )
-    return np.arange(s, lim, d, dtype=dtype)
+    if np.result_type(s, lim, d).kind in "iu":
+        return (abs(int(lim) - int(s)) + abs(int(d)) - 1) // abs(int(d))
+    return max(math.ceil((float(lim) - float(s)) / float(d)), 0)
+
+
+@register_op("Range", shape=_range_shape)
+def _range(start, limit, delta, **_):
+    s, lim, d = (np.asarray(v) for v in (start, limit, delta))
+    _range_length(s, lim, d)
+    return np.arange(s, lim, d, dtype=np.result_type(s, lim, d))
 
 
 def _host_range_shape(op):
@@ -2082,29 +2091,33 @@ def _diag_range(k):
     return int(k[0]), int(k[1])
 
 
-def _band_positions(rows, cols, lo, hi, diag_len):
-    """For each output (row, col): the flat index m*diag_len + n into the band's diagonals, and validity."""
-    r = np.arange(rows)[:, None]
-    c = np.arange(cols)[None, :]
+def _band_positions(rows, cols, lo, hi, diag_len, xp=np):
+    """For each output (row, col): the flat index m*diag_len + n into the band's diagonals, and validity.
+
+    `xp` is jax.numpy in a traced lowering: the index arrays, the size of the output, are then
+    computed in the program, not built on the host (graph construction's shape inference would
+    otherwise allocate them for every static shape, however large)."""
+    r = xp.arange(rows)[:, None]
+    c = xp.arange(cols)[None, :]
     d = c - r
     m = hi - d
-    n = c - np.maximum(d, 0)
+    n = c - xp.maximum(d, 0)
     valid = (d >= lo) & (d <= hi) & (n < diag_len)
-    flat = np.where(valid, m * diag_len + n, 0)
+    flat = xp.where(valid, m * diag_len + n, 0)
     return flat, valid
 
 
-def _diag_part_np_index(rows, cols, lo, hi):
+def _diag_part_index(rows, cols, lo, hi, xp=np):
     max_len = min(rows + min(hi, 0), cols + min(-lo, 0))
     max_len = max(max_len, 0)
     num = hi - lo + 1
-    m = np.arange(num)[:, None]
-    n = np.arange(max_len)[None, :]
+    m = xp.arange(num)[:, None]
+    n = xp.arange(max_len)[None, :]
     d = hi - m
-    y = n + np.maximum(-d, 0)
-    x = n + np.maximum(d, 0)
+    y = n + xp.maximum(-d, 0)
+    x = n + xp.maximum(d, 0)
     valid = (y < rows) & (x < cols)
-    return np.where(valid, y * cols + x, 0), valid, max_len
+    return xp.where(valid, y * cols + x, 0), valid, max_len
 
 
 def _matrix_diag_part_impl(x, lo, hi, padding):
@@ -2114,8 +2127,8 @@ def _matrix_diag_part_impl(x, lo, hi, padding):
     rows, cols = shp[-2], shp[-1]
     if not (-rows < lo or lo == 0) or not (hi < cols or hi == 0):
         raise _invalid(f"The diagonal indices must be in [{-rows + 1}, {cols - 1}], got ({lo}, {hi})")
-    flat_idx, valid, _ = _diag_part_np_index(rows, cols, lo, hi)
     xp = _xp(x)
+    flat_idx, valid, _ = _diag_part_index(rows, cols, lo, hi, xp)
     flat = xp.reshape(x, shp[:-2] + (rows * cols,))
     out = (
         xp.take(flat, flat_idx.reshape(-1), axis=-1).reshape(shp[:-2] + flat_idx.shape)
@@ -2157,7 +2170,7 @@ def _matrix_diag_impl(diagonal, lo, hi, num_rows, num_cols, padding):
             f"diagonal: ({num_rows}, {num_cols}) vs. at least ({min_rows}, {min_cols})"
         )
     xp = _xp(diagonal)
-    flat_idx, valid = _band_positions(num_rows, num_cols, lo, hi, diag_len)
+    flat_idx, valid = _band_positions(num_rows, num_cols, lo, hi, diag_len, xp)
     flat = xp.reshape(diagonal, batch + (num * diag_len,))
     if flat.shape[-1] == 0:
         vals = xp.zeros(batch + flat_idx.shape, dtype=xp.asarray(diagonal).dtype)
@@ -2179,7 +2192,7 @@ def _matrix_set_diag_impl(x, diagonal, lo, hi):
             f"diagonal must have shape {_fmt_shape(expected)}, got {_fmt_shape(np.shape(diagonal))}"
         )
     xp = _xp(x, diagonal)
-    flat_idx, valid = _band_positions(rows, cols, lo, hi, max_len)
+    flat_idx, valid = _band_positions(rows, cols, lo, hi, max_len, xp)
     flat = xp.reshape(diagonal, shp[:-2] + (num * max_len,))
     if flat.shape[-1] == 0:
         return x
