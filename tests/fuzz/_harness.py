@@ -17,9 +17,11 @@ Bounds per input: TIME_LIMIT_S seconds (an alarm interrupts a hang), and a peak 
 allocation (tracemalloc: Python objects and NumPy buffers) of at most
 MEMORY_CAP_BYTES + MEMORY_PER_INPUT_BYTE * len(input); tracing slows a parser two to three times.
 
-Examples per parser: DEFAULT_EXAMPLES in the default run (derandomized: the same inputs every
-run), SLOW_EXAMPLES in the `slow` run (random); COMPAT_TF_FUZZ_EXAMPLES overrides the default,
-COMPAT_TF_FUZZ_SLOW_EXAMPLES the slow count.
+Examples per parser: in the default run (derandomized: the same inputs every run) DEFAULT_EXAMPLES
+for the quick parsers and a fraction of it for the slower ones (GraphDef, MetaGraphDef and
+SavedModel import, orbax checkpoints: each test's parameters say), about a minute of CPU for all;
+SLOW_EXAMPLES for each in the `slow` run (random inputs). COMPAT_TF_FUZZ_EXAMPLES and
+COMPAT_TF_FUZZ_SLOW_EXAMPLES override the two.
 """
 import collections
 import contextlib

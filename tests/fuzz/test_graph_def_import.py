@@ -55,7 +55,7 @@ def test_seeds_import():
         assert _import(s) == "imported"
 
 
-@pytest.mark.parametrize("examples", [_harness.DEFAULT_EXAMPLES,
+@pytest.mark.parametrize("examples", [_harness.DEFAULT_EXAMPLES // 2,
                                       pytest.param(_harness.SLOW_EXAMPLES, marks=pytest.mark.slow)])
 def test_fuzz_import_graph_def(examples):
     fuzzer = _harness.Fuzzer(_import, (DecodeError, ValueError, NotImplementedError))

@@ -58,7 +58,7 @@ def test_seeds_import(target):
         assert target(s) == "imported"
 
 
-@pytest.mark.parametrize("examples", [_harness.DEFAULT_EXAMPLES // 2,
+@pytest.mark.parametrize("examples", [_harness.DEFAULT_EXAMPLES // 4,
                                       pytest.param(_harness.SLOW_EXAMPLES, marks=pytest.mark.slow)])
 def test_fuzz_import_meta_graph(target, examples):
     fuzzer = _harness.Fuzzer(target, (OSError, ValueError, DecodeError, NotImplementedError,
