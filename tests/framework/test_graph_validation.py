@@ -125,7 +125,7 @@ def test_import_wraps_a_bad_attr_in_a_value_error_naming_the_node():
     ("dtype", "i", 1),
 ])
 def test_import_rejects_an_attr_of_the_wrong_kind(attr, field, value):
-    """Found by tests/fuzz/test_graph_def_import.py: each attr must use the AttrValue field of TF's
+    """Found by tests/fuzz/test_fuzz_graph_def_import.py: each attr must use the AttrValue field of TF's
     OpDef (framework/tf_op_attr_kinds.py), as TF's importer validates a NodeDef."""
     gd = graph_pb2.GraphDef()
     n = gd.node.add(name="c", op="Const")

@@ -1,6 +1,6 @@
 """Graph construction allocates nothing in proportion to a static shape (shape_inference evaluates
 op lowerings abstractly; index arrays and ranges are computed in the program or by formula), as TF1
-builds these ops without allocating. Found by tests/fuzz/test_graph_def_import.py (an AvgPool of an
+builds these ops without allocating. Found by tests/fuzz/test_fuzz_graph_def_import.py (an AvgPool of an
 imported placeholder of shape [1, 10**6, 10**6, 1] allocated terabytes while being built)."""
 import tracemalloc
 

@@ -206,7 +206,7 @@ def test_dynamic_size_tensor_array_is_rejected():
 
 @pytest.mark.parametrize("fname", ["v1_while.pb", "v1_nested_while.pb"])
 def test_a_graph_def_missing_any_one_node_imports_or_raises_value_error(fname):
-    """Found by tests/fuzz/test_graph_def_import.py: frames broken in ways no explicit check names
+    """Found by tests/fuzz/test_fuzz_graph_def_import.py: frames broken in ways no explicit check names
     (an Exit without its Enter, ...) end in ValueError, TF1's importer error, not an IndexError."""
     with open(os.path.join(DATA, fname), "rb") as f:
         gd0 = graph_pb2.GraphDef.FromString(f.read())

@@ -55,6 +55,12 @@ _DIGITS = re.compile(rb"-?\d+")
 _OPS = ("flip", "byte", "word", "varint", "insert", "delete", "dup", "truncate", "number", "splice")
 
 
+def example_counts(divisor=1):
+    """The `examples` parameters of a fuzz test: DEFAULT_EXAMPLES // divisor, and the slow run's."""
+    import pytest
+    return [DEFAULT_EXAMPLES // divisor, pytest.param(SLOW_EXAMPLES, marks=pytest.mark.slow)]
+
+
 class Hang(Exception):
     """An input ran past TIME_LIMIT_S."""
 

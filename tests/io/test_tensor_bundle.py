@@ -465,7 +465,7 @@ def _rewrite_entry(prefix, name, **fields):
      "NumPy array"),
 ])
 def test_entries_claiming_huge_sizes_fail_before_allocating(tmp_path, fields, error, match):
-    """Found by tests/fuzz/test_tensor_bundle.py: an entry's size and shape are checked against the
+    """Found by tests/fuzz/test_fuzz_tensor_bundle.py: an entry's size and shape are checked against the
     data file and NumPy's limits before anything of that size is allocated."""
     import tracemalloc
     prefix = str(tmp_path / "huge")

@@ -1,5 +1,5 @@
 """tf.train.import_meta_graph on damaged .meta files (compat_tf/_src/train/meta_graph.py), found by
-tests/fuzz/test_meta_graph_import.py: TF1's errors, collections it cannot use skipped."""
+tests/fuzz/test_fuzz_meta_graph_import.py: TF1's errors, collections it cannot use skipped."""
 import numpy as np
 import pytest
 from google.protobuf import text_format

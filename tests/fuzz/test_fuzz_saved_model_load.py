@@ -66,8 +66,7 @@ def test_seeds_load(target, seeds):
         assert target(s) == "loaded"
 
 
-@pytest.mark.parametrize("examples", [_harness.DEFAULT_EXAMPLES // 8,
-                                      pytest.param(_harness.SLOW_EXAMPLES, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("examples", _harness.example_counts(8))
 def test_fuzz_saved_model_loader(target, seeds, examples):
     fuzzer = _harness.Fuzzer(target, (OSError, RuntimeError, ValueError, DecodeError, NotImplementedError,
                                       tf.errors.OpError, _harness.Deliberate(TypeError)))

@@ -95,8 +95,7 @@ def test_seed_reads(target, seed):
     assert target((name, seed[name])) == "tensors"
 
 
-@pytest.mark.parametrize("examples", [_harness.DEFAULT_EXAMPLES // 10,
-                                      pytest.param(_harness.SLOW_EXAMPLES, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("examples", _harness.example_counts(10))
 def test_fuzz_checkpoint_reader(target, seed, examples):
     fuzzer = _harness.Fuzzer(target, (tf.errors.OpError,))
     outcomes = fuzzer.run(_FileMutator(seed), examples)

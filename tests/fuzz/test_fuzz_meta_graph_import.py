@@ -58,8 +58,7 @@ def test_seeds_import(target):
         assert target(s) == "imported"
 
 
-@pytest.mark.parametrize("examples", [_harness.DEFAULT_EXAMPLES // 4,
-                                      pytest.param(_harness.SLOW_EXAMPLES, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("examples", _harness.example_counts(4))
 def test_fuzz_import_meta_graph(target, examples):
     fuzzer = _harness.Fuzzer(target, (OSError, ValueError, DecodeError, NotImplementedError,
                                       _harness.Deliberate(TypeError)))

@@ -56,8 +56,7 @@ def test_seeds_read(target):
         assert target(s) == "records"
 
 
-@pytest.mark.parametrize("examples", [_harness.DEFAULT_EXAMPLES,
-                                      pytest.param(_harness.SLOW_EXAMPLES, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("examples", _harness.example_counts())
 def test_fuzz_tf_record_reader(target, examples):
     fuzzer = _harness.Fuzzer(target, (tf.errors.DataLossError,))
     outcomes = fuzzer.run(_Reframer(SEEDS), examples)

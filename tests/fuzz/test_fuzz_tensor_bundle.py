@@ -120,8 +120,7 @@ def test_seeds_read(target):
         (_table(tensor_bundle.read_table(SEEDS[0][0])), SEEDS[0][1])) == "tensors"
 
 
-@pytest.mark.parametrize("examples", [_harness.DEFAULT_EXAMPLES,
-                                      pytest.param(_harness.SLOW_EXAMPLES, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("examples", _harness.example_counts())
 def test_fuzz_tensor_bundle_reader(target, examples):
     fuzzer = _harness.Fuzzer(target, (tf.errors.OpError, NotImplementedError))
     outcomes = fuzzer.run(mutator, examples)

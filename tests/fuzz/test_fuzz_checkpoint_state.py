@@ -36,8 +36,7 @@ def test_seeds_read(target):
         assert target(s) == "state"
 
 
-@pytest.mark.parametrize("examples", [_harness.DEFAULT_EXAMPLES,
-                                      pytest.param(_harness.SLOW_EXAMPLES, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("examples", _harness.example_counts())
 def test_fuzz_checkpoint_state(target, examples):
     fuzzer = _harness.Fuzzer(target, (ValueError,))
     outcomes = fuzzer.run(_harness.Mutator(SEEDS, checkpoint_state_pb2.CheckpointState), examples)

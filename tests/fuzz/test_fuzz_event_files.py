@@ -71,8 +71,7 @@ def test_seed_reads(target, seeds):
     assert target(seeds[0]) == "events"
 
 
-@pytest.mark.parametrize("examples", [_harness.DEFAULT_EXAMPLES,
-                                      pytest.param(_harness.SLOW_EXAMPLES, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("examples", _harness.example_counts())
 def test_fuzz_summary_iterator(target, seeds, examples):
     fuzzer = _harness.Fuzzer(target, (tf.errors.DataLossError, DecodeError))
     outcomes = fuzzer.run(_EventMutator(seeds), examples)

@@ -55,8 +55,7 @@ def test_seeds_import():
         assert _import(s) == "imported"
 
 
-@pytest.mark.parametrize("examples", [_harness.DEFAULT_EXAMPLES // 2,
-                                      pytest.param(_harness.SLOW_EXAMPLES, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("examples", _harness.example_counts(2))
 def test_fuzz_import_graph_def(examples):
     fuzzer = _harness.Fuzzer(_import, (DecodeError, ValueError, NotImplementedError))
     outcomes = fuzzer.run(_harness.Mutator(SEEDS, graph_pb2.GraphDef), examples)

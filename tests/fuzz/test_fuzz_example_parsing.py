@@ -54,8 +54,7 @@ def test_seeds_parse(target):
         assert target(s) == f"label={i}"
 
 
-@pytest.mark.parametrize("examples", [_harness.DEFAULT_EXAMPLES,
-                                      pytest.param(_harness.SLOW_EXAMPLES, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("examples", _harness.example_counts())
 def test_fuzz_parse_example(target, examples):
     fuzzer = _harness.Fuzzer(target, (tf.errors.InvalidArgumentError,))
     outcomes = fuzzer.run(_harness.Mutator(SEEDS, example_pb2.Example), examples)
