@@ -12,6 +12,10 @@ Elements travel as tuples of NumPy arrays (the flattened structure).
 (an "index source"): a batch is one fancy-index gather per component, with no
 per-element Python work.
 
+An element whose computation fails travels as an ElementError (element_error.py): get_next raises
+its TF1 error and the next get_next goes on, each transformation treating it as TF1's kernel treats
+an error from its input (see their `_iterate`); `ignore_errors` drops it.
+
 Deviations from TF1: everything runs synchronously in the caller's thread
 (`prefetch`, `num_parallel_calls`, `num_parallel_reads` are accepted and only
 affect order where TF1's deterministic order would); shuffles use NumPy's

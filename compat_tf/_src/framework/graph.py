@@ -663,9 +663,9 @@ class Graph:
                                  f"created ({op_type}); it belongs to another tf.Graph.")
         opdef = registry.get(op_type)
         with self._lock:
-            if name is None:
-                name = op_type
-            if name.endswith("/"):      # an already unique scope name, e.g. from name_scope
+            if name is None:            # the op type (compat_tf's own types may start with "_")
+                name = self.unique_name(op_type)
+            elif name.endswith("/"):    # an already unique scope name, e.g. from name_scope
                 name = name[:-1]
                 if name in self._ops_by_name:
                     raise ValueError(f"Duplicate node name in graph: '{name}'")
