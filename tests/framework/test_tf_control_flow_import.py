@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import compat_tf as tf
-from compat_tf._src.protos import attr_value_pb2, node_def_pb2
+from compat_tf._src.protos import attr_value_pb2, graph_pb2, node_def_pb2
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "tf_graphs")
 V1_CF = {"Switch", "Merge", "Enter", "Exit", "NextIteration", "LoopCond", "StatelessIf", "StatelessWhile"}
@@ -202,3 +202,23 @@ def test_dynamic_size_tensor_array_is_rejected():
         if n.op == "TensorArrayV3":
             n.attr["dynamic_size"].b = True
     _assert_unchanged_after(gd, "dynamic_size")
+
+
+@pytest.mark.parametrize("fname", ["v1_while.pb", "v1_nested_while.pb"])
+def test_a_graph_def_missing_any_one_node_imports_or_raises_value_error(fname):
+    """Found by tests/fuzz/test_fuzz_graph_def_import.py: frames broken in ways no explicit check names
+    (an Exit without its Enter, ...) end in ValueError, TF1's importer error, not an IndexError."""
+    with open(os.path.join(DATA, fname), "rb") as f:
+        gd0 = graph_pb2.GraphDef.FromString(f.read())
+    outcomes = set()
+    for i in range(len(gd0.node)):
+        gd = graph_pb2.GraphDef()
+        gd.CopyFrom(gd0)
+        del gd.node[i]
+        with tf.Graph().as_default():
+            try:
+                tf.import_graph_def(gd, name="")
+                outcomes.add("ok")
+            except (ValueError, NotImplementedError) as e:
+                outcomes.add(type(e).__name__)
+    assert "ValueError" in outcomes

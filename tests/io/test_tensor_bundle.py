@@ -433,3 +433,50 @@ def test_block_checksum_covers_the_type_byte():
     raw[len(first) + 1:len(first) + 5] = struct.pack("<I", masked_crc32c(first + b"\x02"))
     with pytest.raises(tf.errors.DataLossError, match="compression type 2"):
         tensor_bundle.read_table(bytes(raw), "t.index")
+
+
+def _rewrite_entry(prefix, name, **fields):
+    """Rewrites PREFIX.index with the entry of `name` changed (its CRC kept)."""
+    with open(prefix + ".index", "rb") as f:
+        entries = tensor_bundle.read_table(f.read())
+    out = []
+    for key, value in entries:
+        if key == name.encode():
+            e = tensor_bundle_pb2.BundleEntryProto.FromString(value)
+            for k, v in fields.items():
+                if k == "dims":
+                    e.shape.ClearField("dim")
+                    for d in v:
+                        e.shape.dim.add(size=d)
+                else:
+                    setattr(e, k, v)
+            value = e.SerializeToString()
+        out.append((key, value))
+    with open(prefix + ".index", "wb") as f:
+        f.write(_table([out]))
+
+
+@pytest.mark.parametrize("fields,error,match", [
+    ({"size": 1 << 40}, tf.errors.DataLossError, "truncated: wanted 1099511627776 bytes"),
+    ({"offset": 1 << 62}, tf.errors.DataLossError, "truncated"),
+    ({"dims": [1 << 32, 1 << 32]}, tf.errors.DataLossError, "more than 2\\*\\*63 - 1 elements"),
+    ({"dims": [0, 1 << 62, 4]}, tf.errors.DataLossError, "more than 2\\*\\*63 - 1 elements"),
+    ({"dims": [0, 1 << 62], "size": 0, "crc32c": masked_crc32c(b"")}, tf.errors.UnimplementedError,
+     "NumPy array"),
+])
+def test_entries_claiming_huge_sizes_fail_before_allocating(tmp_path, fields, error, match):
+    """Found by tests/fuzz/test_fuzz_tensor_bundle.py: an entry's size and shape are checked against the
+    data file and NumPy's limits before anything of that size is allocated."""
+    import tracemalloc
+    prefix = str(tmp_path / "huge")
+    _write_bundle(prefix, _tensors())
+    _rewrite_entry(prefix, "a/b", **fields)
+    tracemalloc.start()
+    try:
+        with pytest.raises(error, match=match):
+            reader = tf.train.NewCheckpointReader(prefix)
+            reader.get_tensor("a/b")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20

@@ -736,3 +736,53 @@ def test_eye_with_a_tensor_size():
     assert e.shape.as_list() == [None, None]
     with tf.Session() as sess:
         np.testing.assert_array_equal(sess.run(e, {n: 3}), np.eye(3, dtype=np.float32))
+
+
+_P = lambda *dims: tf.placeholder(tf.float32, list(dims))  # noqa: E731
+
+# (input, requested shape, static output shape or the start of TF1's ValueError), from TF's
+# Reshape shape function (tensorflow.compat.v1, graph construction)
+_RESHAPE_STATIC = [
+    (lambda: tf.zeros([6]), [4, -1], "Dimension size must be evenly divisible by 4 but is 6"),
+    (lambda: tf.constant(1.0), [-1, 3], "Dimension size must be evenly divisible by 3 but is 1"),
+    (lambda: tf.zeros([6]), [4, 2], "Cannot reshape a tensor with 6 elements to shape [4,2] (8 elements)"),
+    (lambda: tf.zeros([6]), [], "Cannot reshape a tensor with 6 elements to shape [] (1 elements)"),
+    (lambda: tf.zeros([2, 3]), [0, -1], "Cannot reshape a tensor with 6 elements to shape [0,?] (0 elements)"),
+    (lambda: _P(None, 4), [3, 5], "Dimension size must be evenly divisible by 4 but is 15"),
+    (lambda: tf.zeros([6]), [-2, 3], "Dimension -2 must be >= -1"),
+    (lambda: tf.zeros([6]), [-1, -1], [None, None]),
+    (lambda: tf.zeros([6]), [-1, 3], [2, 3]),
+    (lambda: tf.zeros([0]), [0, -1], [0, None]),
+    (lambda: tf.zeros([0]), [-1, 5], [0, 5]),
+    (lambda: tf.zeros([0, 3]), [3, -1], [3, 0]),
+    (lambda: tf.zeros([1]), [], []),
+    (lambda: _P(None, 4), [3, -1], [3, None]),
+    (lambda: _P(None, 4), [-1, 3], [None, 3]),
+    (lambda: _P(None, 4), [2, 6], [2, 6]),
+    (lambda: _P(None, None), [2, 3], [2, 3]),
+    (lambda: tf.placeholder(tf.float32), [2, 3], [2, 3]),
+]
+
+
+@pytest.mark.parametrize("case", range(len(_RESHAPE_STATIC)))
+def test_reshape_static_shape_and_build_time_errors_as_tf1(case):
+    make_input, shape, expected = _RESHAPE_STATIC[case]
+    x = make_input()
+    if isinstance(expected, str):
+        n = len(tf.get_default_graph().get_operations())
+        with pytest.raises(ValueError) as e:
+            tf.reshape(x, shape)
+        assert str(e.value).startswith(expected)
+        assert len(tf.get_default_graph().get_operations()) <= n + 1     # at most the shape Const
+    else:
+        assert tf.reshape(x, shape).shape.as_list() == expected
+
+
+def test_reshape_to_a_partially_known_shape_tensor():
+    x = _P(None, 6)
+    n = tf.shape(_P(None))[0]
+    assert tf.reshape(x, tf.stack([n, 2, 3])).shape.as_list() == [None, 2, 3]
+    with pytest.raises(ValueError, match="evenly divisible by 5 but is 12"):
+        tf.reshape(_P(2, 6), tf.stack([n, 5]))
+    assert tf.reshape(x, tf.placeholder(tf.int32, [2])).shape.as_list() == [None, None]
+    assert tf.reshape(x, tf.placeholder(tf.int32, [None])).shape.ndims is None

@@ -239,3 +239,33 @@ def test_arbitrary_objects_do_not_become_strings():
         tf.constant([object()])
     with pytest.raises(ValueError, match="None values not supported"):
         tf.constant(None)
+
+
+def _const_op(value, dtype):
+    return tf.get_default_graph().create_op("Const", [], {"value": value, "dtype": dtype}, name="c").outputs[0]
+
+
+@pytest.mark.parametrize("value,dtype,got", [
+    (np.array([1, 2], np.int32), tf.float32, "int32"),
+    (np.array([1.5], np.float32), tf.int32, "float32"),
+    (np.array([b"a"], dtype=object), tf.float32, "string"),
+])
+def test_a_const_whose_value_is_not_its_dtype_fails_when_run(value, dtype, got):
+    """TF1's Const kernel: InvalidArgumentError 'Type mismatch between value (...) and dtype (...)'
+    when the graph runs (building it, or importing it from a GraphDef, succeeds)."""
+    c = _const_op(value, dtype)
+    v = tf.Variable(1.0)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        with pytest.raises(tf.errors.InvalidArgumentError, match=f"Type mismatch between value \\({got}\\)"):
+            sess.run([c, v.assign_add(1.0)])
+        assert sess.run(v) == 1.0
+
+
+def test_constant_of_a_tensor_proto_takes_the_proto_dtype():
+    """TF1's make_tensor_proto returns a TensorProto as it is, so its dtype wins over `dtype`."""
+    p = tf.make_tensor_proto(np.array([1, 2], np.int32))
+    c = tf.constant(p, dtype=tf.float32)
+    assert c.dtype == tf.int32
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(c), [1, 2])

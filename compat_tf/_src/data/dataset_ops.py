@@ -12,6 +12,10 @@ Elements travel as tuples of NumPy arrays (the flattened structure).
 (an "index source"): a batch is one fancy-index gather per component, with no
 per-element Python work.
 
+An element whose computation fails travels as an ElementError (element_error.py): get_next raises
+its TF1 error and the next get_next goes on, each transformation treating it as TF1's kernel treats
+an error from its input (see their `_iterate`); `ignore_errors` drops it.
+
 Deviations from TF1: everything runs synchronously in the caller's thread
 (`prefetch`, `num_parallel_calls`, `num_parallel_reads` are accepted and only
 affect order where TF1's deterministic order would); shuffles use NumPy's
@@ -31,6 +35,7 @@ from compat_tf._src.framework import shape_inference
 from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.graph import Tensor
 from compat_tf._src.data import structure
+from compat_tf._src.data.element_error import ElementError, is_error
 from compat_tf._src.data.structure import Spec
 
 AUTOTUNE = -1
@@ -490,51 +495,62 @@ class GeneratorDataset(DatasetV1):
         return self._args
 
     def _iterate(self, ictx):
+        """The generator's elements. An element of the wrong structure, type or shape fails alone
+        (the generator goes on); an exception raised by the generator fails that element and ends
+        the dataset, since a Python generator that raised is finished; a generator function that
+        raises when called fails every element (TF1: the same sequences)."""
         args = [p.get(ictx) for p in self._args]
         flat_specs = structure.flatten(self._spec)
         try:
             gen = iter(self._gen(*args))
         except Exception as e:  # noqa: BLE001 - reported as TF1's py_func would
-            raise _py_error(e) from e
+            while True:     # TF1 asks for the generator again on every get_next, failing each time
+                yield ElementError(_py_error(e))
         while True:
             try:
                 value = next(gen)
             except StopIteration:
                 return
-            except errors.OpError:
-                raise
             except Exception as e:  # noqa: BLE001
-                raise _py_error(e) from e
+                yield ElementError(_py_error(e))
+                return
             try:
-                flat = _flatten_up_to(self._spec, value)
+                yield self._convert(value, flat_specs)
+            except errors.InvalidArgumentError as e:
+                yield ElementError(e)
+
+    def _convert(self, value, flat_specs):
+        """One yielded element as a tuple of arrays (InvalidArgumentError when it does not fit)."""
+        try:
+            flat = _flatten_up_to(self._spec, value)
+        except (TypeError, ValueError):
+            raise errors.InvalidArgumentError(
+                None, None, "TypeError: `generator` yielded an element that did not match the expected "
+                f"structure. The expected structure was {structure.types_of(self._spec)}, but the yielded "
+                f"element was {value}.") from None
+        out = []
+        for v, s in zip(flat, flat_specs):
+            try:
+                arr = structure.as_numpy(v, s.dtype)
             except (TypeError, ValueError):
                 raise errors.InvalidArgumentError(
-                    None, None, "TypeError: `generator` yielded an element that did not match the expected "
-                    f"structure. The expected structure was {structure.types_of(self._spec)}, but the "
-                    "yielded "
-                    f"element was {value}.") from None
-            out = []
-            for v, s in zip(flat, flat_specs):
-                try:
-                    arr = structure.as_numpy(v, s.dtype)
-                except (TypeError, ValueError):
-                    raise errors.InvalidArgumentError(
-                        None, None, "TypeError: `generator` yielded an element that could not be converted "
-                        "to "
-                        f"the expected type. The expected type was {s.dtype.name}, but the yielded element "
-                        f"was {v}.") from None
-                if not s.shape.is_compatible_with(arr.shape):
-                    raise errors.InvalidArgumentError(
-                        None, None, f"`generator` yielded an element of shape {arr.shape} where an element "
-                        f"of shape {tuple(s.shape.as_list()) if s.shape.ndims is not None else None} "
-                        "was expected.")
-                out.append(arr)
-            yield tuple(out)
+                    None, None, "TypeError: `generator` yielded an element that could not be converted to "
+                    f"the expected type. The expected type was {s.dtype.name}, but the yielded element "
+                    f"was {v}.") from None
+            if not s.shape.is_compatible_with(arr.shape):
+                raise errors.InvalidArgumentError(
+                    None, None, f"`generator` yielded an element of shape {arr.shape} where an element "
+                    f"of shape {tuple(s.shape.as_list()) if s.shape.ndims is not None else None} "
+                    "was expected.")
+            out.append(arr)
+        return tuple(out)
 
 
 def _py_error(e):
-    cls = errors.InvalidArgumentError if isinstance(e, (ValueError, TypeError)) else errors.UnknownError
-    return cls(None, None, f"{type(e).__name__}: {e}")
+    """A Python exception from a generator as the TF1 error py_func gives it (ValueError ->
+    InvalidArgumentError, MemoryError -> ResourceExhaustedError, ...)."""
+    from compat_tf._src.ops import script_ops
+    return script_ops.convert_exception(e, None, "generator")
 
 
 def _flatten_up_to(spec, value):
@@ -601,15 +617,23 @@ class ZipDataset(DatasetV1):
         return self._datasets
 
     def _iterate(self, ictx):
+        """An element from every input; a failed component fails the element, and the other inputs
+        still advance, so the components stay in step (TF's ZipDataset)."""
         its = [d._iterate(ictx) for d in self._datasets]
         while True:
-            out = []
+            out, failed = [], None
             for it in its:
                 try:
-                    out.extend(next(it))
+                    el = next(it)
                 except StopIteration:
+                    if failed is not None:
+                        yield failed
                     return
-            yield tuple(out)
+                if is_error(el):
+                    failed = failed or el
+                elif failed is None:
+                    out.extend(el)
+            yield failed or tuple(out)
 
 
 class ConcatenateDataset(DatasetV1):
@@ -648,9 +672,21 @@ class MapDataset(DatasetV1):
         return [self._fn]
 
     def _iterate(self, ictx):
+        """The function of each element. An error in it fails that element only; OutOfRangeError
+        (a py_func raising StopIteration) ends the dataset (TF1's MapDataset)."""
         fn = self._fn
         for el in self._input._iterate(ictx):
-            yield tuple(fn.call(ictx, el))
+            if is_error(el):
+                yield el
+                continue
+            try:
+                out = fn.call(ictx, el)
+            except errors.OutOfRangeError:
+                return
+            except errors.OpError as e:
+                yield ElementError(e)
+                continue
+            yield tuple(out)
 
 
 class FilterDataset(DatasetV1):
@@ -674,7 +710,15 @@ class FilterDataset(DatasetV1):
     def _iterate(self, ictx):
         fn = self._fn
         for el in self._input._iterate(ictx):
-            if bool(np.asarray(fn.call(ictx, el)[0])):
+            if is_error(el):
+                yield el
+                continue
+            try:
+                keep = bool(np.asarray(fn.call(ictx, el)[0]))
+            except errors.OpError as e:
+                yield ElementError(e)
+                continue
+            if keep:
                 yield el
 
 
@@ -693,8 +737,16 @@ class FlatMapDataset(DatasetV1):
 
     def _iterate(self, ictx):
         for el in self._input._iterate(ictx):
-            ds, sub = self._fn.call_dataset(ictx, el)
-            yield from ds._iterate(sub)
+            if is_error(el):
+                yield el
+                continue
+            try:
+                ds, sub = self._fn.call_dataset(ictx, el)
+                inner = ds._iterate(sub)
+            except errors.OpError as e:
+                yield ElementError(e)
+                continue
+            yield from inner
 
 
 class InterleaveDataset(DatasetV1):
@@ -732,7 +784,12 @@ class InterleaveDataset(DatasetV1):
 
 
 def interleave_iterators(inputs, open_fn, cycle_length, block_length):
-    """TF's InterleaveDataset order: `cycle_length` open iterators, `block_length` from each in turn."""
+    """TF's InterleaveDataset order: `cycle_length` open iterators, `block_length` from each in turn.
+
+    Errors as TF's kernel: a failed sub-element is passed on without moving the position; a
+    failed input element, or an error opening its iterator, is passed on and the slot stays
+    empty (the next input element fills it).
+    """
     slots = [None] * cycle_length
     index = block_index = num_open = 0
     end_of_input = False
@@ -746,9 +803,10 @@ def interleave_iterators(inputs, open_fn, cycle_length, block_length):
                 num_open -= 1
                 index, block_index = (index + 1) % cycle_length, 0
                 continue
-            block_index += 1
-            if block_index == block_length:
-                index, block_index = (index + 1) % cycle_length, 0
+            if not is_error(el):
+                block_index += 1
+                if block_index == block_length:
+                    index, block_index = (index + 1) % cycle_length, 0
             yield el
         elif not end_of_input:
             try:
@@ -756,7 +814,14 @@ def interleave_iterators(inputs, open_fn, cycle_length, block_length):
             except StopIteration:
                 end_of_input = True
                 continue
-            slots[index] = open_fn(item)
+            if is_error(item):
+                yield item
+                continue
+            try:
+                slots[index] = open_fn(item)
+            except errors.OpError as e:
+                yield ElementError(e)
+                continue
             num_open += 1
         else:
             index, block_index = (index + 1) % cycle_length, 0
@@ -810,15 +875,26 @@ class ShuffleDataset(DatasetV1):
 
 
 def _shuffle_elements(it, buffer_size, rng):
-    buf = []
+    """TF's shuffle buffer, pulling as TF's kernel does: once the buffer is full an element is
+    emitted and its slot is refilled on the next pull. A failed input element is passed on when
+    it is pulled (TF returns the error while filling the buffer); the buffer keeps its elements."""
+    buf, hole = [], None
     for el in it:
-        buf.append(el)
+        if is_error(el):
+            yield el
+            continue
+        if hole is None:
+            buf.append(el)
+        else:
+            buf[hole] = el
         if len(buf) >= buffer_size:
-            break
-    for el in it:
-        j = int(rng.integers(0, len(buf)))
-        out, buf[j] = buf[j], el
-        yield out
+            hole = int(rng.integers(0, len(buf)))
+            yield buf[hole]
+        else:
+            hole = None
+    if hole is not None:        # the last emitted slot was never refilled
+        buf[hole] = buf[-1]
+        buf.pop()
     for j in rng.permutation(len(buf)).tolist():
         yield buf[j]
 
@@ -900,7 +976,19 @@ class TakeDataset(DatasetV1):
             return _elements_from_index(*src)
         n = int(self._count.get(ictx))
         it = self._input._iterate(ictx)
-        return it if n < 0 else itertools.islice(it, n)
+        return it if n < 0 else _take_elements(it, n)
+
+
+def _take_elements(it, n):
+    """The first n elements of `it`; failed elements are passed on and not counted (TF1)."""
+    if n == 0:
+        return
+    for el in it:
+        yield el
+        if not is_error(el):
+            n -= 1
+            if n == 0:
+                return
 
 
 class SkipDataset(DatasetV1):
@@ -928,13 +1016,19 @@ class SkipDataset(DatasetV1):
         return self._skip(ictx)
 
     def _skip(self, ictx):
+        """Drops n elements; a failed element met while skipping is passed on and not counted
+        (TF 1.15's SkipDataset calls GetNext n times, returning an error as it comes)."""
         n = int(self._count.get(ictx))
         it = self._input._iterate(ictx)
-        if n < 0:
-            for _ in it:
-                pass
-            return
-        yield from itertools.islice(it, n, None)
+        for el in it:
+            if is_error(el):
+                yield el
+            elif n == 0:
+                yield el
+                break
+            else:
+                n -= 1
+        yield from it
 
 
 class ShardDataset(DatasetV1):
@@ -956,8 +1050,16 @@ class ShardDataset(DatasetV1):
         return [self._n, self._i]
 
     def _iterate(self, ictx):
+        """Every n-th element from the i-th; failed elements are passed on and not counted (TF1)."""
         n, i = int(self._n.get(ictx)), int(self._i.get(ictx))
-        return itertools.islice(self._input._iterate(ictx), i, None, n)
+        pos = 0
+        for el in self._input._iterate(ictx):
+            if is_error(el):
+                yield el
+                continue
+            if pos % n == i:
+                yield el
+            pos += 1
 
 
 class PrefetchDataset(DatasetV1):
@@ -999,9 +1101,27 @@ class CacheDataset(DatasetV1):
             return
         got = []
         for el in self._input._iterate(ictx):
-            got.append(el)
+            if not is_error(el):     # TF's memory cache records only the elements it produced
+                got.append(el)
             yield el
         ictx.state[key] = got
+
+
+class IgnoreErrorsDataset(DatasetV1):
+    """tf.data.experimental.ignore_errors(): the input's elements without the failed ones."""
+
+    def __init__(self, input_ds):
+        self._input = input_ds
+        self._spec = input_ds._spec
+
+    def _children(self):
+        return [self._input]
+
+    def _index_source(self, ictx):
+        return self._input._index_source(ictx)     # in-memory rows never fail
+
+    def _iterate(self, ictx):
+        return (el for el in self._input._iterate(ictx) if not is_error(el))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1025,6 +1145,26 @@ def _stack(values, component):
     if isinstance(first, np.ndarray) and first.dtype == object or isinstance(first, (bytes, str)):
         return np.stack([np.asarray(v, dtype=object) for v in values])
     return np.stack(values)
+
+
+def _gather(it, bs, fused=False):
+    """Up to bs elements of `it` for one batch, and the ElementError that fails the batch (or None).
+
+    Unfused, gathering stops at a failed element; fused, all bs elements are pulled first.
+    """
+    items, failed = [], None
+    while len(items) < bs:
+        el = next(it, None)
+        if el is None:
+            break
+        if is_error(el):
+            if not fused:
+                return items, el
+            failed = failed or el
+            bs -= 1
+            continue
+        items.append(el)
+    return items, failed
 
 
 class BatchDataset(DatasetV1):
@@ -1051,14 +1191,25 @@ class BatchDataset(DatasetV1):
         src = self._input._index_source(ictx)
         if src is not None:
             return _batch_from_index(src[0], src[1], bs, self._drop)
-        return self._batch_elements(self._input._iterate(ictx), bs)
+        fused = isinstance(self._input, MapDataset)
+        return self._batch_elements(self._input._iterate(ictx), bs, fused)
 
-    def _batch_elements(self, it, bs):
+    def _batch_elements(self, it, bs, fused):
+        """Batches of bs elements. A failed element fails its batch. Unfused (TF's BatchDataset),
+        the error is returned as soon as it is pulled and the elements gathered so far are dropped;
+        a batch right after a map is TF1's fused MapAndBatch (map_and_batch_fusion, on by
+        default), which gathers all bs elements and then fails the batch with the first error."""
         while True:
-            items = list(itertools.islice(it, bs))
+            items, failed = _gather(it, bs, fused)
+            if failed is not None:
+                yield failed
+                continue
             if not items or (len(items) < bs and self._drop):
                 return
-            yield tuple(_stack([el[c] for el in items], c) for c in range(len(items[0])))
+            try:
+                yield tuple(_stack([el[c] for el in items], c) for c in range(len(items[0])))
+            except errors.InvalidArgumentError as e:
+                yield ElementError(e)
             if len(items) < bs:
                 return
 
@@ -1116,40 +1267,50 @@ class PaddedBatchDataset(DatasetV1):
                 raise errors.InvalidArgumentError(None, None, "Padding value must be a scalar")
         it = self._input._iterate(ictx)
         while True:
-            items = list(itertools.islice(it, bs))
+            items, failed = _gather(it, bs)
+            if failed is not None:      # TF's PaddedBatchDataset returns the error at once
+                yield failed
+                continue
             if not items or (len(items) < bs and self._drop):
                 return
-            out = []
-            for c, (pshape, pv) in enumerate(zip(self._padded, pads)):
-                vals = [np.asarray(el[c]) for el in items]
-                rank = vals[0].ndim
-                for v in vals:
-                    if v.ndim != rank:
-                        raise errors.InvalidArgumentError(
-                            None, None, f"All elements in a batch must have the same rank as the padded "
-                            f"shape for component{c}: expected rank {rank} but got element with rank "
-                            f"{v.ndim}")
-                target = []
-                for d in range(rank):
-                    want = pshape[d] if pshape.ndims is not None else None
-                    want = _ts.dimension_value(want) if want is not None else None
-                    biggest = max(v.shape[d] for v in vals)
-                    if want is None or want == -1:
-                        target.append(biggest)
-                    else:
-                        if biggest > want:
-                            raise errors.InvalidArgumentError(
-                                None, None, "Attempted to pad to a smaller size than the input element.")
-                        target.append(want)
-                dtype = vals[0].dtype
-                res = np.empty((len(vals),) + tuple(target), dtype=dtype)
-                res[...] = pv
-                for i, v in enumerate(vals):
-                    res[(i,) + tuple(slice(0, n) for n in v.shape)] = v
-                out.append(res)
-            yield tuple(out)
+            try:
+                yield self._pad_batch(items, pads)
+            except errors.InvalidArgumentError as e:
+                yield ElementError(e)
             if len(items) < bs:
                 return
+
+    def _pad_batch(self, items, pads):
+        """One padded batch of `items` (InvalidArgumentError when an element does not fit)."""
+        out = []
+        for c, (pshape, pv) in enumerate(zip(self._padded, pads)):
+            vals = [np.asarray(el[c]) for el in items]
+            rank = vals[0].ndim
+            for v in vals:
+                if v.ndim != rank:
+                    raise errors.InvalidArgumentError(
+                        None, None, f"All elements in a batch must have the same rank as the padded "
+                        f"shape for component{c}: expected rank {rank} but got element with rank "
+                        f"{v.ndim}")
+            target = []
+            for d in range(rank):
+                want = pshape[d] if pshape.ndims is not None else None
+                want = _ts.dimension_value(want) if want is not None else None
+                biggest = max(v.shape[d] for v in vals)
+                if want is None or want == -1:
+                    target.append(biggest)
+                else:
+                    if biggest > want:
+                        raise errors.InvalidArgumentError(
+                            None, None, "Attempted to pad to a smaller size than the input element.")
+                    target.append(want)
+            dtype = vals[0].dtype
+            res = np.empty((len(vals),) + tuple(target), dtype=dtype)
+            res[...] = pv
+            for i, v in enumerate(vals):
+                res[(i,) + tuple(slice(0, n) for n in v.shape)] = v
+            out.append(res)
+        return tuple(out)
 
 
 def _shapes_up_to(spec, padded_shapes):
@@ -1194,6 +1355,9 @@ class UnbatchDataset(DatasetV1):
 
     def _iterate(self, ictx):
         for el in self._input._iterate(ictx):
+            if is_error(el):
+                yield el
+                continue
             n = len(el[0]) if el else 0
             for i in range(n):
                 yield tuple(c[i] for c in el)

@@ -36,7 +36,11 @@ def parallel_interleave(map_func, cycle_length, block_length=1, sloppy=False, bu
 
 
 def ignore_errors():
-    raise NotImplementedError("tf.data.experimental.ignore_errors is not supported by compat_tf")
+    """Dataset.apply(ignore_errors()): drops the elements whose computation failed (TF1's
+    IgnoreErrorsDataset); a reader retrying a file it cannot open is not an end, as in TF1."""
+    def apply(ds):
+        return dataset_ops.IgnoreErrorsDataset(ds)
+    return apply
 
 
 Options = dataset_ops.Options

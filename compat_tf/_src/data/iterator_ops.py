@@ -6,6 +6,8 @@ Ops (host ops, run in NumPy between jitted segments; TF 1.15's op types):
       dataset's generator with the captured tensors' values of this run;
   IteratorGetNext(handle) -> one element, as NumPy arrays;
   IteratorToStringHandle / IteratorFromStringHandleV2 -> feedable iterators.
+A failed element (dataset_ops' ElementError) raises its TF1 error from that
+get_next only; the next get_next goes on with the next element, as in TF1.
 The iterator state lives in the session's resources (runtime/resources.py):
 two sessions on one graph iterate independently, and `Session.close` drops it.
 A training step fed by get_next runs as a host segment (get_next) followed by
@@ -22,6 +24,7 @@ from compat_tf._src.framework.registry import register_op
 from compat_tf._src.runtime import resources
 from compat_tf._src.data import structure
 from compat_tf._src.data.dataset_ops import DatasetV1, IterContext
+from compat_tf._src.data.element_error import is_error
 
 _KEY_PREFIX = "tf.data.iterator:"
 
@@ -51,15 +54,17 @@ class _IteratorResource:
             if self.gen is None:
                 raise _end_of_sequence(op)
             try:
-                return next(self.gen)
+                element = next(self.gen)
             except StopIteration:
                 self.gen = None
                 raise _end_of_sequence(op) from None
-            except errors.OpError:
-                raise
             except Exception:
+                # a pipeline that raised (rather than yielding an ElementError) is finished
                 self.gen = None
                 raise
+            if is_error(element):       # this element failed; the next get_next goes on
+                raise element.error
+            return element
 
     def close(self):
         self.gen = None

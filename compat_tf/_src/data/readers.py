@@ -5,6 +5,12 @@ vector, evaluated when the iterator is initialised) or a Dataset of file
 names. Files are read in order; with `num_parallel_reads` > 1 records are
 interleaved one at a time across that many files, TF1's deterministic order.
 TFRecord parsing (and DataLossError on corruption) is `compat_tf._src.io.tf_record`.
+
+Errors, as TF1's readers: a read error (DataLossError: a corrupted or truncated
+record) fails one element and the reader moves on to the next file; a file that
+cannot be opened (NotFoundError, ...) fails every `get_next`, since TF1 retries
+opening the same file (so `ignore_errors` after a missing file never ends, in TF1
+as here).
 """
 import gzip
 import zlib
@@ -15,6 +21,7 @@ from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
 from compat_tf._src.framework.graph import Tensor
 from compat_tf._src.data import dataset_ops
+from compat_tf._src.data.element_error import ElementError, is_error
 from compat_tf._src.data.structure import Spec
 
 _DEFAULT_BUFFER = 256 * 1024
@@ -64,7 +71,7 @@ class _FileDataset(dataset_ops.DatasetV1):
     def _filenames(self, ictx):
         if self._files_ds is not None:
             for el in self._files_ds._iterate(ictx):
-                yield _str(np.asarray(el[0], dtype=object).item())
+                yield el if is_error(el) else _str(np.asarray(el[0], dtype=object).item())
             return
         value = np.asarray(self._files.get(ictx), dtype=object)
         if value.ndim > 1:
@@ -84,12 +91,34 @@ class _FileDataset(dataset_ops.DatasetV1):
         files = self._filenames(ictx)
         read = self._reader(ictx)
         n = self._parallel
+
+        def records(f):
+            return _file_records(read, f, compression)
         if n is not None and not isinstance(n, Tensor) and int(n) > 1:
-            recs = dataset_ops.interleave_iterators(files, lambda f: read(f, compression), int(n), 1)
+            recs = dataset_ops.interleave_iterators(files, records, int(n), 1)
         else:
-            recs = (r for f in files for r in read(f, compression))
+            recs = (r for f in files for r in ((f,) if is_error(f) else records(f)))
         for r in recs:
-            yield (np.asarray(r, dtype=object),)
+            yield r if is_error(r) else (np.asarray(r, dtype=object),)
+
+
+_OPEN_ERRORS = (errors.NotFoundError, errors.PermissionDeniedError, errors.FailedPreconditionError)
+
+
+def _file_records(read, path, compression):
+    """The records of one file, errors as ElementErrors: a read error ends the file (TF1 moves to
+    the next file); an error opening it is given for every pull (TF1 tries to open it again)."""
+    while True:
+        started = False
+        try:
+            for r in read(path, compression):
+                started = True
+                yield r
+            return
+        except errors.OpError as e:
+            yield ElementError(e)
+            if started or not isinstance(e, _OPEN_ERRORS):
+                return
 
 
 def _open(path, compression):

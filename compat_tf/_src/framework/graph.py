@@ -353,6 +353,18 @@ class Operation:
 _valid_scope_names = (set(), set())    # names checked by (_VALID_OP_NAME_REGEX, _VALID_SCOPE_NAME_REGEX)
 
 
+def _check_name(name, nested, what):
+    """ValueError unless `name` may start a node name (at the root) or continue one (nested), as
+    TF1's name_scope and Operation check them; valid names are remembered."""
+    checked = _valid_scope_names[nested]
+    if name not in checked:
+        regex = _VALID_SCOPE_NAME_REGEX if nested else _VALID_OP_NAME_REGEX
+        if not regex.match(name):
+            raise ValueError(f"'{name}' is not a valid {what} name")
+        if len(checked) < 65536:
+            checked.add(name)
+
+
 class _NameScope(contextlib.ContextDecorator):
     """Graph.name_scope's context manager (a class: cheaper to enter than a generator)."""
     __slots__ = ("_graph", "_name", "_saved")
@@ -367,14 +379,7 @@ class _NameScope(contextlib.ContextDecorator):
         if isinstance(name, bytes):
             name = name.decode()
         if name:
-            nested = bool(g._name_stack)
-            checked = _valid_scope_names[nested]
-            if name not in checked:
-                regex = _VALID_SCOPE_NAME_REGEX if nested else _VALID_OP_NAME_REGEX
-                if not regex.match(name):
-                    raise ValueError(f"'{name}' is not a valid scope name")
-                if len(checked) < 65536:
-                    checked.add(name)
+            _check_name(name, bool(g._name_stack), "scope")
         old = g._name_stack
         if name is None or name == "":
             new = ""
@@ -450,6 +455,8 @@ class Graph:
         # Per-graph stores other modules hang off the graph.
         self._variable_store = None
         self._variable_scope_stack = None
+        self._unfeedable_tensors = set()
+        self._unfetchable_ops = set()
 
     # -- ids, versions -----------------------------------------------------
     def _next_id(self):
@@ -656,9 +663,15 @@ class Graph:
                                  f"created ({op_type}); it belongs to another tf.Graph.")
         opdef = registry.get(op_type)
         with self._lock:
-            if name is None:
-                name = op_type
-            name = name[:-1] if name.endswith("/") else self.unique_name(name)
+            if name is None:            # the op type (compat_tf's own types may start with "_")
+                name = self.unique_name(op_type)
+            elif name.endswith("/"):    # an already unique scope name, e.g. from name_scope
+                name = name[:-1]
+                if name in self._ops_by_name:
+                    raise ValueError(f"Duplicate node name in graph: '{name}'")
+            else:
+                _check_name(name, bool(self._name_stack), "node")
+                name = self.unique_name(name)
             control_stack = self._control_stack
             controls = self._control_inputs_for({t._op for t in inputs}) if control_stack else []
             for c in control_inputs:
@@ -778,16 +791,25 @@ class Graph:
         self._collections.pop(name, None)
 
     def is_feedable(self, tensor):
-        return True
+        """False for a tensor passed to prevent_feeding (Session.run then refuses to feed it)."""
+        return tensor not in self._unfeedable_tensors
 
     def is_fetchable(self, tensor_or_op):
-        return True
+        """False for an op passed to prevent_fetching, or a tensor of one."""
+        op = tensor_or_op.op if isinstance(tensor_or_op, Tensor) else tensor_or_op
+        return op not in self._unfetchable_ops
 
     def prevent_feeding(self, tensor):
-        pass
+        """Marks `tensor` as not feedable: feeding it to Session.run raises ValueError (TF1).
+
+        Checked when a Session first resolves a feed set (TF1 checks every run: a session that
+        already ran with this very feed set before the tensor was marked does not check again).
+        """
+        self._unfeedable_tensors.add(tensor)
 
     def prevent_fetching(self, op):
-        pass
+        """Marks `op` as not fetchable: fetching it or its outputs raises ValueError (TF1)."""
+        self._unfetchable_ops.add(op)
 
     def as_graph_def(self, from_version=None, add_shapes=False):
         """The GraphDef proto of this graph (see graph_io.py)."""

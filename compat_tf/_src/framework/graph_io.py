@@ -732,7 +732,23 @@ def _resolve_op_type(node, private=None):
     return op_type
 
 
+def _check_attr_kinds(node):
+    """ValueError for an attr set through another AttrValue field than TF's OpDef declares (a float
+    where a tensor belongs), as TF's importer validates a NodeDef against its OpDef."""
+    from compat_tf._src.framework import tf_op_attr_kinds
+    kinds = tf_op_attr_kinds.KINDS.get(node.op)
+    if not kinds:
+        return
+    for k, av in node.attr.items():
+        want = kinds.get(k)
+        got = av.WhichOneof("value")
+        if want is not None and got != want:      # a function's attr placeholder has no value here
+            raise _node_error(node, f"AttrValue had value with type '{got}' when '{want}' expected for "
+                                    f"attr '{k}'")
+
+
 def _node_attrs(node, op_type, n_inputs, private=None):
+    _check_attr_kinds(node)
     opdef = registry.get(op_type)
     names, required, var_kw = _lowering_params(opdef, n_inputs)
     attrs = {}
@@ -740,7 +756,10 @@ def _node_attrs(node, op_type, n_inputs, private=None):
         if k.startswith("_"):
             continue
         if k in names or var_kw:
-            attrs[k] = attr_from_proto(node.attr[k])
+            try:
+                attrs[k] = attr_from_proto(node.attr[k])
+            except (ValueError, TypeError) as e:     # TF1's importer: ValueError naming the node
+                raise _node_error(node, f"attr '{k}' is invalid: {e}") from None
     for k, v in _ATTR_DEFAULTS.get(op_type, {}).items():
         attrs.setdefault(k, v)
     missing = sorted(required - set(attrs) - set(private.values if private else ()))
@@ -879,6 +898,9 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     nodes = list(graph_def.node)
     by_name = {}
     for n in nodes:
+        if not _graph._VALID_OP_NAME_REGEX.match(n.name):
+            raise ValueError(f"Node '{n.name}' in the imported GraphDef: node name contains invalid "
+                             "characters")
         if n.name in by_name:
             raise ValueError(f"Node '{n.name}' is not unique in the imported GraphDef")
         by_name[n.name] = n

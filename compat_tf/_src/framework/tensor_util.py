@@ -153,31 +153,77 @@ def _append_values(proto, enum, flat):
         raise TypeError(f"cannot encode values of DataType {enum} in a TensorProto")
 
 
-def make_ndarray(tensor):
-    """TF1's tf.make_ndarray: the NumPy array a TensorProto holds."""
+# A proto storing fewer values than elements stands for the last value repeated (TF's compact
+# encoding). Above this many elements, a repeat of one value is a read-only broadcast view (no
+# memory, whatever shape the proto claims), and strings are not expanded from several values.
+COMPACT_VIEW_ELEMENTS = 1 << 20
+_MAX_ELEMENTS = (1 << 63) - 1
+
+
+def proto_shape(tensor):
+    """The dims of a TensorProto and its element count, checked as TF's TensorShape::IsValidShape
+    (ValueError for a negative dim or more than 2**63-1 elements)."""
     shape = [d.size for d in tensor.tensor_shape.dim]
-    num = int(np.prod(shape, dtype=np.int64))
+    num, nonzero = 1, 1
+    for d in shape:
+        if d < 0:
+            raise ValueError(f"Shape {shape} of a TensorProto has a negative dimension")
+        num *= d
+        nonzero *= max(d, 1)
+    if nonzero > _MAX_ELEMENTS:        # also a zero-size shape NumPy cannot hold
+        raise ValueError(f"Shape {shape} of a TensorProto has more than 2**63 - 1 elements")
+    return shape, num
+
+
+def _filled(values, shape, num, max_elements):
+    """`values` (1-D, fewer than num) followed by its last value repeated, shaped `shape`."""
+    if num > COMPACT_VIEW_ELEMENTS and values.size <= 1:
+        one = values[0] if values.size else np.zeros((), values.dtype)[()]
+        return np.broadcast_to(np.array(one, dtype=values.dtype), shape)
+    if (max_elements is not None and num > max_elements) or \
+            (values.dtype == object and num > COMPACT_VIEW_ELEMENTS):
+        raise ValueError(f"A TensorProto storing {values.size} values stands for {num} elements (shape "
+                         f"{shape}): too many to expand here")
+    out = np.empty(num, values.dtype)
+    out[:values.size] = values
+    out[values.size:] = values[-1] if values.size else np.zeros((), values.dtype)[()]
+    return out.reshape(shape)
+
+
+def make_ndarray(tensor, max_elements=None):
+    """TF1's tf.make_ndarray: the NumPy array a TensorProto holds.
+
+    As TF's kernels read a TensorProto: fewer `*_val` values than elements repeat the last
+    (none: zeros), extra values are ignored, `tensor_content` must hold exactly the elements.
+    A large repeat of one value is a read-only broadcast view; `max_elements` bounds the
+    expansion of a compact encoding (ValueError beyond it). Malformed protos raise ValueError.
+    """
+    shape, num = proto_shape(tensor)
     dtype = _dtypes.as_dtype(tensor.dtype).base_dtype
     enum = dtype.as_datatype_enum
     np_dt = _np_dtype(dtype)
     if tensor.tensor_content:
+        if enum == 7 or len(tensor.tensor_content) != num * np.dtype(np_dt).itemsize:
+            raise ValueError(f"TensorProto of dtype {dtype.name} and shape {shape}: tensor_content holds "
+                             f"{len(tensor.tensor_content)} bytes, not {num} elements")
         return np.frombuffer(tensor.tensor_content, dtype=np.dtype(np_dt).newbyteorder("<")) \
             .astype(np_dt).copy().reshape(shape)
     if enum == 7:
-        values = list(tensor.string_val)
-        if num > len(values):
-            values.extend([values[-1] if values else b""] * (num - len(values)))
-        return np.array(values, dtype=object).reshape(shape)
-    if enum in (19, 14):
-        values = np.array(tensor.half_val, dtype=np.uint16).view(np_dt)
+        values = np.empty(min(len(tensor.string_val), num), dtype=object)
+        values[:] = tensor.string_val[:num]
+        if values.size < num:
+            return _filled(values if values.size else np.array([b""], dtype=object), shape, num, max_elements)
+        return values.reshape(shape)
+    if enum in (19, 14):        # the 16 bits of each value, as TF's kernels take them
+        values = np.array(tensor.half_val, dtype=np.int64).astype(np.uint16).view(np_dt)
     elif enum == 1:
         values = np.array(tensor.float_val, dtype=np_dt)
     elif enum == 2:
         values = np.array(tensor.double_val, dtype=np_dt)
     elif enum in (3, 4, 5, 6, 17):
         values = np.array(tensor.int_val, dtype=np.int64).astype(np_dt)
-    elif enum in (11, 12, 13, 15, 16):
-        values = np.array([(v,) for v in tensor.int_val], dtype=np_dt)
+    elif enum in (11, 12, 13, 15, 16):   # quantized: the integer cast to the storage type, as TF's
+        values = np.array(tensor.int_val, dtype=np.int64).astype(np_dt[0]).view(np_dt)
     elif enum == 9:
         values = np.array(tensor.int64_val, dtype=np_dt)
     elif enum == 10:
@@ -191,10 +237,10 @@ def make_ndarray(tensor):
         values = np.array(tensor.uint64_val, dtype=np_dt)
     else:
         raise TypeError(f"Unsupported tensor type: {tensor.dtype}")
-    if values.size == 0:
-        return np.zeros(shape, np_dt)
+    if values.size < num:
+        return _filled(values, shape, num, max_elements)
     if values.size != num:
-        values = np.pad(values, (0, num - values.size), "edge")
+        values = values[:num]
     return values.reshape(shape)
 
 

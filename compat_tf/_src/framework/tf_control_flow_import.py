@@ -96,14 +96,23 @@ def needs_rewrite(graph_def):
 
 def rewrite(graph_def):
     """TF's control flow in `graph_def` -> compat_tf's If/While encoding (a new GraphDef), or
-    `graph_def` itself when it has none. Raises NotImplementedError / ValueError naming the node."""
+    `graph_def` itself when it has none. Raises NotImplementedError / ValueError naming the node.
+
+    The rebuilding assumes frames as TF writes them (each Enter with its Exit, a Merge per Switch,
+    function bodies that refer to their own args); a GraphDef that breaks those assumptions in a
+    way no explicit check names raises ValueError (TF1's importer error) with the inconsistency.
+    """
     _check_tensor_arrays(graph_def)
     if not needs_rewrite(graph_def):
         return graph_def
-    r = _Rewriter(graph_def)
-    r.run_v1()
-    r.run_functions()
-    return r.finish()
+    try:
+        r = _Rewriter(graph_def)
+        r.run_v1()
+        r.run_functions()
+        return r.finish()
+    except (KeyError, IndexError, AttributeError, TypeError, RecursionError) as e:
+        raise ValueError(f"The imported GraphDef's control flow (Switch/Merge/Enter/Exit frames, or If/While "
+                         f"functions) is malformed; compat_tf cannot rebuild it: {type(e).__name__}: {e}") from e
 
 
 def _check_tensor_arrays(graph_def):

@@ -222,6 +222,9 @@ class BundleReader:
             dims = [d.size for d in entry.shape.dim]
             if any(d < 0 for d in dims) or entry.shape.unknown_rank:
                 raise _data_loss(f"{self.index_path}: tensor {name} has an unknown shape {dims}")
+            if _num_elements([max(d, 1) for d in dims]) > _MAX_ELEMENTS:   # what NumPy can hold
+                raise _data_loss(f"{self.index_path}: tensor {name} has a shape {dims} of more than 2**63 - 1 "
+                                 "elements")
             self._shapes[name] = tuple(dims)
             if not entry.slices and not 0 <= entry.shard_id < self.num_shards:
                 raise _data_loss(f"{self.index_path}: tensor {name} is in shard {entry.shard_id} of "
@@ -254,7 +257,7 @@ class BundleReader:
         path = self.shard_path(entry.shard_id)
         data = self._read_bytes(name, path, entry.offset, entry.size)
         if dtype == _dtypes.string:
-            values, actual = self._parse_strings(name, path, data, int(np.prod(shape, dtype=np.int64)))
+            values, actual = self._parse_strings(name, path, data, _num_elements(shape))
         else:
             actual = crc32c(data)
         stored = _unmask(entry.crc32c)
@@ -266,7 +269,11 @@ class BundleReader:
             out[:] = values
             return out.reshape(shape)
         np_dtype = _numpy_dtype(dtype)
-        count = int(np.prod(shape, dtype=np.int64))
+        count = _num_elements(shape)
+        if _num_elements([max(d, 1) for d in shape]) * np_dtype.itemsize > _MAX_ELEMENTS:
+            raise errors.UnimplementedError(
+                None, None, f"Checkpoint tensor {name} in {self.prefix} has shape {list(shape)}, which a NumPy "
+                f"array of {dtype.name} cannot have")
         if len(data) != count * np_dtype.itemsize:
             raise _data_loss(f"Tensor {name} in {path} has {len(data)} bytes; its shape {list(shape)} and dtype "
                              f"{dtype.name} need {count * np_dtype.itemsize}")
@@ -276,6 +283,10 @@ class BundleReader:
     def _read_bytes(self, name, path, offset, size):
         try:
             with open(path, "rb") as f:
+                available = os.fstat(f.fileno()).st_size - offset
+                if offset < 0 or size < 0 or size > available:     # checked before allocating `size` bytes
+                    raise _data_loss(f"Tensor {name} in {path} is truncated: wanted {size} bytes at offset "
+                                     f"{offset}, the file has {max(available, 0)}")
                 f.seek(offset)
                 data = f.read(size)
         except FileNotFoundError:
@@ -313,6 +324,17 @@ class BundleReader:
         except ValueError as e:
             raise _data_loss(f"Corrupted {where}: {e}") from None
         return values, crc
+
+
+_MAX_ELEMENTS = (1 << 63) - 1
+
+
+def _num_elements(dims):
+    """The exact element count of `dims` (NumPy's int64 product would wrap around)."""
+    n = 1
+    for d in dims:
+        n *= int(d)
+    return n
 
 
 def is_tensor_bundle_prefix(prefix):

@@ -30,6 +30,7 @@ compat_tf runs a graph as jitted XLA programs, whose shapes are static:
 
 import builtins
 import dataclasses
+import math
 
 import jax.numpy as jnp
 import numpy as np
@@ -396,7 +397,65 @@ def shape_n(input, out_type=_dtypes.int32, name=None):
 # --------------------------------------------------------------------------------------------
 
 
-@register_op("Reshape")
+def _known_product(dims):
+    """(index of the one unknown dim or -1, product of the known dims, more than one unknown)."""
+    unknown, product = -1, 1
+    for i, d in enumerate(dims):
+        if d is None:
+            if unknown >= 0:
+                return unknown, product, True
+            unknown = i
+        else:
+            product *= d
+    return unknown, product, False
+
+
+def _dims_str(dims):
+    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def _reshape_shape(op):
+    """TF1's Reshape shape function (SetOutputShapeForReshape in array_ops.cc), run at build time.
+
+    The requested shape (-1 and values known only at run time as unknown dims) is checked against
+    the input's static shape where both are known enough: element counts that cannot match raise
+    ValueError when the op is created, as TF1's graph construction does; a -1 is inferred when the
+    input's size is known. More than one unknown on either side is left to run time.
+    """
+    x, shape = op.inputs
+    dtype = x.dtype.base_dtype
+    value = shape_inference.constant_value(shape)
+    if value is not None and np.ndim(value) == 1 and (np.asarray(value) < -1).any():
+        bad = int(np.asarray(value)[np.asarray(value) < -1][0])
+        raise ValueError(f"Dimension {bad} must be >= -1 for '{op.name}' (op: 'Reshape')")
+    out = constant_value_as_shape(shape) if shape.shape.ndims == 1 else _ts.unknown_shape()
+    if out.ndims is None or x.shape.ndims is None:
+        return [(out, dtype)]
+    out_dims, in_dims = out.as_list(), x.shape.as_list()
+    out_unknown, out_n, many_out = _known_product(out_dims)
+    in_unknown, in_n, many_in = _known_product(in_dims)
+    where = (f" for '{op.name}' (op: 'Reshape') with input shapes: {x.shape}, {shape.shape} and the "
+             f"requested shape {out}")
+    if many_out or many_in:
+        pass
+    elif in_unknown < 0 and out_unknown < 0:
+        if in_n != out_n:
+            raise ValueError(f"Cannot reshape a tensor with {in_n} elements to shape {_dims_str(out_dims)} "
+                             f"({out_n} elements){where}")
+    elif in_unknown < 0 and out_n == 0:
+        if in_n != 0:
+            raise ValueError(f"Cannot reshape a tensor with {in_n} elements to shape {_dims_str(out_dims)} "
+                             f"(0 elements){where}")
+    elif in_unknown < 0:                        # infer the -1 from the input's size
+        if in_n % out_n:
+            raise ValueError(f"Dimension size must be evenly divisible by {out_n} but is {in_n}{where}")
+        out_dims[out_unknown] = in_n // out_n
+    elif out_unknown < 0 and in_n != 0 and out_n % in_n:
+        raise ValueError(f"Dimension size must be evenly divisible by {in_n} but is {out_n}{where}")
+    return [(out_dims, dtype)]
+
+
+@register_op("Reshape", shape=_reshape_shape)
 def _reshape(x, shape):
     shp = tuple(int(d) for d in static_ints(shape, "the shape given to tf.reshape").reshape(-1))
     size = int(np.prod(np.shape(x)))
@@ -419,16 +478,13 @@ def _reshape(x, shape):
 def reshape(tensor, shape, name=None):
     """tf.reshape (op Reshape): one dimension may be -1; partial static shapes are kept as in TF1."""
     t = _constant.convert_to_tensor(tensor)
-    s = _constant.convert_to_tensor(shape, dtype=None)
+    s = _constant.convert_to_tensor(shape, preferred_dtype=_dtypes.int32)   # [] is an int32 shape
     if not s.dtype.is_integer:
         raise TypeError(
             f"Value passed to parameter 'shape' has DataType {s.dtype.name} not in list of "
             "allowed values: int32, int64"
         )
-    out = make_tensor("Reshape", [t, s], name=name or "Reshape")
-    if s.shape.ndims == 1:
-        _maybe_set_static_shape(out, s)
-    return out
+    return make_tensor("Reshape", [t, s], name=name or "Reshape")
 
 
 # --------------------------------------------------------------------------------------------
@@ -791,16 +847,15 @@ def _range_shape(op):
     vals = [shape_inference.constant_value(t) for t in op.inputs]
     if all(v is not None for v in vals):
         try:
-            return [(list(_range(*vals).shape), dtype)]
-        except errors.InvalidArgumentError:
-            pass
+            return [([_range_length(*vals)], dtype)]     # the length, not the values: no allocation
+        except errors.InvalidArgumentError as e:       # TF1's shape function fails the op's creation
+            raise ValueError(f"{e.message} for '{op.name}' (op: 'Range')") from None
     return [([None], dtype)]
 
 
-@register_op("Range", shape=_range_shape)
-def _range(start, limit, delta, **_):
+def _range_length(start, limit, delta):
+    """The length of np.arange(start, limit, delta), after TF's checks (InvalidArgumentError)."""
     s, lim, d = (np.asarray(v) for v in (start, limit, delta))
-    dtype = np.result_type(s, lim, d)
     if d == 0:
         raise _invalid("Requires delta != 0: 0")
     if (d > 0 and s > lim) or (d < 0 and s < lim):
@@ -809,7 +864,16 @@ def _range(start, limit, delta, **_):
             if d > 0
             else f"Requires start >= limit when delta < 0: {s}/{lim}"
         )
-    return np.arange(s, lim, d, dtype=dtype)
+    if np.result_type(s, lim, d).kind in "iu":
+        return (abs(int(lim) - int(s)) + abs(int(d)) - 1) // abs(int(d))
+    return max(math.ceil((float(lim) - float(s)) / float(d)), 0)
+
+
+@register_op("Range", shape=_range_shape)
+def _range(start, limit, delta, **_):
+    s, lim, d = (np.asarray(v) for v in (start, limit, delta))
+    _range_length(s, lim, d)
+    return np.arange(s, lim, d, dtype=np.result_type(s, lim, d))
 
 
 def _host_range_shape(op):
@@ -2022,29 +2086,33 @@ def _diag_range(k):
     return int(k[0]), int(k[1])
 
 
-def _band_positions(rows, cols, lo, hi, diag_len):
-    """For each output (row, col): the flat index m*diag_len + n into the band's diagonals, and validity."""
-    r = np.arange(rows)[:, None]
-    c = np.arange(cols)[None, :]
+def _band_positions(rows, cols, lo, hi, diag_len, xp=np):
+    """For each output (row, col): the flat index m*diag_len + n into the band's diagonals, and validity.
+
+    `xp` is jax.numpy in a traced lowering: the index arrays, the size of the output, are then
+    computed in the program, not built on the host (graph construction's shape inference would
+    otherwise allocate them for every static shape, however large)."""
+    r = xp.arange(rows)[:, None]
+    c = xp.arange(cols)[None, :]
     d = c - r
     m = hi - d
-    n = c - np.maximum(d, 0)
+    n = c - xp.maximum(d, 0)
     valid = (d >= lo) & (d <= hi) & (n < diag_len)
-    flat = np.where(valid, m * diag_len + n, 0)
+    flat = xp.where(valid, m * diag_len + n, 0)
     return flat, valid
 
 
-def _diag_part_np_index(rows, cols, lo, hi):
+def _diag_part_index(rows, cols, lo, hi, xp=np):
     max_len = min(rows + min(hi, 0), cols + min(-lo, 0))
     max_len = max(max_len, 0)
     num = hi - lo + 1
-    m = np.arange(num)[:, None]
-    n = np.arange(max_len)[None, :]
+    m = xp.arange(num)[:, None]
+    n = xp.arange(max_len)[None, :]
     d = hi - m
-    y = n + np.maximum(-d, 0)
-    x = n + np.maximum(d, 0)
+    y = n + xp.maximum(-d, 0)
+    x = n + xp.maximum(d, 0)
     valid = (y < rows) & (x < cols)
-    return np.where(valid, y * cols + x, 0), valid, max_len
+    return xp.where(valid, y * cols + x, 0), valid, max_len
 
 
 def _matrix_diag_part_impl(x, lo, hi, padding):
@@ -2054,8 +2122,8 @@ def _matrix_diag_part_impl(x, lo, hi, padding):
     rows, cols = shp[-2], shp[-1]
     if not (-rows < lo or lo == 0) or not (hi < cols or hi == 0):
         raise _invalid(f"The diagonal indices must be in [{-rows + 1}, {cols - 1}], got ({lo}, {hi})")
-    flat_idx, valid, _ = _diag_part_np_index(rows, cols, lo, hi)
     xp = _xp(x)
+    flat_idx, valid, _ = _diag_part_index(rows, cols, lo, hi, xp)
     flat = xp.reshape(x, shp[:-2] + (rows * cols,))
     out = (
         xp.take(flat, flat_idx.reshape(-1), axis=-1).reshape(shp[:-2] + flat_idx.shape)
@@ -2097,7 +2165,7 @@ def _matrix_diag_impl(diagonal, lo, hi, num_rows, num_cols, padding):
             f"diagonal: ({num_rows}, {num_cols}) vs. at least ({min_rows}, {min_cols})"
         )
     xp = _xp(diagonal)
-    flat_idx, valid = _band_positions(num_rows, num_cols, lo, hi, diag_len)
+    flat_idx, valid = _band_positions(num_rows, num_cols, lo, hi, diag_len, xp)
     flat = xp.reshape(diagonal, batch + (num * diag_len,))
     if flat.shape[-1] == 0:
         vals = xp.zeros(batch + flat_idx.shape, dtype=xp.asarray(diagonal).dtype)
@@ -2119,7 +2187,7 @@ def _matrix_set_diag_impl(x, diagonal, lo, hi):
             f"diagonal must have shape {_fmt_shape(expected)}, got {_fmt_shape(np.shape(diagonal))}"
         )
     xp = _xp(x, diagonal)
-    flat_idx, valid = _band_positions(rows, cols, lo, hi, max_len)
+    flat_idx, valid = _band_positions(rows, cols, lo, hi, max_len, xp)
     flat = xp.reshape(diagonal, shp[:-2] + (num * max_len,))
     if flat.shape[-1] == 0:
         return x

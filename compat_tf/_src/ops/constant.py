@@ -15,6 +15,7 @@ from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework import tensor_util
 from compat_tf._src.framework.graph import Tensor
 from compat_tf._src.framework.registry import register_op
+from compat_tf._src.protos import tensor_pb2
 
 _conversion_functions = []   # (type, fn(value, dtype, name, as_ref) -> Tensor), most recent first
 
@@ -156,14 +157,28 @@ def _const_shape(op):
     return [(list(v.shape), op.get_attr("dtype"))]
 
 
+def _check_value_dtype(value, dtype):
+    """InvalidArgumentError when a Const's value does not have its `dtype` attr's type (TF1's Const
+    kernel: a GraphDef may pair any TensorProto with any dtype; running it fails)."""
+    want = np.dtype(object) if dtype == _dtypes.string else np.dtype(dtype.as_numpy_dtype)
+    if value.dtype != want:
+        from compat_tf._src.framework import errors
+        got = "string" if value.dtype == object else _dtypes.as_dtype(value.dtype).name
+        raise errors.InvalidArgumentError(
+            None, None, f"Type mismatch between value ({got}) and dtype ({dtype.name})")
+
+
 @register_op("Const", shape=_const_shape, differentiable=False)
 def _const(value, dtype):
     if isinstance(value, tensor_util.LazyConstValue):     # a huge imported Const, built when it runs
+        _check_value_dtype(value, dtype)
         fill = value.uniform_value
         if fill is not None:
             import jax.numpy as jnp
             return jnp.full(value.shape, fill, value.dtype)
         return value.materialize()
+    if type(value) is np.ndarray:
+        _check_value_dtype(value, dtype)
     return value
 
 
@@ -228,6 +243,10 @@ _SCALAR_TYPE_SET = frozenset((float, int, bool))
 
 
 def _constant_slow(value, dtype, shape, name, verify_shape):
+    if isinstance(value, tensor_pb2.TensorProto):
+        # TF1's make_tensor_proto returns a TensorProto as it is: the Const takes its dtype
+        dtype = _dtypes.as_dtype(value.dtype)
+        value = tensor_util.make_ndarray(value)
     arr = _to_numpy(value, dtype)
     if arr.dtype == object:
         arr = np.vectorize(lambda s: s.encode() if isinstance(s, str) else s, otypes=[object])(arr) \

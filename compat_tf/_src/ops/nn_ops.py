@@ -1308,13 +1308,16 @@ def _max_pool_lower(input, ksize, strides, padding, **_):
 def _avg_pool_lower(value, ksize, strides, padding, **_):
     pads = _pool_pads(value.shape, ksize, strides, padding)
     total = lax.reduce_window(value, np.array(0, value.dtype), lax.add, tuple(ksize), tuple(strides), pads)
-    # divide by the number of valid (unpadded) elements of each window, as TF's AvgPool
-    counts = np.ones((), np.float64)
-    for n, k, s, (lo, _hi), o in zip(value.shape, ksize, strides, pads, total.shape):
-        start = np.arange(o) * s - lo
-        c = np.minimum(start + k, n) - np.maximum(start, 0)
-        counts = np.multiply.outer(counts, c.astype(np.float64))
-    return total / jnp.asarray(counts, value.dtype)
+    # divide by the number of valid (unpadded) elements of each window, as TF's AvgPool: a product of
+    # per-axis counts, computed in the program (no host array the size of the output, which graph
+    # construction's shape inference would build for every static shape, however large)
+    counts = jnp.ones((), value.dtype)
+    rank = len(value.shape)
+    for axis, (n, k, s, (lo, _hi), o) in enumerate(zip(value.shape, ksize, strides, pads, total.shape)):
+        start = jnp.arange(o) * s - lo
+        c = (jnp.minimum(start + k, n) - jnp.maximum(start, 0)).astype(value.dtype)
+        counts = counts * c.reshape([o if i == axis else 1 for i in range(rank)])
+    return total / counts
 
 
 register_op("MaxPool")(_max_pool_lower)

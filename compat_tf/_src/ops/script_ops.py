@@ -60,7 +60,9 @@ def _is_host(op):
     return any(t.dtype.base_dtype == _dtypes.string or not t.shape.is_fully_defined() for t in op._outputs)
 
 
-def _convert_exception(e, op, token):
+def convert_exception(e, op, token):
+    """A Python exception raised by a py_func (or a tf.data generator) as TF1's py_func kernel
+    reports it: the OpError class by the exception's type, the Python error in the message."""
     if isinstance(e, errors.OpError):
         return e
     tb = "".join(traceback.format_exception(type(e), e, e.__traceback__))
@@ -116,7 +118,7 @@ def _call(func, args, tout, token, op):
     try:
         ret = func(*args)
     except Exception as e:  # noqa: BLE001 - converted to TF1's error classes
-        raise _convert_exception(e, op, token) from None
+        raise convert_exception(e, op, token) from None
     if not tout:
         return []
     if isinstance(ret, bytes):

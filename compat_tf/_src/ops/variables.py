@@ -43,7 +43,7 @@ class Variable:
         self._save_slice_info = None
         # TF1 builds a variable under `init_scope`: outside any control_dependencies
         # block (and cond/while body), keeping the name scope and device.
-        with g.control_dependencies(None), g.name_scope(name if name is not None else "Variable") as scope:
+        with g.control_dependencies(None), g.name_scope(name or "Variable") as scope:
             op_name = scope[:-1]
             if callable(initial_value):
                 with g.name_scope("Initializer"):

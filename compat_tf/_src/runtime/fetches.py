@@ -41,6 +41,9 @@ class FetchMapper:
         except (KeyError, ValueError) as e:
             raise ValueError(f"Fetch argument {obj!r} cannot be interpreted as a Tensor. ({e.args[0]})") \
                 from None
+        if self._graph._unfetchable_ops and not self._graph.is_fetchable(el):
+            op = el.op if isinstance(el, Tensor) else el
+            raise ValueError(f"Operation {op.name!r} has been marked as not fetchable.")
         return el
 
     def _flatten(self, f):
@@ -101,6 +104,8 @@ def _feed_key(graph, key):
         raise TypeError(f"Cannot interpret feed_dict key as Tensor: {e.args[0]}") from None
     except TypeError as e:
         raise TypeError(f"Cannot interpret feed_dict key as Tensor: {e.args[0]}") from None
+    if graph._unfeedable_tensors and not graph.is_feedable(el):
+        raise ValueError(f"Tensor {el} may not be fed.")
     return el
 
 

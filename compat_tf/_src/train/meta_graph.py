@@ -281,7 +281,7 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
 # -- import -------------------------------------------------------------------------
 
 def read_meta_graph_file(filename):
-    """A MetaGraphDef from a binary (or text format) file; IOError if missing."""
+    """A MetaGraphDef from a binary (or text format) file; IOError if missing or if neither parses."""
     meta_graph_pb2, _, _ = _protos()
     filename = os.fspath(filename)
     if not os.path.exists(filename):
@@ -296,8 +296,11 @@ def read_meta_graph_file(filename):
         pass
     from google.protobuf import text_format
     mgd = meta_graph_pb2.MetaGraphDef()
-    # fields newer than compat_tf's protos are skipped (the ones TF 2.x writes are known, see protos/)
-    text_format.Merge(data.decode("utf-8"), mgd, allow_unknown_field=True)
+    try:
+        # fields newer than compat_tf's protos are skipped (the ones TF 2.x writes are known, see protos/)
+        text_format.Merge(data.decode("utf-8"), mgd, allow_unknown_field=True)
+    except text_format.ParseError as e:    # TF1: IOError; a file that is not UTF-8 gives UnicodeDecodeError
+        raise IOError(f"Cannot parse file {filename}: {e}.") from None
     return mgd
 
 
@@ -356,6 +359,10 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
                             vd.trainable = True
                         var = variable_objects[value] = variable_from_proto(vd, scope, graph)
                     graph.add_to_collection(key, var)
+            elif key in _VARIABLE_COLLECTIONS:
+                # TF1 would add the values as they are; Variables are all a variable collection holds
+                logging.warning("Cannot restore collection %s: kind %s instead of bytes_list (VariableDefs)",
+                                key, kind)
             elif key == GraphKeys.SAVERS and kind == "bytes_list":
                 from compat_tf._src.train import saver as _saver
                 for value in col.bytes_list.value:
