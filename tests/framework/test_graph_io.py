@@ -131,6 +131,18 @@ def test_imported_names_are_marked_used(graph):
         tf.import_graph_def(gd, name="")
 
 
+def test_imported_names_scopes_are_marked_used(graph):
+    # a Saver built after importing a graph that has one goes under save_1 (no duplicate save/SaveV2)
+    with tf.Graph().as_default() as g0:
+        tf.Variable(1.0, name="v")
+        tf.train.Saver()
+    tf.import_graph_def(g0.as_graph_def(), name="")
+    with graph.name_scope("save") as scope:
+        assert scope == "save_1/"
+    tf.Variable(2.0, name="w")
+    assert tf.train.Saver().saver_def.save_tensor_name.startswith("save_2/")
+
+
 # -- export -------------------------------------------------------------------------------
 
 

@@ -1025,10 +1025,14 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
                 for inner in owned.get(n.name, ()):
                     inner._func_owner_op = op
                 created.append(op)
+                # the node's name and its scopes are in use: a later name_scope("save") in this
+                # graph becomes save_1 (not a duplicate of an imported save/SaveV2)
                 key = full.lower()
-                if key not in graph._names_in_use:
-                    graph._names_in_use[key] = 1
-                    marked.append(key)
+                while key:
+                    if key not in graph._names_in_use:
+                        graph._names_in_use[key] = 1
+                        marked.append(key)
+                    key = key.rpartition("/")[0]
                 if n.device:
                     op._device = n.device
                 ops_by_node[n.name] = op
