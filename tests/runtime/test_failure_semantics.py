@@ -170,6 +170,50 @@ def test_failed_check_in_a_training_step_leaves_every_variable_unchanged(policy,
         assert not np.array_equal(s.run(emb), before[emb.name])
 
 
+def test_checks_of_a_shape_polymorphic_step_report_the_run_s_sizes(policy):
+    # after the background symbolic trace (runtime/tiers.py) the error messages' sizes are the
+    # run's, not the trace's symbols, at a compiled batch size and at a new one
+    from compat_tf._src.runtime import tiers
+    policy(mode="compile")
+    emb = tf.Variable(np.ones((5, 3), np.float32))
+    ids = tf.placeholder(tf.int32, [None])
+    labels = tf.placeholder(tf.int32, [None])
+    logits = tf.nn.embedding_lookup(emb, ids)
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+    step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        for n in (2, 2, 4, 4):
+            s.run(step, {ids: np.zeros(n, np.int32), labels: np.zeros(n, np.int32)})
+        tiers.drain_background_compiles()
+        for bad in ([0, 9], [0, 1, 9]):
+            with pytest.raises(tf.errors.InvalidArgumentError,
+                               match=rf"indices\[{len(bad) - 1}\] = 9 is not in \[0, 5\)"):
+                s.run(step, {ids: bad, labels: [0] * len(bad)})
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"label value of 4 .*\[0, 3\)"):
+            s.run(step, {ids: [0, 1, 1], labels: [0, 4, 0]})
+
+
+def test_check_messages_made_in_a_symbolic_trace_give_the_run_s_sizes():
+    # the error makers of a step traced with symbolic sizes (runtime/tiers.py) format the sizes of
+    # the run that failed: the sizes travel in the payload
+    from jax import export
+    from compat_tf._src.ops import gather_ops
+    makers = []
+
+    def step(idx):
+        with run_checks.step_scope(0) as scope:
+            gather_ops._check_traced_indices(idx.reshape(-1, 2), idx.shape[0] // 2 + 1)
+            code, payload, mk = run_checks.step_outputs(scope.fused)
+        makers.append(mk)
+        return code, payload
+    b, = export.symbolic_shape("b")
+    exp = export.export(jax.jit(step))(jax.ShapeDtypeStruct((2 * b,), np.int32))
+    code, payload = exp.call(np.array([0, 1, 2, 9], np.int32))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[1,1\] = 9 is not in \[0, 3\)"):
+        run_checks.raise_if_failed(makers[-1], code, payload)
+
+
 @pytest.mark.parametrize("mode", ["interpret", "compile"])
 def test_checks_inside_a_while_loop_body(policy, mode):
     policy(mode=mode)

@@ -160,12 +160,15 @@ def _const_shape(op):
 def _check_value_dtype(value, dtype):
     """InvalidArgumentError when a Const's value does not have its `dtype` attr's type (TF1's Const
     kernel: a GraphDef may pair any TensorProto with any dtype; running it fails)."""
-    want = np.dtype(object) if dtype == _dtypes.string else np.dtype(dtype.as_numpy_dtype)
-    if value.dtype != want:
-        from compat_tf._src.framework import errors
-        got = "string" if value.dtype == object else _dtypes.as_dtype(value.dtype).name
-        raise errors.InvalidArgumentError(
-            None, None, f"Type mismatch between value ({got}) and dtype ({dtype.name})")
+    have = np.dtype(value.dtype)
+    is_string = have.kind in "OSU"                 # bytes/str arrays are TF strings too
+    if (is_string and dtype == _dtypes.string) or (
+            not is_string and dtype != _dtypes.string and have == np.dtype(dtype.as_numpy_dtype)):
+        return
+    from compat_tf._src.framework import errors
+    got = "string" if is_string else _dtypes.as_dtype(have).name
+    raise errors.InvalidArgumentError(
+        None, None, f"Type mismatch between value ({got}) and dtype ({dtype.name})")
 
 
 @register_op("Const", shape=_const_shape, differentiable=False)
@@ -177,7 +180,7 @@ def _const(value, dtype):
             import jax.numpy as jnp
             return jnp.full(value.shape, fill, value.dtype)
         return value.materialize()
-    if type(value) is np.ndarray:
+    if getattr(value, "dtype", None) is not None:     # (folding passes it wrapped: interp/eager.py)
         _check_value_dtype(value, dtype)
     return value
 

@@ -128,9 +128,11 @@ def _check_traced_indices(indices, n, what="indices"):
         return
     flat = idx.reshape(-1)
     bad = (flat < 0) | (flat >= n)
-    shape = tuple(idx.shape)
     i = jnp.argmax(bad)
-    run_checks.check(bad, lambda pos, val: f"{what}[{_pos(pos, shape)}] = {val} is not in [0, {n})", i, flat[i])
+    # the sizes travel as payload: in a shape-polymorphic trace they are symbolic (runtime/tiers.py)
+    sizes = [jnp.asarray(d, jnp.int64) for d in (n, *idx.shape)]
+    run_checks.check(bad, lambda pos, val, size, *shape: f"{what}[{_pos(pos, shape)}] = {val} is not in [0, {size})",
+                     i, flat[i], *sizes)
 
 
 def _check_nd_indices(ci, dims, what="param shape"):

@@ -562,8 +562,8 @@ def _sparse_softmax_xent(features, labels, **_):
     if flat.size:
         # TF1's CPU kernel: InvalidArgumentError for a label outside [0, n) (NaN loss on GPU)
         first = jnp.argmax(~valid.reshape(-1))
-        run_checks.check(~valid, lambda v: f"Received a label value of {v} which is outside the valid "
-                         f"range of [0, {n}).", flat[first])
+        run_checks.check(~valid, lambda v, size: f"Received a label value of {v} which is outside the valid "
+                         f"range of [0, {size}).", flat[first], jnp.asarray(n, jnp.int64))
     safe = jnp.where(valid, labels, 0).astype(jnp.int32)
     onehot = jax.nn.one_hot(safe, n, dtype=features.dtype)
     loss = _sparse_xent_loss(features, onehot, valid)
