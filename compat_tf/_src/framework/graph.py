@@ -427,6 +427,9 @@ class _GraphState(threading.local):
 
 _default_graph_state = _GraphState()
 _global_default_graph = None
+# The EagerGraph while TF1 eager mode is on (set by compat_tf._src.eager.context): the default
+# graph outside `as_default` blocks, whose create_op runs each op at once.
+_eager_graph = None
 
 
 class Graph:
@@ -805,6 +808,8 @@ def get_default_graph():
     global _global_default_graph
     if _default_graph_state.stack:
         return _default_graph_state.stack[-1]
+    if _eager_graph is not None:
+        return _eager_graph
     if _global_default_graph is None:
         _global_default_graph = Graph()
     return _global_default_graph

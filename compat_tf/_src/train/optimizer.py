@@ -330,5 +330,8 @@ def _flatten(structure):
 
 
 def _var_key(var):
-    """TF1's key of a variable in the slot tables: (graph, op name)."""
+    """TF1's key of a variable in the slot tables: (graph, op name); an eager variable's unique id."""
+    uid = getattr(var, "_unique_id", None)
+    if uid is not None:
+        return uid
     return (var.op.graph, var.op.name)
