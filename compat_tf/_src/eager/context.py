@@ -90,6 +90,10 @@ class EagerGraph(_graph.Graph):
     def finalize(self):
         pass
 
+    def as_default(self):
+        """Executes eagerly inside (the eager graph is the default when no graph block is open)."""
+        return eager_mode()
+
     def create_op(self, op_type, inputs, attrs=None, name=None, output_specs=None, control_inputs=()):
         from compat_tf._src.eager import execute
         return execute.run_op(self, op_type, inputs, attrs or {}, name, output_specs)

@@ -32,7 +32,7 @@ from compat_tf._src.runtime import tiers
 from compat_tf._src.runtime.interp.fold import fold
 from compat_tf._src.runtime.lowering import VarRef
 
-_LARGE = 1 << 20             # elements: an op this big compiles on its first call
+_LARGE = 1 << 18             # elements: an op this big compiles on its first call
 _MAX_STATIC_ELEMENTS = 64    # integer inputs up to this size may be static (shapes, axes, perms)
 _SEED_ATTRS = ("seed", "seed2")
 

@@ -116,6 +116,11 @@ class EagerTensor(_graph.Tensor):
     def consumers(self):
         return []
 
+    def _capture_into(self, graph):
+        """This tensor's stand-in in a graph being built (see capture.py)."""
+        from compat_tf._src.eager import capture
+        return capture.capture_tensor(graph, self)
+
     def eval(self, feed_dict=None, session=None):
         raise NotImplementedError("eval is not supported when eager execution is enabled, is .numpy() the "
                                   "method you want?")

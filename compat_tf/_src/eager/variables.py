@@ -72,9 +72,17 @@ class EagerVariable(_graph_variables.Variable):
             raise ValueError("initial_value must be specified.")
         if constraint is not None and not callable(constraint):
             raise ValueError("The `constraint` argument must be a callable.")
+        from compat_tf._src.eager import capture
+        from compat_tf._src.ops import constant as _constant
+        with capture.init_scope():
+            self._init_eagerly(initial_value, trainable, validate_shape, name, dtype, constraint, shape,
+                               collections)
+
+    def _init_eagerly(self, initial_value, trainable, validate_shape, name, dtype, constraint, shape,
+                      collections):
         from compat_tf._src.ops import constant as _constant
         g = _graph.get_default_graph()
-        with _tape.stop_all_recording(), g.name_scope(name if name is not None else "Variable") as scope:
+        with g.name_scope(name if name is not None else "Variable") as scope:
             handle_name = scope[:-1]
             if callable(initial_value):
                 with g.name_scope("Initializer"):
@@ -93,6 +101,9 @@ class EagerVariable(_graph_variables.Variable):
                           True if trainable is None else bool(trainable), constraint)
         STATE[self._unique_id] = init._value
         weakref.finalize(self, _drop, self._unique_id)
+        if collections is not None and _graph.GraphKeys.GLOBAL_STEP in collections:
+            # TF 1.15 adds an eager variable to no collection, except the global step's
+            _graph.get_default_graph().add_to_collection(_graph.GraphKeys.GLOBAL_STEP, self)
 
     def _init_common(self, handle_name, unique_id, dtype, shape, trainable, constraint):
         self._handle_name = handle_name + ":0"
@@ -104,12 +115,23 @@ class EagerVariable(_graph_variables.Variable):
         self._constraint = constraint
         self._save_slice_info = None
         self._graph = _graph.get_default_graph()
-        self._variable = EagerTensor(VarRef(unique_id), dtype._as_ref, None, shape=shape)
+        self._handle = EagerTensor(VarRef(unique_id), dtype._as_ref, None, shape=shape)
         self._read_op = Operation(self._graph, "ReadVariableOp", handle_name + "/Read/ReadVariableOp",
                                   [], {"dtype": dtype}, (), "")
-        self._variable._op = Operation(self._graph, "VarHandleOp", handle_name, [],
-                                       {"dtype": dtype, "shape": shape, "shared_name": handle_name}, (), "")
-        self._variable._op._outputs = [self._variable]
+        self._handle._op = Operation(self._graph, "VarHandleOp", handle_name, [],
+                                     {"dtype": dtype, "shape": shape, "shared_name": handle_name}, (), "")
+        self._handle._op._outputs = [self._handle]
+        me = weakref.ref(self)
+        self._read_op._eager_variable = self._handle._op._eager_variable = me
+
+    @property
+    def _variable(self):
+        """The handle (eager), or this variable's ref in the graph being built (see capture.py)."""
+        g = _building_graph()
+        if g is None:
+            return self._handle
+        from compat_tf._src.eager import capture
+        return capture.variable_ref(g, self)
 
     # -- identity -------------------------------------------------------------------------
     @property
@@ -139,6 +161,11 @@ class EagerVariable(_graph_variables.Variable):
         return self._variable._op
 
     @property
+    def graph(self):
+        g = _building_graph()
+        return self._graph if g is None else g
+
+    @property
     def device(self):
         from compat_tf._src.eager.tensor import device_name
         return device_name()
@@ -156,8 +183,13 @@ class EagerVariable(_graph_variables.Variable):
 
     # -- reads ------------------------------------------------------------------------------
     def value(self):
-        """A new EagerTensor holding the current value (recorded by the active tapes)."""
-        t = EagerTensor(read_state(self._variable._value), self._dtype_base, self._read_op)
+        """A new EagerTensor holding the current value (recorded by the active tapes); in a graph
+        being built, a read of the variable's ref there."""
+        g = _building_graph()
+        if g is not None:
+            from compat_tf._src.eager import capture
+            return capture.variable_read(g, self)
+        t = EagerTensor(read_state(self._handle._value), self._dtype_base, self._read_op)
         if _tape.ACTIVE:
             _tape.variable_read(self._tape_key(), t)
         return t
@@ -173,11 +205,11 @@ class EagerVariable(_graph_variables.Variable):
         return self
 
     def numpy(self):
-        v = np.asarray(read_state(self._variable._value))
+        v = np.asarray(read_state(self._handle._value))
         return v.copy() if v.ndim else v[()]
 
     def __array__(self, dtype=None, copy=None):
-        v = np.asarray(read_state(self._variable._value))
+        v = np.asarray(read_state(self._handle._value))
         return v if dtype is None else v.astype(dtype)
 
     def __bool__(self):
@@ -219,6 +251,10 @@ class EagerVariable(_graph_variables.Variable):
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Writes `value` (ValueError if its shape is not the variable's)."""
+        if _building_graph() is not None:
+            from compat_tf._src.ops import state_ops
+            out = state_ops.assign(self._variable, value, name=name)
+            return out if read_value else out.op
         t = self._converted(value)
         if not self._var_shape.is_compatible_with(t.shape):
             raise ValueError(f"Shapes {self._var_shape} and {t.shape} are incompatible")
@@ -226,9 +262,14 @@ class EagerVariable(_graph_variables.Variable):
         return self._lazy_read() if read_value else None
 
     def _update(self, op_type, delta, name, read_value):
+        if _building_graph() is not None:
+            from compat_tf._src.ops import state_ops
+            fn = state_ops.assign_add if op_type == "AssignAddVariableOp" else state_ops.assign_sub
+            out = fn(self._variable, delta, name=name)
+            return out if read_value else out.op
         t = self._converted(delta)
         g = _graph.get_default_graph()
-        g.create_op(op_type, [self._variable, t], {"dtype": self._dtype_base}, name=name or op_type)
+        g.create_op(op_type, [self._handle, t], {"dtype": self._dtype_base}, name=name or op_type)
         return self._lazy_read() if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
@@ -242,7 +283,7 @@ class EagerVariable(_graph_variables.Variable):
         if not isinstance(sparse_delta, IndexedSlices):
             raise TypeError(f"sparse_delta is not IndexedSlices: {sparse_delta}")
         g = _graph.get_default_graph()
-        g.create_op(op_type, [self._variable, self._index_tensor(sparse_delta.indices),
+        g.create_op(op_type, [self._handle, self._index_tensor(sparse_delta.indices),
                               self._converted(sparse_delta.values)], {"dtype": self._dtype_base},
                     name=name or op_type)
         return self._lazy_read()
@@ -290,22 +331,13 @@ class UnreadVariable(EagerVariable):
         return self._parent
 
 
+def _building_graph():
+    """The graph being built in this thread (a defun trace, Keras' graph, a tf.Graph block), else None."""
+    stack = _graph._default_graph_state.stack
+    return stack[-1] if stack else None
+
+
 def _value_text(var):
     value = var.numpy()
     text = repr(value) if isinstance(value, (np.ndarray, bytes)) else str(value)
     return "\n" + text if "\n" in text else text
-
-
-def eager_variable_class():
-    return EagerVariable
-
-
-def is_eager_variable(v):
-    return isinstance(v, EagerVariable)
-
-
-def dtype_of(v):
-    return _dtypes.as_dtype(v.dtype)
-
-
-static_shape = static_shape

@@ -654,9 +654,9 @@ class Graph:
         for t in inputs:
             if not isinstance(t, Tensor):
                 raise TypeError(f"input to {op_type} must be a Tensor, got {type(t).__name__}")
-            if t._op._graph is not self:
-                raise ValueError(f"Tensor {t.name} must be from the same graph as the op being "
-                                 f"created ({op_type}); it belongs to another tf.Graph.")
+            if t._op is None or t._op._graph is not self:
+                inputs = self._foreign_inputs(inputs, op_type)
+                break
         opdef = registry.get(op_type)
         with self._lock:
             if name is None:
@@ -687,6 +687,20 @@ class Graph:
             if self._function_stack:
                 self._function_stack[-1].append(op)
         return op
+
+    def _foreign_inputs(self, inputs, op_type):
+        """Inputs from elsewhere: an eager tensor or variable read is captured into this graph
+        (its `_capture_into`, see compat_tf._src.eager); another graph's tensor is an error."""
+        out = []
+        for t in inputs:
+            if t._op is None or t._op._graph is not self:
+                capture = getattr(t, "_capture_into", None)
+                if capture is None:
+                    raise ValueError(f"Tensor {t.name} must be from the same graph as the op being "
+                                     f"created ({op_type}); it belongs to another tf.Graph.")
+                t = capture(self)
+            out.append(t)
+        return out
 
     def get_operations(self):
         return list(self._ops)

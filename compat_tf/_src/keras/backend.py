@@ -99,9 +99,24 @@ class _SessionHolder(threading.local):
 _SESSION = _SessionHolder()
 
 
+_EAGER_KERAS_GRAPH = []        # the graph of Keras' symbolic tensors while executing eagerly
+
+
 def get_graph():
-    """The default graph (graph mode)."""
+    """The default graph (graph mode); while executing eagerly, Keras' own graph, where `Input`
+    placeholders and functional models are built (TF 1.15's keras_graph FuncGraph)."""
+    if _graph._eager_graph is not None and not _graph._default_graph_state.stack:
+        if not _EAGER_KERAS_GRAPH:
+            g = _graph.Graph()
+            g._lifts_variables = True     # layers built there make eager variables (capture.py)
+            g._captures_by_value = True
+            _EAGER_KERAS_GRAPH.append(g)
+        return _EAGER_KERAS_GRAPH[0]
     return _graph.get_default_graph()
+
+
+def _executing_eagerly():
+    return _graph._eager_graph is not None and not _graph._default_graph_state.stack
 
 
 def get_default_graph_uid_map():
@@ -180,7 +195,11 @@ def symbolic_learning_phase():
 
 
 def learning_phase():
-    """The learning phase of the default graph: a bool tensor, or the int set by set_learning_phase."""
+    """The learning phase of the default graph: a bool tensor, or the int set by set_learning_phase;
+    while executing eagerly, the int set by set_learning_phase (0 by default), as TF 1.15."""
+    if _executing_eagerly():
+        phase = _LEARNING_PHASES.get(get_graph())
+        return phase if isinstance(phase, int) else 0
     return symbolic_learning_phase()
 
 
@@ -241,7 +260,10 @@ def set_session(session):
 
 
 def track_variable(v):
-    """Records a variable Keras created, for get_session()'s initialization."""
+    """Records a variable Keras created, for get_session()'s initialization (not eager ones: they
+    are initialized when created)."""
+    if getattr(v, "_unique_id", None) is not None:
+        return
     g = v.graph if hasattr(v, "graph") else get_graph()
     _GRAPH_VARIABLES.setdefault(g, []).append(v)
 

@@ -235,7 +235,8 @@ class _VariableStore:
         v = _variables.Variable(initial_value=init_val, name=name, trainable=trainable,
                                 collections=collections, validate_shape=validate_shape, dtype=var_dtype,
                                 constraint=constraint)
-        self._vars[name] = v
+        if not getattr(v, "_unique_id", None) or getattr(self, "_store_eager_variables", False):
+            self._vars[name] = v   # TF 1.15: eager variables are not kept (each get_variable makes one)
         if regularizer is not None:
             g = _graph.get_default_graph()
             with g.name_scope(name + "/Regularizer/"):

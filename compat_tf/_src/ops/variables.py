@@ -18,7 +18,9 @@ class Variable:
     """TF1's tf.Variable (a reference variable; an eager ResourceVariable while executing eagerly)."""
 
     def __new__(cls, *args, **kwargs):
-        if cls is Variable and _graph._eager_graph is not None and not _graph._default_graph_state.stack:
+        stack = _graph._default_graph_state.stack
+        if cls is Variable and _graph._eager_graph is not None and (
+                not stack or getattr(stack[-1], "_lifts_variables", False)):
             from compat_tf._src.eager import variables as _eager_variables
             return object.__new__(_eager_variables.EagerVariable)
         return object.__new__(cls)
