@@ -21,8 +21,7 @@ import weakref
 import numpy as np
 
 from compat_tf._src.eager import tape as _tape
-from compat_tf._src.eager.tensor import EagerTensor, static_shape
-from compat_tf._src.framework import dtypes as _dtypes
+from compat_tf._src.eager.tensor import EagerTensor
 from compat_tf._src.framework import errors
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework import tensor_shape as _ts
@@ -73,7 +72,6 @@ class EagerVariable(_graph_variables.Variable):
         if constraint is not None and not callable(constraint):
             raise ValueError("The `constraint` argument must be a callable.")
         from compat_tf._src.eager import capture
-        from compat_tf._src.ops import constant as _constant
         with capture.init_scope():
             self._init_eagerly(initial_value, trainable, validate_shape, name, dtype, constraint, shape,
                                collections)
