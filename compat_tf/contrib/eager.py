@@ -4,11 +4,13 @@ from compat_tf._src.eager.backprop import (  # noqa: F401
 from compat_tf._src.eager.context import (  # noqa: F401
     ASYNC, DEVICE_PLACEMENT_EXPLICIT, DEVICE_PLACEMENT_SILENT, DEVICE_PLACEMENT_SILENT_FOR_INT32,
     DEVICE_PLACEMENT_WARN, SYNC, enable_eager_execution, executing_eagerly)
+from compat_tf._src.eager import metrics  # noqa: F401 - tfe.metrics.Mean, ...
 from compat_tf._src.eager.data import Iterator  # noqa: F401
 from compat_tf._src.eager.tape import GradientTape  # noqa: F401
 from compat_tf._src.ops.variables import Variable  # noqa: F401 - an eager ResourceVariable when eager
 from compat_tf._src.ops.custom_gradient import custom_gradient  # noqa: F401
 from compat_tf._src.ops.script_ops import py_function as py_func  # noqa: F401
+from compat_tf._src.train.object_checkpoint import Checkpoint, Checkpointable  # noqa: F401
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook
 
 in_eager_mode = executing_eagerly

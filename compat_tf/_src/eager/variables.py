@@ -60,6 +60,8 @@ def _drop(key):
 class EagerVariable(_graph_variables.Variable):
     """A variable of eager mode (TF 1.15's ResourceVariable); see the module docstring."""
 
+    _restore_check = False
+
     def __init__(self, initial_value=None, trainable=None, collections=None, validate_shape=True,
                  caching_device=None, name=None, variable_def=None, dtype=None, expected_shape=None,
                  import_scope=None, constraint=None, use_resource=None, synchronization=None,
@@ -99,6 +101,9 @@ class EagerVariable(_graph_variables.Variable):
                           True if trainable is None else bool(trainable), constraint)
         STATE[self._unique_id] = init._value
         weakref.finalize(self, _drop, self._unique_id)
+        from compat_tf._src.train import object_checkpoint
+        if object_checkpoint.has_pending():
+            self._restore_check = True    # a checkpoint restored earlier may hold this variable's value
         if collections is not None and _graph.GraphKeys.GLOBAL_STEP in collections:
             # TF 1.15 adds an eager variable to no collection, except the global step's
             _graph.get_default_graph().add_to_collection(_graph.GraphKeys.GLOBAL_STEP, self)
@@ -187,6 +192,10 @@ class EagerVariable(_graph_variables.Variable):
         if g is not None:
             from compat_tf._src.eager import capture
             return capture.variable_read(g, self)
+        if self._restore_check:
+            self._restore_check = False
+            from compat_tf._src.train import object_checkpoint
+            object_checkpoint.restore_pending()
         t = EagerTensor(read_state(self._handle._value), self._dtype_base, self._read_op)
         if _tape.ACTIVE:
             _tape.variable_read(self._tape_key(), t)

@@ -158,6 +158,10 @@ class Optimizer:
         g = _graph.get_default_graph()
         with g.control_dependencies(None):   # TF1's init_scope: keeps the name scope
             self._create_slots(var_list)
+        if _executing_eagerly():
+            from compat_tf._src.train import object_checkpoint
+            if object_checkpoint.has_pending():
+                object_checkpoint.restore_pending()     # slots a restored checkpoint holds
         update_ops = []
         with g.name_scope(name or self._name) as scope:
             self._prepare()
