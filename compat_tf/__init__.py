@@ -85,6 +85,8 @@ from compat_tf import version  # noqa: E402,F401
 from compat_tf._src.framework.eager_mode import (  # noqa: E402,F401
     disable_eager_execution, enable_eager_execution, executing_eagerly)
 from compat_tf._src.eager.tape import GradientTape  # noqa: E402,F401
+from compat_tf._src.eager.context import executing_eagerly_outside_functions  # noqa: E402,F401
+from compat_tf._src.eager.function import TensorSpec, defun as function  # noqa: E402,F401
 from compat_tf._src.ops.custom_gradient import custom_gradient  # noqa: E402,F401
 
 # compat_tf's own additions (not TF1 names): the graph as a JAX function, data-parallel sessions

@@ -6,6 +6,7 @@ from compat_tf._src.eager.context import (  # noqa: F401
     DEVICE_PLACEMENT_WARN, SYNC, enable_eager_execution, executing_eagerly)
 from compat_tf._src.eager import metrics  # noqa: F401 - tfe.metrics.Mean, ...
 from compat_tf._src.eager.data import Iterator  # noqa: F401
+from compat_tf._src.eager.function import TensorSpec, defun  # noqa: F401
 from compat_tf._src.eager.tape import GradientTape  # noqa: F401
 from compat_tf._src.ops.variables import Variable  # noqa: F401 - an eager ResourceVariable when eager
 from compat_tf._src.ops.custom_gradient import custom_gradient  # noqa: F401

@@ -150,6 +150,11 @@ def executing_eagerly():
     return _graph._eager_graph is not None and not _graph._default_graph_state.stack
 
 
+def executing_eagerly_outside_functions():
+    """tf.executing_eagerly_outside_functions: eager mode is on (even while a defun is traced)."""
+    return _graph._eager_graph is not None
+
+
 def eager_graph():
     """The EagerGraph while eager mode is on, else None."""
     return _graph._eager_graph

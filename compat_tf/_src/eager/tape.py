@@ -127,8 +127,8 @@ class GradientTape:
     def _push(self):
         from compat_tf._src.eager import context
         if not context.executing_eagerly():
-            raise NotImplementedError("tf.GradientTape records eager operations: call tf.enable_eager_execution() "
-                                      "at program start (use tf.gradients in graph mode)")
+            self._push_graph_mode()
+            return
         if self._recording:
             raise ValueError("Tape is still recording, This can happen if you try to re-enter an "
                              "already-active tape.")
@@ -140,8 +140,41 @@ class GradientTape:
     def _pop(self):
         if not self._recording:
             raise ValueError("Tape is not recording.")
+        if self._graph is not None:
+            self._pop_graph_mode()
+            return
         ACTIVE.remove(self)
         self._recording = False
+
+    # graph mode (a graph being built, e.g. a defun trace): tf.gradients does the work
+    _graph = None
+
+    def _push_graph_mode(self):
+        from compat_tf._src.eager import capture
+        if self._recording:
+            raise ValueError("Tape is still recording, This can happen if you try to re-enter an "
+                             "already-active tape.")
+        if self._state is None:
+            self._state = _TapeState()
+        self._graph = _graph.get_default_graph()
+        self._captured_before = len(capture.captured_variables(self._graph))
+        self._recording = True
+
+    def _pop_graph_mode(self):
+        from compat_tf._src.eager import capture
+        if self._watch_accessed:
+            for _, var in capture.captured_variables(self._graph)[self._captured_before:]:
+                if var.trainable:
+                    self._state.variables.setdefault(var, [])
+        self._recording = False
+
+    def _graph_gradient(self, flat_targets, flat_sources, grads_in, mode):
+        if self._recording and self._watch_accessed:
+            self._pop_graph_mode()
+            self._push_graph_mode()
+        xs = [s._variable if _is_variable(s) else s for s in flat_sources]
+        return gradients_impl.gradients([_target_tensor(t) for t in flat_targets], xs, grad_ys=grads_in,
+                                        unconnected_gradients=mode)
 
     @contextlib.contextmanager
     def stop_recording(self):
@@ -200,6 +233,8 @@ class GradientTape:
         state = self._state
         if not self._persistent:
             self._state = None
+        if self._graph is not None:
+            return _pack_as(sources, self._graph_gradient(flat_targets, flat_sources, grads_in, mode))
         grads = _tape_gradients(state, flat_targets, flat_sources, grads_in)
         out = []
         for s, g in zip(flat_sources, grads):

@@ -329,7 +329,7 @@ class EagerVariable(_graph_variables.Variable):
 class UnreadVariable(EagerVariable):
     """What `assign*` return (TF's _UnreadVariable): reads the parent variable when used."""
 
-    def __init__(self, parent):        # noqa: super-init-not-called - shares the parent's storage
+    def __init__(self, parent):        # shares the parent's storage: no EagerVariable.__init__
         self._parent = parent
         self.__dict__.update({k: v for k, v in parent.__dict__.items() if k != "_parent"})
         self._handle_name = "UnreadVariable"

@@ -829,6 +829,17 @@ def get_default_graph():
     return _global_default_graph
 
 
+def get_default_graph_for_session():
+    """The graph a new tf.Session runs: the default graph, or, while executing eagerly, the global
+    default graph (TF 1.15: a Session made in eager mode works on graph-mode ops)."""
+    global _global_default_graph
+    if _default_graph_state.stack:
+        return _default_graph_state.stack[-1]
+    if _global_default_graph is None:
+        _global_default_graph = Graph()
+    return _global_default_graph
+
+
 def reset_default_graph():
     """Replaces the global default graph (AssertionError inside `as_default`, like TF1)."""
     global _global_default_graph
