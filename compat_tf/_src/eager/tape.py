@@ -306,6 +306,14 @@ def _passes(op):
     return gradients_impl._passes_gradient(op)
 
 
+def _depends(op, out_index, in_index):
+    """Whether output `out_index` of a recorded op depends on its input `in_index`: always, except
+    for a Gradients op, whose dependences are read off its jaxpr (a gradient that is constant in x,
+    the second derivative of x*x, does not depend on x: its own gradient is None, as in TF)."""
+    deps = getattr(op, "_gradient_deps", None)
+    return deps is None or in_index in deps[out_index]
+
+
 def _gradients_of(state, ys, xs, grads_in):
     """{x: gradient tensor} for the xs connected to the ys through the recorded ops."""
     recorded = set(state.ops)
@@ -319,7 +327,8 @@ def _gradients_of(state, ys, xs, grads_in):
         back.add(t)
         op = t._op
         if op in recorded and _passes(op):
-            stack.extend(i for i in op._inputs if _floating(i) and i not in back)
+            stack.extend(i for k, i in enumerate(op._inputs)
+                         if _floating(i) and i not in back and _depends(op, t._value_index, k))
     consumers = {}
     for op in state.ops:
         for i in op._inputs:
@@ -335,7 +344,9 @@ def _gradients_of(state, ys, xs, grads_in):
             for op in consumers.get(t, ()):
                 if op in ops or not _passes(op):
                     continue
-                outs = [o for o in op._outputs if o in back and o not in x_set]
+                pos = [k for k, i in enumerate(op._inputs) if i is t]
+                outs = [o for o in op._outputs if o in back and o not in x_set
+                        and any(_depends(op, o._value_index, k) for k in pos)]
                 if not outs:
                     continue
                 ops.add(op)
@@ -401,7 +412,12 @@ def run_gradients_op(op, values):
     if key is None or any(not hasattr(v, "dtype") for v in values):
         ctx = execute.EagerContext(op)
         lower = registry.get("Gradients").lower
-        return fold(lambda *v: lower(ctx, *v, **attrs), *values)
+
+        def fn(*v):
+            return lower(ctx, *v, **attrs)
+        if ACTIVE:
+            op._gradient_deps = _input_dependences(fn, values)
+        return fold(fn, *values)
     skey = ("Gradients", key)
     if kernels.needs_static(skey):
         static = kernels.static_key(values)
@@ -418,6 +434,13 @@ def run_gradients_op(op, values):
         fixed = {} if static is None else {i: np.asarray(values[i]) for i in static[0]}
         fn = _skeleton_fn(attrs, fixed, len(values))
         entry = _grad_kernels[full_key] = _GradKernel(fn, tiers.TieredFunction(fn, name="eager_gradients"))
+    if ACTIVE:
+        if entry.deps is None:
+            deps = _input_dependences(entry.fn, dyn)
+            positions = [i for i in range(len(values)) if static is None or i not in static[0]]
+            entry.deps = [frozenset(positions[j] for j in d) for d in deps] if deps is not None else False
+        if entry.deps:
+            op._gradient_deps = entry.deps
     if entry.traceable:
         first = not entry.calls
         entry.calls += 1
@@ -436,13 +459,30 @@ def run_gradients_op(op, values):
 class _GradKernel:
     """A recorded structure's gradient function, run by the runtime's tiers (trace once, interpret
     the jaxpr, compile it in the background when the structure repeats)."""
-    __slots__ = ("fn", "tiered", "traceable", "calls")
+    __slots__ = ("fn", "tiered", "traceable", "calls", "deps")
 
     def __init__(self, fn, tiered):
         self.fn = fn
         self.tiered = tiered
         self.traceable = True
         self.calls = 0
+        self.deps = None         # per output, the inputs it depends on (computed when a tape needs it)
+
+
+def _input_dependences(fn, values):
+    """Per output of fn, the positions of the inputs it depends on (a dead-code pass over fn's jaxpr),
+    or None when that cannot be determined (then every output depends on every input)."""
+    try:
+        from jax._src.interpreters import partial_eval as pe
+        closed = jax.make_jaxpr(fn)(*[np.asarray(v) for v in values])
+        n_out = len(closed.jaxpr.outvars)
+        out = []
+        for k in range(n_out):
+            _, used = pe.dce_jaxpr(closed.jaxpr, [i == k for i in range(n_out)])
+            out.append(frozenset(i for i, u in enumerate(used) if u))
+        return out
+    except Exception:  # noqa: BLE001 - JAX internals unavailable or untraceable: assume full dependence
+        return None
 
 
 def _structure_key(attrs):

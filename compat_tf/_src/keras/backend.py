@@ -161,7 +161,10 @@ def reset_uids():
 
 
 def clear_session():
-    """Resets the default graph, the name counters, the Keras session and the learning phase."""
+    """Resets the default graph, the name counters, the Keras session and the learning phase
+    (and, while executing eagerly, Keras' own graph)."""
+    if _executing_eagerly():
+        del _EAGER_KERAS_GRAPH[:]
     _graph.reset_default_graph()
     reset_uids()
     _SESSION.session = None
@@ -382,15 +385,23 @@ def eval(x):  # noqa: A001 - Keras name
     return get_value(to_dense(x))
 
 
+def _is_eager(x):
+    return hasattr(x, "numpy") and (getattr(x, "_unique_id", None) is not None or hasattr(x, "_capture_into"))
+
+
 def get_value(x):
-    """The value of a variable (or tensor) as a NumPy array."""
+    """The value of a variable (or tensor) as a NumPy array (eager ones: their value, no session)."""
     if isinstance(x, np.ndarray):
         return x
+    if _is_eager(x):
+        return np.asarray(x.numpy())
     return get_session().run(x)
 
 
 def batch_get_value(tensors):
     """Values of several variables in one run."""
+    if tensors and all(_is_eager(x) for x in tensors):
+        return [np.asarray(x.numpy()) for x in tensors]
     if tensors:
         return get_session().run(list(tensors))
     return []
@@ -416,6 +427,10 @@ def set_value(x, value):
 def batch_set_value(tuples):
     """Assigns several (variable, NumPy value) pairs in one run."""
     if not tuples:
+        return
+    if all(_is_eager(x) for x, _ in tuples):
+        for x, value in tuples:
+            x.assign(np.asarray(value, dtype=x.dtype.base_dtype.as_numpy_dtype))
         return
     ops, feed = [], {}
     for x, value in tuples:
