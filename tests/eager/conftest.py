@@ -4,9 +4,11 @@ also runs graph-mode tests, so tf.enable_eager_execution's startup rule cannot b
 import pytest
 
 from compat_tf._src.eager import context
+from compat_tf._src.keras import backend as keras_backend
 
 
 @pytest.fixture(autouse=True)
 def eager():
     with context.eager_mode():
+        keras_backend.clear_session()
         yield

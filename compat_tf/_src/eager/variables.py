@@ -275,6 +275,10 @@ class EagerVariable(_graph_variables.Variable):
             out = fn(self._variable, delta, name=name)
             return out if read_value else out.op
         t = self._converted(delta)
+        if t.shape.as_list() != self._var_shape.as_list():
+            raise errors.InvalidArgumentError(
+                None, None, f"Cannot update variable with shape {self._var_shape.as_list()} using a Tensor with "
+                f"shape {t.shape.as_list()}, shapes must be equal. [Op:{op_type}]")
         g = _graph.get_default_graph()
         g.create_op(op_type, [self._handle, t], {"dtype": self._dtype_base}, name=name or op_type)
         return self._lazy_read() if read_value else None

@@ -207,7 +207,8 @@ class _VariableStore:
                 raise ValueError(f"Trying to share variable {name}, but specified dtype {dtype.name} and "
                                  f"found dtype {found.dtype.base_dtype.name}.")
             return found
-        if reuse is True:
+        if reuse is True and not (_graph._eager_graph is not None and not _graph._default_graph_state.stack):
+            # (TF 1.15 eager mode: every scope is AUTO_REUSE, and variables are not stored)
             raise ValueError(f"Variable {name} does not exist, or was not created with tf.get_variable(). "
                              "Did you mean to set reuse=tf.AUTO_REUSE in VarScope?")
         if initializing_from_value:
