@@ -3,10 +3,12 @@ from compat_tf._src.eager.backprop import (  # noqa: F401
     gradients_function, implicit_gradients, implicit_value_and_gradients, value_and_gradients_function)
 from compat_tf._src.eager.context import (  # noqa: F401
     ASYNC, DEVICE_PLACEMENT_EXPLICIT, DEVICE_PLACEMENT_SILENT, DEVICE_PLACEMENT_SILENT_FOR_INT32,
-    DEVICE_PLACEMENT_WARN, SYNC, enable_eager_execution, executing_eagerly)
+    DEVICE_PLACEMENT_WARN, SYNC, InfOrNanError, enable_eager_execution, executing_eagerly, list_devices,
+    num_gpus, run, seterr)
 from compat_tf._src.eager import metrics  # noqa: F401 - tfe.metrics.Mean, ...
 from compat_tf._src.eager.data import Iterator  # noqa: F401
 from compat_tf._src.eager.function import TensorSpec, defun  # noqa: F401
+from compat_tf._src.eager.saver import Saver  # noqa: F401
 from compat_tf._src.eager.tape import GradientTape  # noqa: F401
 from compat_tf._src.ops.variables import Variable  # noqa: F401 - an eager ResourceVariable when eager
 from compat_tf._src.ops.custom_gradient import custom_gradient  # noqa: F401

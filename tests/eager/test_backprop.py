@@ -72,3 +72,28 @@ def test_py_func_gets_eager_tensors_in_graphs_too():
         with tf.Session() as sess:
             assert sess.run(out, {p: [[3.0]]}).tolist() == [[9.0]]
     assert seen == ["EagerTensor", "EagerTensor"]
+
+
+def test_seterr_and_devices():
+    assert tfe.num_gpus() == 0 and tfe.list_devices()[0].endswith("device:CPU:0")
+    assert tfe.seterr(inf_or_nan="raise") == {"inf_or_nan": "ignore"}
+    try:
+        with pytest.raises(tfe.InfOrNanError, match=r"Output 0 of 1 of TFE operation Log .* contains 1 inf"):
+            tf.log(tf.constant([0.0, 1.0]))
+    finally:
+        assert tfe.seterr(inf_or_nan="ignore") == {"inf_or_nan": "raise"}
+    assert tf.log(tf.constant(0.0)).numpy() == -float("inf")
+    with pytest.raises(ValueError, match="Invalid action value"):
+        tfe.seterr(inf_or_nan="explode")
+
+
+def test_name_based_saver(tmp_path):
+    w = tf.Variable([1.0, 2.0], name="w")
+    saver = tfe.Saver([w])
+    path = saver.save(str(tmp_path / "model"), global_step=3)
+    assert path.endswith("model-3") and tf.train.latest_checkpoint(str(tmp_path)) == path
+    w.assign([0.0, 0.0])
+    saver.restore(path)
+    assert w.numpy().tolist() == [1.0, 2.0]
+    with pytest.raises(tf.errors.NotFoundError, match="Key other"):
+        tfe.Saver({"other": w}).restore(path)

@@ -32,10 +32,12 @@ _MAXINT32 = 2 ** 31 - 1
 
 
 class _Settings:
-    """What enable_eager_execution recorded (the policies are accepted; XLA places and runs ops)."""
+    """What enable_eager_execution recorded (the policies are accepted; XLA places and runs ops)
+    and what seterr set."""
     config = None
     device_policy = None
     execution_mode = None
+    inf_or_nan = None          # None/"ignore", "print", "warn", "raise" (tfe.seterr)
 
 
 SETTINGS = _Settings()
@@ -179,3 +181,75 @@ def eager_mode():
     finally:
         _graph._eager_graph = saved_graph
         _graph._default_graph_state.stack[:] = saved_stack
+
+
+_VALID_ACTIONS = (None, "ignore", "print", "raise", "warn")
+
+
+class InfOrNanError(Exception):
+    """What an eager op raises under seterr(inf_or_nan='raise') (TF's execution_callbacks.InfOrNanError)."""
+
+    def __init__(self, op_type, op_name, output_index, num_outputs, value):
+        import numpy as np
+        self.op_type, self.op_name = op_type, op_name
+        self.output_index, self.num_outputs, self.value = output_index, num_outputs, value
+        total_nans, total_infs = int(np.sum(np.isnan(value))), int(np.sum(np.isinf(value)))
+        super().__init__(f"Output {output_index} of {num_outputs} of TFE operation {op_type} (name: {op_name}) "
+                         f"contains {total_infs} inf(s) and {total_nans} nan(s).")
+
+
+def seterr(inf_or_nan=None):
+    """tf.contrib.eager.seterr: what an eager op whose float output holds an inf or a nan does
+    ("ignore", "print", "warn", "raise" InfOrNanError); returns the previous setting."""
+    if inf_or_nan not in _VALID_ACTIONS:
+        raise ValueError(f"Invalid action value for inf_or_nan: {inf_or_nan}. Valid actions are {_VALID_ACTIONS}.")
+    old = {"inf_or_nan": SETTINGS.inf_or_nan or "ignore"}
+    SETTINGS.inf_or_nan = None if inf_or_nan == "ignore" else inf_or_nan
+    return old
+
+
+def check_inf_or_nan(op, values):
+    """Applies seterr's action to an op's float outputs (called by execute.run_op when set)."""
+    import numpy as np
+    for i, v in enumerate(values):
+        arr = np.asarray(v) if hasattr(v, "dtype") else None
+        if arr is None or arr.dtype.kind not in "fc" or np.all(np.isfinite(arr)):
+            continue
+        err = InfOrNanError(op.type, op.name, i, len(values), arr)
+        action = SETTINGS.inf_or_nan
+        if action == "raise":
+            raise err
+        if action == "print":
+            print(f"Warning: {err}")
+        else:
+            import warnings
+            warnings.warn(str(err))
+
+
+def num_gpus():
+    """tf.contrib.eager.num_gpus: the GPUs JAX sees."""
+    import jax
+    try:
+        return len(jax.devices("gpu"))
+    except RuntimeError:
+        return 0
+
+
+def list_devices():
+    """tf.contrib.eager.list_devices: TF's names of the devices JAX sees."""
+    import jax
+    out = []
+    for kind in ("cpu", "gpu"):
+        try:
+            devices = jax.devices(kind)
+        except RuntimeError:
+            continue
+        out.extend(f"/job:localhost/replica:0/task:0/device:{kind.upper()}:{i}" for i in range(len(devices)))
+    return out
+
+
+def run(main=None, argv=None):
+    """tf.contrib.eager.run: enables eager execution, then tf.app.run(main, argv)."""
+    from compat_tf._src.platform import app
+    enable_eager_execution()
+    app.run(main, argv)

@@ -16,6 +16,7 @@ Errors: a lowering's TypeError/ValueError/IndexError (shape mismatches found by 
 indices) becomes InvalidArgumentError ending in "[Op:<type>]", as TF's eager kernels and
 shape functions raise; TF's OpErrors pass through.
 """
+from compat_tf._src.eager import context as _context
 from compat_tf._src.eager import kernels
 from compat_tf._src.eager import tape as _tape
 from compat_tf._src.eager import variables as _variables
@@ -73,6 +74,8 @@ def run_op(graph, op_type, inputs, attrs, name, output_specs):
     if not isinstance(outs, (list, tuple)):
         outs = (outs,)
     op._outputs = _wrap_outputs(opdef, op, outs, output_specs)
+    if _context.SETTINGS.inf_or_nan is not None:
+        _context.check_inf_or_nan(op, outs)
     if not (_tape.ACTIVE and _tape.record(op)):
         op._inputs = []
     return op
