@@ -8,6 +8,7 @@ from compat_tf._src.eager.context import (  # noqa: F401
 from compat_tf._src.eager import metrics  # noqa: F401 - tfe.metrics.Mean, ...
 from compat_tf._src.eager.data import Iterator  # noqa: F401
 from compat_tf._src.eager.function import TensorSpec, defun  # noqa: F401
+from compat_tf._src.eager.network import Network  # noqa: F401
 from compat_tf._src.eager.saver import Saver  # noqa: F401
 from compat_tf._src.eager.tape import GradientTape  # noqa: F401
 from compat_tf._src.ops.variables import Variable  # noqa: F401 - an eager ResourceVariable when eager

@@ -168,6 +168,14 @@ def in_eager_mode_globally():
 
 
 @contextlib.contextmanager
+def graph_mode():
+    """Builds graph ops inside (in the global default graph), even while executing eagerly (TF's
+    internal context.graph_mode)."""
+    with _graph.get_default_graph_for_session().as_default():
+        yield
+
+
+@contextlib.contextmanager
 def eager_mode():
     """Executes eagerly inside, whatever the process's mode (TF's internal context.eager_mode,
     which TF's own tests use; the startup rule does not apply). Graph blocks opened outside are
