@@ -97,3 +97,24 @@ def test_name_based_saver(tmp_path):
     assert w.numpy().tolist() == [1.0, 2.0]
     with pytest.raises(tf.errors.NotFoundError, match="Key other"):
         tfe.Saver({"other": w}).restore(path)
+
+
+def test_contrib_summary_writes_when_recording(tmp_path):
+    from compat_tf._src.summary.writer import summary_iterator
+    import glob
+    step = tf.train.get_or_create_global_step()
+    writer = tf.contrib.summary.create_file_writer(str(tmp_path))
+    with writer.as_default():
+        for _ in range(4):
+            step.assign_add(1)
+            with tf.contrib.summary.record_summaries_every_n_global_steps(2):
+                wrote = tf.contrib.summary.scalar("loss", tf.constant(0.5) * tf.cast(step, tf.float32))
+                assert bool(wrote) == (int(step) % 2 == 0)
+        with tf.contrib.summary.never_record_summaries():
+            assert not bool(tf.contrib.summary.scalar("x", 1.0))
+    events = [e for f in glob.glob(str(tmp_path / "events.*")) for e in summary_iterator(f) if e.summary.value]
+    assert [(e.step, e.summary.value[0].tag, e.summary.value[0].simple_value) for e in events] == \
+        [(2, "loss", 1.0), (4, "loss", 2.0)]
+    with tf.Graph().as_default():
+        with pytest.raises(NotImplementedError, match="graph mode"):
+            tf.contrib.summary.scalar("x", 1.0)

@@ -92,6 +92,15 @@ class EagerGraph(_graph.Graph):
     def finalize(self):
         pass
 
+    # collections TF 1.15 does not fill while executing eagerly (tf.losses, summaries, batch-norm
+    # updates, train ops): kept empty here too, so an eager loop does not accumulate its tensors
+    _EAGER_SKIPPED_COLLECTIONS = frozenset({"losses", "summaries", "update_ops", "regularization_losses",
+                                            "train_op"})
+
+    def add_to_collection(self, name, value):
+        if name not in self._EAGER_SKIPPED_COLLECTIONS:
+            super().add_to_collection(name, value)
+
     def as_default(self):
         """Executes eagerly inside (the eager graph is the default when no graph block is open)."""
         return eager_mode()
