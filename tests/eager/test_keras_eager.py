@@ -40,3 +40,29 @@ def test_keras_backend_in_eager_mode():
     tf.keras.backend.set_value(v, [1.0, 2.0, 3.0])
     assert tf.keras.backend.get_value(v).tolist() == [1.0, 2.0, 3.0]
     assert tf.keras.backend.learning_phase() == 0
+
+
+def _fit_history():
+    x = np.random.RandomState(0).rand(48, 4).astype(np.float32)
+    y = (x.sum(1) > 2).astype(np.int64)
+    model = tf.keras.Sequential([tf.keras.layers.Dense(8, activation="relu", input_shape=(4,)),
+                                 tf.keras.layers.Dense(2, activation="softmax")])
+    model.set_weights([np.full(w.shape, 0.1 * (i + 1), np.float32) * (-1) ** i
+                       for i, w in enumerate(model.get_weights())])
+    model.compile(optimizer=tf.train.AdamOptimizer(0.05), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    hist = model.fit(x, y, epochs=3, batch_size=16, verbose=0, shuffle=False).history
+    return hist, model.evaluate(x, y, verbose=0), model.predict(x[:3]), [w.copy() for w in model.get_weights()]
+
+
+def test_compile_fit_evaluate_predict_eagerly_match_graph_mode():
+    eager = _fit_history()
+    with tf.Graph().as_default():
+        graph = _fit_history()
+    assert sorted(eager[0]) == ["acc", "loss"]
+    for k in eager[0]:
+        np.testing.assert_allclose(eager[0][k], graph[0][k], rtol=1e-5)
+    np.testing.assert_allclose(eager[1], graph[1], rtol=1e-5)
+    np.testing.assert_allclose(eager[2], graph[2], rtol=1e-5, atol=1e-6)
+    for a, b in zip(eager[3], graph[3]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

@@ -28,7 +28,6 @@ import numpy as np
 
 from compat_tf._src.eager import capture
 from compat_tf._src.eager import tape as _tape
-from compat_tf._src.eager import variables as _variables
 from compat_tf._src.eager.tensor import EagerTensor
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
@@ -198,7 +197,6 @@ class ConcreteFunction:
         self._targets = [op for op in graph._ops if op._func_owner is None and _has_effect(op)]
         self._targets += [x for x in self._out_leaves if isinstance(x, _graph.Operation)]
         self._captured = capture.captures(graph)
-        self._variables = capture.captured_variables(graph)
         self._session = None
 
     @property
@@ -209,28 +207,15 @@ class ConcreteFunction:
         return self.call(list(args))
 
     def call(self, tensor_args):
-        from compat_tf._src.runtime.session import Session
+        from compat_tf._src.eager.graph_session import EagerStateSession
         if self._session is None:
-            self._session = Session(graph=self.graph)
-        sess = self._session
+            self._session = EagerStateSession(graph=self.graph)
         feeds = {ph: np.asarray(x) for ph, x in zip(self.inputs, tensor_args)}
         for ph, t in self._captured:
             if ph.op.type == "Placeholder":
                 feeds[ph] = np.asarray(t.numpy())
-        before = {}
-        for ref, var in self._variables:
-            key = ref.op.name
-            value = _variables.STATE.get(var._unique_id)
-            if value is not None:
-                before[key] = value
-        sess._commit(before)
-        values = sess.run([self._fetches, self._targets], feed_dict=feeds)[0] if self._targets or self._fetches \
-            else []
-        state = sess._state
-        for ref, var in self._variables:
-            new = state.get(ref.op.name)
-            if new is not None and new is not before.get(ref.op.name):
-                _variables.STATE[var._unique_id] = new
+        values = self._session.run([self._fetches, self._targets], feed_dict=feeds)[0] \
+            if self._targets or self._fetches else []
         out = list(self._out_leaves)
         for i, t, v in zip(self._fetch_pos, self._fetches, values):
             out[i] = EagerTensor(np.asarray(v), t.dtype.base_dtype)

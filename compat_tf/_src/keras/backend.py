@@ -243,7 +243,11 @@ def _get_session():
         return default
     s = _SESSION.session
     if s is None or s.graph is not get_graph() or getattr(s, "_closed", False):
-        s = _session.Session(graph=get_graph())
+        if _executing_eagerly():       # Keras' eager graph: its variables are eager ones
+            from compat_tf._src.eager.graph_session import EagerStateSession
+            s = EagerStateSession(graph=get_graph())
+        else:
+            s = _session.Session(graph=get_graph())
         _SESSION.session = s
     return s
 
