@@ -11,6 +11,8 @@ from compat_tf._src.eager.function import TensorSpec, defun  # noqa: F401
 from compat_tf._src.eager.network import Network  # noqa: F401
 from compat_tf._src.eager.saver import Saver  # noqa: F401
 from compat_tf._src.eager.tape import GradientTape  # noqa: F401
+from compat_tf._src.eager.test_util import (  # noqa: F401
+    run_all_tests_in_graph_and_eager_modes, run_test_in_graph_and_eager_modes)
 from compat_tf._src.ops.variables import Variable  # noqa: F401 - an eager ResourceVariable when eager
 from compat_tf._src.ops.custom_gradient import custom_gradient  # noqa: F401
 from compat_tf._src.ops.script_ops import py_function as py_func  # noqa: F401

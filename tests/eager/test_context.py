@@ -118,3 +118,16 @@ def test_eager_results_of_effect_ops_are_none_and_assert_raises_at_once():
         tf.assert_equal(x, [1.0, 3.0])
     with pytest.raises(tf.errors.InvalidArgumentError, match="boom"):
         tf.Assert(tf.reduce_all(x > 1.5), ["boom", x])
+
+
+def test_tf_test_case_in_both_modes():
+    import unittest
+    seen = []
+
+    class T(tf.test.TestCase):
+        @tf.contrib.eager.run_test_in_graph_and_eager_modes
+        def test_add(self):
+            seen.append(tf.executing_eagerly())
+            self.assertAllEqual(self.evaluate(tf.constant([1, 2]) + 1), [2, 3])
+    result = unittest.TextTestRunner(stream=open(os.devnull, "w")).run(T("test_add"))
+    assert result.wasSuccessful() and seen == [False, True]

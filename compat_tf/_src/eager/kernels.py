@@ -150,6 +150,16 @@ def _is_large(values):
     return False
 
 
+_MAX_KERNELS = 8192
+
+
+def _make_room():
+    """A program that keeps making new signatures (new shapes, new static values) does not grow the
+    cache without bound: past _MAX_KERNELS it starts over (executables are freed with their kernels)."""
+    if len(_kernels) >= _MAX_KERNELS:
+        _kernels.clear()
+
+
 def _static_later(op_type, attrs_key, static):
     if static is not None:
         return None
@@ -203,6 +213,7 @@ def run_pure(opdef, op, values):
     key = (op_type, attrs_key, static, _avals(dyn))
     kernel = _kernels.get(key)
     if kernel is None:
+        _make_room()
         kernel = _kernels[key] = Kernel(_pure_fn(opdef.lower, attrs, values, static),
                                         _static_later(op_type, attrs_key, static))
     out = kernel(dyn, _is_large(dyn))
@@ -252,6 +263,7 @@ def run_stateful(opdef, op, values, state, seeds):
     key = (op_type, attrs_key, static, _avals(args), ref_pos, seeds is not None)
     kernel = _kernels.get(key)
     if kernel is None:
+        _make_room()
         kernel = _kernels[key] = Kernel(None, _static_later(op_type, attrs_key, static))
         kernel.fn = _stateful_fn(kernel, opdef.lower, skeleton_op(op), values, ref_pos, dyn_pos, static,
                                  seeds is not None)
