@@ -131,3 +131,14 @@ def test_tf_test_case_in_both_modes():
             self.assertAllEqual(self.evaluate(tf.constant([1, 2]) + 1), [2, 3])
     result = unittest.TextTestRunner(stream=open(os.devnull, "w")).run(T("test_add"))
     assert result.wasSuccessful() and seen == [False, True]
+
+
+def test_tf_metrics_are_graph_only_as_in_tf_1_15():
+    with pytest.raises(RuntimeError, match="tf.metrics.accuracy is not supported when eager execution is enabled"):
+        tf.metrics.accuracy([1], [1])
+    with tf.Graph().as_default():
+        acc, update = tf.metrics.accuracy([1, 2], [1, 3])
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            sess.run(update)
+            assert sess.run(acc) == 0.5
