@@ -78,3 +78,16 @@ def test_count_up_to_and_variable_inputs():
     w = tf.Variable([[1.0, 2.0]])
     assert tf.matmul(w, w, transpose_b=True).numpy().tolist() == [[5.0]]
     assert np.asarray(w).tolist() == [[1.0, 2.0]] and w[0, 1].numpy() == 2.0
+
+
+def test_train_saver_in_eager_mode(tmp_path):
+    v = tf.Variable([1.0, 2.0], name="v")
+    saver = tf.train.Saver([v])
+    path = saver.save(None, str(tmp_path / "model"), global_step=7)
+    assert path.endswith("model-7") and tf.train.latest_checkpoint(str(tmp_path)) == path
+    assert [k for k, _ in tf.train.list_variables(path)] == ["v"]
+    v.assign([0.0, 0.0])
+    saver.restore(None, path)
+    assert v.numpy().tolist() == [1.0, 2.0]
+    with pytest.raises(RuntimeError, match="`var_list` must specify"):
+        tf.train.Saver()

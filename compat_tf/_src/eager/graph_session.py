@@ -29,3 +29,34 @@ class EagerStateSession(Session):
                 new = state.get(key)
                 if new is not None and new is not before.get(key) and uid in _variables.STATE:
                     _variables.STATE[uid] = new
+
+
+class EagerVariablesState:
+    """What tf.train.Saver needs of a session (`_state`, `_lock`, `graph`, `_closed`) for eager
+    variables: `Saver.save(None, path)` / `restore(None, path)` while executing eagerly (TF 1.15).
+    `saveables` are the Saver's entries; their state keys map to the variables' eager values."""
+
+    def __init__(self, saveables):
+        import threading
+        from compat_tf._src.framework import graph as _graph
+        self._uids = {s.key: s.var._unique_id for s in saveables if getattr(s.var, "_unique_id", None)}
+        self._lock = threading.RLock()
+        self._closed = False
+        self.graph = _graph.get_default_graph()
+        self._state = _StateView(self._uids)
+
+
+class _StateView:
+    def __init__(self, uids):
+        self._uids = uids
+
+    def get(self, key, default=None):
+        uid = self._uids.get(key)
+        return _variables.STATE.get(uid, default) if uid is not None else default
+
+    def __getitem__(self, key):
+        return _variables.STATE[self._uids[key]]
+
+    def update(self, values):
+        for k, v in values.items():
+            _variables.STATE[self._uids[k]] = v
