@@ -40,11 +40,11 @@ def test_recording_rules():
 
 
 def test_gradient_op_is_cached_per_recorded_structure(policy):
-    from compat_tf._src.eager import tape as _tape
+    from compat_tf._src.eager import gradient_kernels
     from compat_tf._src.runtime import tiers
     policy(mode="auto", compile_after=2, background=False)
     w = tf.Variable(np.ones((3, 2), np.float32))
-    before = len(_tape._grad_kernels)
+    before = len(gradient_kernels._grad_kernels)
     for i in range(6):
         x = tf.constant(np.full((4, 3), i, np.float32))
         with tf.GradientTape() as t:
@@ -53,7 +53,7 @@ def test_gradient_op_is_cached_per_recorded_structure(policy):
         np.testing.assert_allclose(g.numpy(), np.full((3, 2), 4.0 * i, np.float32))
         if i == 3:
             compiles = tiers.STATS.compiles
-    assert len(_tape._grad_kernels) == before + 1        # one structure for all the steps
+    assert len(gradient_kernels._grad_kernels) == before + 1        # one structure for all the steps
     assert tiers.STATS.compiles == compiles              # compiled in the first steps, reused after
 
 

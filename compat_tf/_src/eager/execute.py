@@ -17,6 +17,7 @@ indices) becomes InvalidArgumentError ending in "[Op:<type>]", as TF's eager ker
 shape functions raise; TF's OpErrors pass through.
 """
 from compat_tf._src.eager import context as _context
+from compat_tf._src.eager import gradient_kernels
 from compat_tf._src.eager import kernels
 from compat_tf._src.eager import tape as _tape
 from compat_tf._src.eager import variables as _variables
@@ -87,7 +88,7 @@ def _dispatch(graph, opdef, op, values):
     if op_type == "Const":
         return attrs["value"]
     if op_type == "Gradients":
-        return _tape.run_gradients_op(op, values)
+        return gradient_kernels.run_gradients_op(op, values)
     host = opdef.host(op) if callable(opdef.host) else opdef.host
     if host or any(_is_object(v) for v in values):
         if opdef.ctx or host:
