@@ -91,3 +91,18 @@ def test_train_saver_in_eager_mode(tmp_path):
     assert v.numpy().tolist() == [1.0, 2.0]
     with pytest.raises(RuntimeError, match="`var_list` must specify"):
         tf.train.Saver()
+
+
+def test_eager_variable_store_reuses_by_name():
+    store = tf.contrib.eager.EagerVariableStore()
+    with store.as_default():
+        a = tf.get_variable("w", [2], initializer=tf.ones_initializer())
+        with tf.variable_scope("s"):
+            b = tf.get_variable("v", [1], trainable=False)
+        assert tf.get_variable("w", [2]) is a
+    assert tf.get_variable("w", [2]) is not a          # outside the store: a new variable
+    assert [v.name for v in store.variables()] == ["s/v:0", "w:0"]
+    assert store.trainable_variables() == [a] and store.non_trainable_variables() == [b]
+    copy = store.copy()
+    a.assign([5.0, 5.0])
+    assert [v.numpy().tolist() for v in copy.trainable_variables()] == [[1.0, 1.0]]

@@ -195,6 +195,8 @@ class _VariableStore:
             raise ValueError("If initializer is a constant, do not specify shape.")
         dtype = _dtypes.as_dtype(dtype).base_dtype
         shape = _ts.as_shape(shape) if shape is not None else None
+        if _graph._eager_graph is not None and not _graph._default_graph_state.stack:
+            reuse = AUTO_REUSE       # TF 1.15: every variable scope is AUTO_REUSE while executing eagerly
         if name in self._vars:
             if reuse is False or reuse is None:
                 raise ValueError(f"Variable {name} already exists, disallowed. Did you mean to set "
@@ -207,8 +209,7 @@ class _VariableStore:
                 raise ValueError(f"Trying to share variable {name}, but specified dtype {dtype.name} and "
                                  f"found dtype {found.dtype.base_dtype.name}.")
             return found
-        if reuse is True and not (_graph._eager_graph is not None and not _graph._default_graph_state.stack):
-            # (TF 1.15 eager mode: every scope is AUTO_REUSE, and variables are not stored)
+        if reuse is True:
             raise ValueError(f"Variable {name} does not exist, or was not created with tf.get_variable(). "
                              "Did you mean to set reuse=tf.AUTO_REUSE in VarScope?")
         if initializing_from_value:
