@@ -95,6 +95,10 @@ from compat_tf import distributions, lookup  # noqa: E402,F401
 from compat_tf import feature_column, nest, signal  # noqa: E402,F401
 spectral = signal  # tf.spectral: TF 1.x's older name of the FFT/DCT namespace
 from compat_tf._src.ops.fft_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d  # noqa: E402,F401
+from compat_tf._src.eager.tape import GradientTape  # noqa: E402,F401
+from compat_tf._src.eager.context import executing_eagerly_outside_functions  # noqa: E402,F401
+from compat_tf._src.eager.function import TensorSpec, defun as function  # noqa: E402,F401
+from compat_tf._src.ops.custom_gradient import custom_gradient  # noqa: E402,F401
 
 # compat_tf's own additions (not TF1 names): the graph as a JAX function, data-parallel sessions
 from compat_tf import checkpoints, export, parallel  # noqa: E402,F401

@@ -12,6 +12,7 @@ from compat_tf._src.train.monitored_session import *  # noqa: F401,F403 - Monito
 from compat_tf._src.train.momentum import MomentumOptimizer  # noqa: F401
 from compat_tf._src.train.moving_averages import ExponentialMovingAverage  # noqa: F401
 from compat_tf._src.train.optimizer import Optimizer  # noqa: F401
+from compat_tf._src.train.object_checkpoint import Checkpoint  # noqa: F401
 from compat_tf._src.train.queue_api import *  # noqa: F401,F403 - queues, threads, input pipelines
 from compat_tf._src.train.proximal_adagrad import ProximalAdagradOptimizer  # noqa: F401
 from compat_tf._src.train.proximal_gradient_descent import ProximalGradientDescentOptimizer  # noqa: F401

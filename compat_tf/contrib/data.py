@@ -5,6 +5,7 @@ from compat_tf._src.data.experimental import (  # noqa: F401
     map_and_batch, parallel_interleave, sample_from_datasets, shuffle_and_repeat, unbatch)
 from compat_tf._src.data.interleave_ops import (  # noqa: F401
     batch_and_drop_remainder, padded_batch_and_drop_remainder, sloppy_interleave)
+from compat_tf._src.data.csv_dataset import make_csv_dataset  # noqa: F401
 from compat_tf._src.data.readers import TFRecordDataset  # noqa: F401
 from compat_tf._src.dropin.missing import missing_attr_hook  # noqa: E402
 

@@ -72,6 +72,10 @@ def _param(x, dtype=None, what="argument"):
     from compat_tf._src.ops import constant as _constant
     if not isinstance(x, Tensor) and (hasattr(x, "_as_graph_element") or _constant._contains_tensor(x)):
         x = _constant.convert_to_tensor(x, dtype=dtype)
+    if isinstance(x, Tensor) and hasattr(x, "numpy"):      # an eager tensor: its value is known now
+        if dtype is not None and x.dtype.base_dtype != dtype:
+            raise TypeError(f"{what} must be a {dtype.name} tensor, got {x.dtype.base_dtype.name}")
+        return _Param(value=structure.as_numpy(x.numpy(), x.dtype.base_dtype))
     if isinstance(x, Tensor):
         if dtype is not None and x.dtype.base_dtype != dtype:
             raise TypeError(f"{what} must be a {dtype.name} tensor, got {x.dtype.base_dtype.name}")
@@ -267,7 +271,10 @@ class DatasetV1(structure.HasElementSpec):
         return None
 
     def __iter__(self):
-        raise RuntimeError("dataset.__iter__() is only supported when eager execution is enabled.")
+        from compat_tf._src.eager import context, data
+        if not context.executing_eagerly():
+            raise RuntimeError("dataset.__iter__() is only supported when eager execution is enabled.")
+        return data.Iterator(self)
 
     def __repr__(self):
         return f"<{type(self).__name__} shapes: {self.output_shapes}, types: {self.output_types}>"
@@ -375,11 +382,18 @@ class DatasetV1(structure.HasElementSpec):
     # -- iterators --------------------------------------------------------------------------
     def make_one_shot_iterator(self):
         """An iterator initialised on first use (the dataset may not capture placeholders)."""
+        from compat_tf._src.eager import context, data
+        if context.executing_eagerly():
+            return data.Iterator(self)      # TF 1.15: an eager IteratorV2
         from compat_tf._src.data import iterator_ops
         return iterator_ops.Iterator._one_shot(self)
 
     def make_initializable_iterator(self, shared_name=None):
         """An iterator with an `initializer` op (run it, feeding any placeholders the dataset uses)."""
+        from compat_tf._src.eager import context
+        if context.executing_eagerly():
+            raise RuntimeError("dataset.make_initializable_iterator is not supported when eager execution is "
+                               "enabled. Use `for element in dataset` instead.")
         from compat_tf._src.data import iterator_ops
         return iterator_ops.Iterator._initializable(self, shared_name)
 

@@ -1,6 +1,7 @@
 """A few of tf.data.experimental's transformations (TF 1.15), built from Dataset methods."""
 from compat_tf._src.data import dataset_ops
 from compat_tf._src.data.dataset_ops import AUTOTUNE  # noqa: F401
+from compat_tf._src.data.csv_dataset import make_csv_dataset  # noqa: F401
 from compat_tf._src.data.grouping import bucket_by_sequence_length, group_by_window  # noqa: F401
 from compat_tf._src.data.interleave_ops import (  # noqa: F401
     Counter, choose_from_datasets, enumerate_dataset, sample_from_datasets)

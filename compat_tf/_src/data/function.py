@@ -62,9 +62,13 @@ class TracedFunction:
         self.kind = kind
         self.input_spec = input_spec
         g = _graph.get_default_graph()
+        if g is _graph._eager_graph:
+            from compat_tf._src.eager import data as _eager_data
+            g = _eager_data.function_graph()    # eager mode: traced into the eager datasets' graph
         self.graph = g
         first_id = g._last_id
-        with g.control_dependencies(None), g.name_scope(None), g.name_scope(_scope_name(what, fn)):
+        with g.as_default(), g.control_dependencies(None), g.name_scope(None), \
+                g.name_scope(_scope_name(what, fn)):
             flat_specs = structure.flatten(input_spec)
             self.arg_tensors = [_constant.placeholder(s.dtype, s.shape, name=f"args_{i}")
                                 for i, s in enumerate(flat_specs)]

@@ -44,8 +44,13 @@ def _source(cell):
 
 
 def _strip_magics(src):
+    lines = src.splitlines()
+    if lines and lines[0][:1] in (" ", "\t"):
+        # IPython's leading_indent transform: the first line's indentation is removed from every line
+        prefix = lines[0][:len(lines[0]) - len(lines[0].lstrip())]
+        lines = [line[len(prefix):] if line.startswith(prefix) else line for line in lines]
     out = []
-    for line in src.splitlines():
+    for line in lines:
         stripped = line.lstrip()
         if stripped.startswith(("%", "!")):
             out.append(line[:len(line) - len(stripped)] + "pass  # skipped IPython line: " + stripped[:60])

@@ -432,6 +432,9 @@ class _GraphState(threading.local):
 
 _default_graph_state = _GraphState()
 _global_default_graph = None
+# The EagerGraph while TF1 eager mode is on (set by compat_tf._src.eager.context): the default
+# graph outside `as_default` blocks, whose create_op runs each op at once.
+_eager_graph = None
 
 
 class Graph:
@@ -658,9 +661,9 @@ class Graph:
         for t in inputs:
             if not isinstance(t, Tensor):
                 raise TypeError(f"input to {op_type} must be a Tensor, got {type(t).__name__}")
-            if t._op._graph is not self:
-                raise ValueError(f"Tensor {t.name} must be from the same graph as the op being "
-                                 f"created ({op_type}); it belongs to another tf.Graph.")
+            if t._op is None or t._op._graph is not self:
+                inputs = self._foreign_inputs(inputs, op_type)
+                break
         opdef = registry.get(op_type)
         with self._lock:
             if name is None:            # the op type (compat_tf's own types may start with "_")
@@ -697,6 +700,20 @@ class Graph:
             if self._function_stack:
                 self._function_stack[-1].append(op)
         return op
+
+    def _foreign_inputs(self, inputs, op_type):
+        """Inputs from elsewhere: an eager tensor or variable read is captured into this graph
+        (its `_capture_into`, see compat_tf._src.eager); another graph's tensor is an error."""
+        out = []
+        for t in inputs:
+            if t._op is None or t._op._graph is not self:
+                capture = getattr(t, "_capture_into", None)
+                if capture is None:
+                    raise ValueError(f"Tensor {t.name} must be from the same graph as the op being "
+                                     f"created ({op_type}); it belongs to another tf.Graph.")
+                t = capture(self)
+            out.append(t)
+        return out
 
     def get_operations(self):
         return list(self._ops)
@@ -824,6 +841,19 @@ class Graph:
 
 def get_default_graph():
     """The innermost `as_default` graph of this thread, else the global default graph."""
+    global _global_default_graph
+    if _default_graph_state.stack:
+        return _default_graph_state.stack[-1]
+    if _eager_graph is not None:
+        return _eager_graph
+    if _global_default_graph is None:
+        _global_default_graph = Graph()
+    return _global_default_graph
+
+
+def get_default_graph_for_session():
+    """The graph a new tf.Session runs: the default graph, or, while executing eagerly, the global
+    default graph (TF 1.15: a Session made in eager mode works on graph-mode ops)."""
     global _global_default_graph
     if _default_graph_state.stack:
         return _default_graph_state.stack[-1]

@@ -99,9 +99,24 @@ class _SessionHolder(threading.local):
 _SESSION = _SessionHolder()
 
 
+_EAGER_KERAS_GRAPH = []        # the graph of Keras' symbolic tensors while executing eagerly
+
+
 def get_graph():
-    """The default graph (graph mode)."""
+    """The default graph (graph mode); while executing eagerly, Keras' own graph, where `Input`
+    placeholders and functional models are built (TF 1.15's keras_graph FuncGraph)."""
+    if _graph._eager_graph is not None and not _graph._default_graph_state.stack:
+        if not _EAGER_KERAS_GRAPH:
+            g = _graph.Graph()
+            g._lifts_variables = True     # layers built there make eager variables (capture.py)
+            g._captures_by_value = True
+            _EAGER_KERAS_GRAPH.append(g)
+        return _EAGER_KERAS_GRAPH[0]
     return _graph.get_default_graph()
+
+
+def _executing_eagerly():
+    return _graph._eager_graph is not None and not _graph._default_graph_state.stack
 
 
 def get_default_graph_uid_map():
@@ -146,7 +161,10 @@ def reset_uids():
 
 
 def clear_session():
-    """Resets the default graph, the name counters, the Keras session and the learning phase."""
+    """Resets the default graph, the name counters, the Keras session and the learning phase
+    (and, while executing eagerly, Keras' own graph)."""
+    if _executing_eagerly():
+        del _EAGER_KERAS_GRAPH[:]
     _graph.reset_default_graph()
     reset_uids()
     _SESSION.session = None
@@ -180,7 +198,11 @@ def symbolic_learning_phase():
 
 
 def learning_phase():
-    """The learning phase of the default graph: a bool tensor, or the int set by set_learning_phase."""
+    """The learning phase of the default graph: a bool tensor, or the int set by set_learning_phase;
+    while executing eagerly, the int set by set_learning_phase (0 by default), as TF 1.15."""
+    if _executing_eagerly():
+        phase = _LEARNING_PHASES.get(get_graph())
+        return phase if isinstance(phase, int) else 0
     return symbolic_learning_phase()
 
 
@@ -221,7 +243,11 @@ def _get_session():
         return default
     s = _SESSION.session
     if s is None or s.graph is not get_graph() or getattr(s, "_closed", False):
-        s = _session.Session(graph=get_graph())
+        if _executing_eagerly():       # Keras' eager graph: its variables are eager ones
+            from compat_tf._src.eager.graph_session import EagerStateSession
+            s = EagerStateSession(graph=get_graph())
+        else:
+            s = _session.Session(graph=get_graph())
         _SESSION.session = s
     return s
 
@@ -241,7 +267,10 @@ def set_session(session):
 
 
 def track_variable(v):
-    """Records a variable Keras created, for get_session()'s initialization."""
+    """Records a variable Keras created, for get_session()'s initialization (not eager ones: they
+    are initialized when created)."""
+    if getattr(v, "_unique_id", None) is not None:
+        return
     g = v.graph if hasattr(v, "graph") else get_graph()
     _GRAPH_VARIABLES.setdefault(g, []).append(v)
 
@@ -360,15 +389,23 @@ def eval(x):  # noqa: A001 - Keras name
     return get_value(to_dense(x))
 
 
+def _is_eager(x):
+    return hasattr(x, "numpy") and (getattr(x, "_unique_id", None) is not None or hasattr(x, "_capture_into"))
+
+
 def get_value(x):
-    """The value of a variable (or tensor) as a NumPy array."""
+    """The value of a variable (or tensor) as a NumPy array (eager ones: their value, no session)."""
     if isinstance(x, np.ndarray):
         return x
+    if _is_eager(x):
+        return np.asarray(x.numpy())
     return get_session().run(x)
 
 
 def batch_get_value(tensors):
     """Values of several variables in one run."""
+    if tensors and all(_is_eager(x) for x in tensors):
+        return [np.asarray(x.numpy()) for x in tensors]
     if tensors:
         return get_session().run(list(tensors))
     return []
@@ -394,6 +431,10 @@ def set_value(x, value):
 def batch_set_value(tuples):
     """Assigns several (variable, NumPy value) pairs in one run."""
     if not tuples:
+        return
+    if all(_is_eager(x) for x, _ in tuples):
+        for x, value in tuples:
+            x.assign(np.asarray(value, dtype=x.dtype.base_dtype.as_numpy_dtype))
         return
     ops, feed = [], {}
     for x, value in tuples:

@@ -94,9 +94,22 @@ def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF1 name
         if not isinstance(data, (list, tuple)):
             data = [data]
         template, tensors = logging_ops._split_static_strings(list(data))
-        return g.create_op("Assert", [cond] + tensors,
-                           {"summarize": 3 if summarize is None else int(summarize), "_template": template},
-                           name="Assert")
+        op = g.create_op("Assert", [cond] + tensors,
+                         {"summarize": 3 if summarize is None else int(summarize), "_template": template},
+                         name="Assert")
+        return None if _executing_eagerly() else op     # eagerly it has run (TF 1.15 returns None)
+
+
+def _executing_eagerly():
+    return _graph._eager_graph is not None and not _graph._default_graph_state.stack
+
+
+def _display_name(t):
+    """A tensor's name in an assertion message (an eager tensor has none: its shape and dtype)."""
+    try:
+        return t.name
+    except AttributeError:
+        return f"shape={t.shape} dtype={t.dtype.name}"
 
 
 def _static_fail(data):
@@ -119,7 +132,7 @@ def _binary(opname, sym_text, fn, x, y, data, summarize, message, name, static=F
         y = _constant.convert_to_tensor(y, name="y", dtype=x.dtype.base_dtype) if not isinstance(y, Tensor) \
             else y
         if data is None:
-            data = [message, sym_text, f"x ({x.name}) = ", x, f"y ({y.name}) = ", y]
+            data = [message, sym_text, f"x ({_display_name(x)}) = ", x, f"y ({_display_name(y)}) = ", y]
         condition = math_ops.reduce_all(fn(x, y))
         if static:
             xs, ys = shape_inference.constant_value(x), shape_inference.constant_value(y)
@@ -178,7 +191,7 @@ def assert_near(x, y, rtol=None, atol=None, data=None, summarize=None, message=N
         atol = _constant.convert_to_tensor(10 * eps if atol is None else atol, dtype=x.dtype.base_dtype)
         if data is None:
             data = [message, "x and y not equal to tolerance rtol = ", rtol, ", atol = ", atol,
-                    f"x ({x.name}) = ", x, f"y ({y.name}) = ", y]
+                    f"x ({_display_name(x)}) = ", x, f"y ({_display_name(y)}) = ", y]
         tol = atol + rtol * math_ops.abs(y)
         diff = math_ops.abs(x - y)
         condition = math_ops.reduce_all(math_ops.less_equal(diff, tol))
@@ -245,12 +258,12 @@ def _rank_check(opname, x, rank, data, summarize, message, name, at_least):
         if rank_static is not None and x.shape.ndims is not None:
             bad = x.shape.ndims < rank_static if at_least else x.shape.ndims != rank_static
             if bad:
-                raise ValueError(f"{message or ''}.  Tensor {x.name} {what} {rank_static}.  Received rank "
+                raise ValueError(f"{message or ''}.  Tensor {_display_name(x)} {what} {rank_static}.  Received rank "
                                  f"{x.shape.ndims}, shape {x.shape}")
             return _no_op("static_checks_determined_all_ok")
         rank_t = _constant.convert_to_tensor(rank, dtype=_dtypes.int32)
         if data is None:
-            data = [message or "", f"Tensor {x.name} {what}", rank_t, "Received shape: ", array_ops.shape(x)]
+            data = [message or "", f"Tensor {_display_name(x)} {what}", rank_t, "Received shape: ", array_ops.shape(x)]
         r = array_ops.rank(x)
         cond = math_ops.greater_equal(r, rank_t) if at_least else math_ops.equal(r, rank_t)
         return Assert(cond, data, summarize=summarize)
@@ -272,7 +285,7 @@ def assert_type(tensor, tf_type, message=None, name=None):
         tensor = _constant.convert_to_tensor(tensor, name="tensor")
         tf_type = _dtypes.as_dtype(tf_type)
         if tensor.dtype.base_dtype != tf_type.base_dtype:
-            raise TypeError(f"{message or ''}  {tensor.name} must be of type {tf_type}")
+            raise TypeError(f"{message or ''}  {_display_name(tensor)} must be of type {tf_type}")
         return _no_op("statically_determined_correct_type")
 
 
@@ -281,7 +294,7 @@ def assert_integer(x, message=None, name=None):
     with g.name_scope(name or "assert_integer"):
         x = _constant.convert_to_tensor(x, name="x")
         if not x.dtype.base_dtype.is_integer:
-            raise TypeError(f'{message or ""}  Expected "x" to be integer type.  Found: {x.name} of dtype '
+            raise TypeError(f'{message or ""}  Expected "x" to be integer type.  Found: {_display_name(x)} of dtype '
                             f"{x.dtype}")
         return _no_op("statically_determined_was_integer")
 
@@ -293,7 +306,7 @@ def assert_scalar(tensor, name=None, message=None):
         tensor = _constant.convert_to_tensor(tensor, name="tensor")
         shape = tensor.shape
         if shape.ndims != 0:
-            raise ValueError(f"{message or ''}Expected scalar shape for {tensor.name}, saw shape: {shape}.")
+            raise ValueError(f"{message or ''}Expected scalar shape for {_display_name(tensor)}, saw shape: {shape}.")
         return tensor
 
 

@@ -22,6 +22,7 @@ from jax import lax
 
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
+from compat_tf._src.eager import control_flow as _eager_cf
 from compat_tf._src.framework.graph import Operation, Tensor
 from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import constant as _constant
@@ -37,7 +38,9 @@ def _no_op():
 
 
 def no_op(name=None):
-    return _graph.get_default_graph().create_op("NoOp", [], {}, name=name or "NoOp")
+    """tf.no_op: a NoOp (None while executing eagerly, as TF 1.15)."""
+    op = _graph.get_default_graph().create_op("NoOp", [], {}, name=name or "NoOp")
+    return None if _eager_cf.executing_eagerly() else op
 
 
 def group(*inputs, **kwargs):
@@ -345,6 +348,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         raise TypeError("true_fn must be callable.")
     if not callable(false_fn):
         raise TypeError("false_fn must be callable.")
+    if _eager_cf.executing_eagerly():
+        return _eager_cf.cond(pred, true_fn, false_fn, strict)
     g = _graph.get_default_graph()
     with g.name_scope(name or "cond") as scope:
         pred = _constant.convert_to_tensor(pred)
@@ -513,6 +518,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     """
     if not callable(cond) or not callable(body):
         raise TypeError("cond and body must be callable.")
+    if _eager_cf.executing_eagerly():
+        return _eager_cf.while_loop(cond, body, loop_vars, maximum_iterations, return_same_structure)
     g = _graph.get_default_graph()
     with g.name_scope(name or "while") as scope:
         flat_in, structure = _flatten_outputs(loop_vars)

@@ -29,6 +29,7 @@ from jax import lax
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework import tensor_shape as _ts
+from compat_tf._src.eager import control_flow as _eager_cf
 from compat_tf._src.framework.graph import Tensor
 from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import constant as _constant
@@ -179,6 +180,8 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
     """
     if not callable(fn):
         raise TypeError("fn must be callable.")
+    if _eager_cf.executing_eagerly():
+        return _eager_cf.map_fn(fn, elems, dtype)
     g = _graph.get_default_graph()
     with g.name_scope(name or "map") as scope:
         flat, structure = _elems_flat(elems)
@@ -211,6 +214,8 @@ def _flatten_dtypes(dtype):
 def _accumulate(what, default_name, fn, elems, initializer, reverse, name, emit):
     if not callable(fn):
         raise TypeError("fn must be callable.")
+    if _eager_cf.executing_eagerly():
+        return _eager_cf.accumulate(fn, elems, initializer, reverse, emit)
     g = _graph.get_default_graph()
     with g.name_scope(name or default_name) as scope:
         flat, structure = _elems_flat(elems)

@@ -937,6 +937,13 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     if ra is not None and rb is not None and ra == 2 and rb == 2 and not adjoint_a and not adjoint_b:
         if a.shape[1 - transpose_a].value is not None and b.shape[int(transpose_b)].value is not None and \
                 a.shape[1 - transpose_a].value != b.shape[int(transpose_b)].value:
+            if hasattr(a, "_capture_into") and hasattr(b, "_capture_into"):    # eager: the kernel's error
+                from compat_tf._src.framework import errors
+
+                def dims(t):
+                    return "[" + ",".join(str(d) for d in t.shape.as_list()) + "]"
+                raise errors.InvalidArgumentError(
+                    None, None, f"Matrix size-incompatible: In[0]: {dims(a)}, In[1]: {dims(b)} [Op:MatMul]")
             raise ValueError(f"Dimensions must be equal, but are {a.shape[1 - transpose_a].value} and "
                              f"{b.shape[int(transpose_b)].value} for 'MatMul' with input shapes: "
                              f"{a.shape}, {b.shape}.")

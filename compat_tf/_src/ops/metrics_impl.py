@@ -12,6 +12,8 @@ Deviations: no DistributionStrategy (values are computed once, as with TF1's def
 given, TF1 would squeeze at run time with tf.cond); num_classes of mean_iou / mean_per_class_accuracy
 must be a Python int. Not implemented: the *_at_k / *_at_top_k families (need tf.sets).
 """
+import functools
+
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework.graph import GraphKeys
@@ -638,3 +640,18 @@ def mean_per_class_accuracy(labels, predictions, num_classes, weights=None, metr
         update_op = math_ops.div_no_nan(update_count_op, math_ops.maximum(update_total_op, 0), name="update_op")
         _add_to_collections(updates_collections, update_op)
         return mean_accuracy_v, update_op
+
+
+def _graph_mode_only(fn):
+    """TF 1.15's metric functions raise RuntimeError while executing eagerly (use tfe.metrics)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if _graph._eager_graph is not None and not _graph._default_graph_state.stack:
+            raise RuntimeError(f"tf.metrics.{fn.__name__} is not supported when eager execution is enabled.")
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+for _name in __all__:
+    globals()[_name] = _graph_mode_only(globals()[_name])
+del _name

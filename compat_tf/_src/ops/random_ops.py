@@ -98,6 +98,9 @@ def set_random_seed(seed):
 def _seed_attrs(seed):
     """The seed attrs of a new random op: TF's (seed, seed2), plus a salt when unseeded."""
     seed1, seed2 = get_seed(seed)
+    if seed1 is None and _graph._eager_graph is not None and not _graph._default_graph_state.stack:
+        # eager mode: an unseeded op draws its own seeds (eager kernels take seeds as arguments)
+        seed1, seed2 = (int.from_bytes(os.urandom(4), "little") & _MAXINT32 or 1 for _ in range(2))
     if seed1 is None:
         salt = int.from_bytes(os.urandom(4), "little")
         return {"seed": 0, "seed2": 0, "_rng_salt": salt}

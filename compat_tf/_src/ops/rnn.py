@@ -157,6 +157,9 @@ def _rnn_scan(
 
 def _rnn_loop(cell, flat_x, x_structure, state, seq_len, scope_name="while"):
     """Builds the RnnScan op over time-major `flat_x`; returns (outputs structure, final state)."""
+    from compat_tf._src.eager import control_flow as _eager_cf
+    if _eager_cf.executing_eagerly():
+        return _eager_cf.rnn_loop(cell, flat_x, x_structure, state, seq_len, _pack_sequence_as, _flatten)
     g = _graph.get_default_graph()
     flat_state = [_constant.convert_to_tensor(s) for s in _flatten(state)]
     with g.name_scope(scope_name) as scope:

@@ -201,5 +201,22 @@ def numpy_function(func, inp, Tout, name=None):  # noqa: N803 - TF1 signature
 
 
 def py_function(func, inp, Tout, name=None):  # noqa: N803 - TF1 signature
-    raise NotImplementedError("tf.py_function (eager tensors in a graph) is not supported by compat_tf; use "
-                              "tf.py_func / tf.numpy_function, which pass NumPy arrays")
+    """tf.py_function / tf.contrib.eager.py_func (TF's eager_py_func): `func` gets EagerTensors and
+    runs eagerly, in a graph too (it is called at run time inside `eager_mode`). Executing eagerly,
+    it is called at once. Gradients do not flow through it (deviation: TF differentiates func)."""
+    from compat_tf._src.eager import context
+    tout, is_list = _as_dtype_list(Tout)
+    if context.executing_eagerly():
+        outs = func(*[_constant.convert_to_tensor(x) for x in (inp or [])])
+        flat = list(outs) if isinstance(outs, (list, tuple)) else ([] if outs is None else [outs])
+        flat = [_constant.convert_to_tensor(o, dtype=d) for o, d in zip(flat, tout)]
+        return flat if is_list else (flat[0] if flat else None)
+
+    def run_eagerly(*arrays):
+        from compat_tf._src.eager.tensor import EagerTensor
+        with context.eager_mode():
+            ins = [EagerTensor(np.asarray(a), _dtypes.as_dtype(np.asarray(a).dtype)) for a in arrays]
+            outs = func(*ins)
+            flat = list(outs) if isinstance(outs, (list, tuple)) else ([] if outs is None else [outs])
+            return [np.asarray(_constant.convert_to_tensor(o, dtype=d)) for o, d in zip(flat, tout)]
+    return py_func(run_eagerly, inp, Tout if is_list else tout[0], stateful=True, name=name or "EagerPyFunc")

@@ -17,7 +17,7 @@ from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import constant as _constant
 
 __all__ = ["decode_csv", "as_string", "string_to_number", "string_join", "substr", "string_split",
-           "string_strip", "string_length"]
+           "string_strip", "string_length", "encode_base64", "decode_base64"]
 
 _REG = dict(host=True, differentiable=False)
 
@@ -501,3 +501,40 @@ def string_split(source, sep=None, skip_empty=True, delimiter=None, result_type=
     op = x.graph.create_op("StringSplit", [x, d], {"skip_empty": bool(skip_empty)},
                            name=name or "StringSplit")
     return SparseTensor(*op.outputs)
+
+
+@register_op("EncodeBase64", shape=_same_shape_rule(_dtypes.string), **_REG)
+def _encode_base64(ctx, x, pad=False):
+    import base64
+    x = np.asarray(x, dtype=object)
+    vals = [base64.urlsafe_b64encode(_bytes(s)) for s in x.reshape(-1)]
+    return _obj_array(x.shape, vals if pad else [v.rstrip(b"=") for v in vals])
+
+
+def encode_base64(input, pad=False, name=None):  # noqa: A002
+    """tf.encode_base64 / tf.io.encode_base64 (op EncodeBase64): web-safe base64 ('-' and '_'), unpadded
+    unless `pad`."""
+    x = _constant.convert_to_tensor(input, dtype=_dtypes.string)
+    return x.graph.create_op("EncodeBase64", [x], {"pad": bool(pad)}, name=name or "EncodeBase64").outputs[0]
+
+
+@register_op("DecodeBase64", shape=_same_shape_rule(_dtypes.string), **_REG)
+def _decode_base64(ctx, x):
+    import base64
+    import binascii
+    x = np.asarray(x, dtype=object)
+    out = []
+    for s in x.reshape(-1):
+        b = _bytes(s)
+        try:
+            out.append(base64.urlsafe_b64decode(b + b"=" * (-len(b) % 4)))
+        except (binascii.Error, ValueError):
+            from compat_tf._src.framework import errors
+            raise errors.InvalidArgumentError(None, ctx.op, f"Invalid character found in base64: {b!r}") from None
+    return _obj_array(x.shape, out)
+
+
+def decode_base64(input, name=None):  # noqa: A002
+    """tf.decode_base64 / tf.io.decode_base64 (op DecodeBase64): web-safe base64, padded or not."""
+    x = _constant.convert_to_tensor(input, dtype=_dtypes.string)
+    return x.graph.create_op("DecodeBase64", [x], {}, name=name or "DecodeBase64").outputs[0]

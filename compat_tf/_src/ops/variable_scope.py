@@ -195,6 +195,8 @@ class _VariableStore:
             raise ValueError("If initializer is a constant, do not specify shape.")
         dtype = _dtypes.as_dtype(dtype).base_dtype
         shape = _ts.as_shape(shape) if shape is not None else None
+        if _graph._eager_graph is not None and not _graph._default_graph_state.stack:
+            reuse = AUTO_REUSE       # TF 1.15: every variable scope is AUTO_REUSE while executing eagerly
         if name in self._vars:
             if reuse is False or reuse is None:
                 raise ValueError(f"Variable {name} already exists, disallowed. Did you mean to set "
@@ -235,7 +237,8 @@ class _VariableStore:
         v = _variables.Variable(initial_value=init_val, name=name, trainable=trainable,
                                 collections=collections, validate_shape=validate_shape, dtype=var_dtype,
                                 constraint=constraint)
-        self._vars[name] = v
+        if not getattr(v, "_unique_id", None) or getattr(self, "_store_eager_variables", False):
+            self._vars[name] = v   # TF 1.15: eager variables are not kept (each get_variable makes one)
         if regularizer is not None:
             g = _graph.get_default_graph()
             with g.name_scope(name + "/Regularizer/"):

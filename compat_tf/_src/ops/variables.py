@@ -15,7 +15,15 @@ from compat_tf._src.ops import state_ops
 
 
 class Variable:
-    """TF1's tf.Variable (a reference variable)."""
+    """TF1's tf.Variable (a reference variable; an eager ResourceVariable while executing eagerly)."""
+
+    def __new__(cls, *args, **kwargs):
+        stack = _graph._default_graph_state.stack
+        if cls is Variable and _graph._eager_graph is not None and (
+                not stack or getattr(stack[-1], "_lifts_variables", False)):
+            from compat_tf._src.eager import variables as _eager_variables
+            return object.__new__(_eager_variables.EagerVariable)
+        return object.__new__(cls)
 
     def __init__(self, initial_value=None, trainable=None, collections=None, validate_shape=True,
                  caching_device=None, name=None, variable_def=None, dtype=None, expected_shape=None,

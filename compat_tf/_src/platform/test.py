@@ -196,7 +196,15 @@ class TestCase(unittest.TestCase):
     test_session.__test__ = False
 
     def evaluate(self, tensors):
-        """The values of `tensors` (any nesting) in the default session, or this test's cached one."""
+        """The values of `tensors` (any nesting) in the default session, or this test's cached one;
+        while executing eagerly, the eager tensors' (and variables') values."""
+        from compat_tf._src.eager import context
+        if context.executing_eagerly():
+            import jax
+
+            def value(t):
+                return t.numpy() if hasattr(t, "numpy") else None if isinstance(t, _graph.Operation) else t
+            return jax.tree_util.tree_map(value, tensors, is_leaf=lambda t: hasattr(t, "numpy") or t is None)
         from compat_tf._src.runtime.session import get_default_session
         sess = get_default_session()
         if sess is not None:

@@ -40,7 +40,7 @@ def get_default_session():
 
 class BaseSession:
     def __init__(self, target="", graph=None, config=None):
-        self._graph = graph if graph is not None else _graph.get_default_graph()
+        self._graph = graph if graph is not None else _graph.get_default_graph_for_session()
         self._target = target
         self._config = config
         self._closed = False

@@ -484,6 +484,17 @@ def _compile(traced):
     return compiled
 
 
+def submit_background(fn, *args):
+    """A Future of `fn(*args)` run in the background compile thread (eager kernels trace and compile
+    there)."""
+    return _compile_queue.submit(fn, *args)
+
+
+def compile_now(traced):
+    """`traced`'s executable, compiled in this thread and counted in STATS (eager kernels)."""
+    return _compile(traced)
+
+
 def _full_key(args):
     leaves, tree = jax.tree_util.tree_flatten(args)
     return (tree, tuple(_aval_key(x) for x in leaves))

@@ -32,8 +32,11 @@ Deviations: gradients are dense tensors, never IndexedSlices, and a user
 subclass's `_apply_sparse` is never called (nor is the sparse update used when
 the gradient was edited before apply_gradients);
 `colocate_gradients_with_ops` and `use_locking` have no effect (XLA places
-ops; a step's updates are atomic); eager-mode callable losses are not
-supported.
+ops; a step's updates are atomic).
+
+Eager mode (TF 1.15): `minimize`/`compute_gradients` take a callable loss,
+differentiated with a GradientTape (a tensor loss raises RuntimeError), and
+`apply_gradients` runs the updates at once and returns None.
 """
 import collections.abc
 
@@ -84,8 +87,10 @@ class Optimizer:
                           colocate_gradients_with_ops=False, grad_loss=None):
         """[(gradient or None, variable)] for the trainable variables (or `var_list`)."""
         if callable(loss):
-            raise NotImplementedError("tf.train.Optimizer.compute_gradients with a callable loss (eager "
-                                      "mode) is not supported by compat_tf")
+            return self._compute_gradients_eagerly(loss, var_list, grad_loss)
+        if _executing_eagerly():
+            raise RuntimeError("`loss` passed to Optimizer.compute_gradients should be a function when eager "
+                               "execution is enabled.")
         if gate_gradients not in (Optimizer.GATE_NONE, Optimizer.GATE_OP, Optimizer.GATE_GRAPH):
             raise ValueError(f"gate_gradients must be one of: Optimizer.GATE_NONE, Optimizer.GATE_OP, "
                              f"Optimizer.GATE_GRAPH. Not {gate_gradients}")
@@ -105,6 +110,22 @@ class Optimizer:
         grads_and_vars = list(zip(grads, var_list))
         self._assert_valid_dtypes([v for g, v in grads_and_vars if g is not None])
         return grads_and_vars
+
+    def _compute_gradients_eagerly(self, loss, var_list, grad_loss):
+        """TF 1.15's callable-loss branch: the loss is computed under a GradientTape, which watches
+        `var_list` (or the trainable variables the loss reads)."""
+        from compat_tf._src.eager.tape import GradientTape
+        with GradientTape() as tape:
+            if var_list is not None:
+                var_list = _flatten(var_list)
+                tape.watch(var_list)
+            loss_value = loss()
+        if var_list is None:
+            var_list = list(tape.watched_variables())
+        if not var_list:
+            raise ValueError("No variables to optimize.")
+        grads = tape.gradient(loss_value, var_list, grad_loss)
+        return list(zip(grads, var_list))
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
         """Applies the (gradient, variable) pairs; returns the op that runs all updates.
@@ -137,6 +158,10 @@ class Optimizer:
         g = _graph.get_default_graph()
         with g.control_dependencies(None):   # TF1's init_scope: keeps the name scope
             self._create_slots(var_list)
+        if _executing_eagerly():
+            from compat_tf._src.train import object_checkpoint
+            if object_checkpoint.has_pending():
+                object_checkpoint.restore_pending()     # slots a restored checkpoint holds
         update_ops = []
         with g.name_scope(name or self._name) as scope:
             self._prepare()
@@ -152,6 +177,8 @@ class Optimizer:
                     apply_updates = state_ops.assign_add(global_step, 1, name=scope)
             if isinstance(apply_updates, Tensor):
                 apply_updates = apply_updates.op
+        if _executing_eagerly():
+            return None       # the updates ran (TF 1.15's eager group is None); nothing is collected
         train_ops = g.get_collection_ref(GraphKeys.TRAIN_OP)
         if apply_updates not in train_ops:
             train_ops.append(apply_updates)
@@ -329,6 +356,13 @@ def _flatten(structure):
     return [structure]
 
 
+def _executing_eagerly():
+    return _graph._eager_graph is not None and not _graph._default_graph_state.stack
+
+
 def _var_key(var):
-    """TF1's key of a variable in the slot tables: (graph, op name)."""
+    """TF1's key of a variable in the slot tables: (graph, op name); an eager variable's unique id."""
+    uid = getattr(var, "_unique_id", None)
+    if uid is not None:
+        return uid
     return (var.op.graph, var.op.name)

@@ -167,6 +167,18 @@ def _raw_session(sess):
     raise TypeError(f"'sess' must be a Session; {sess}")
 
 
+def _executing_eagerly():
+    return _graph._eager_graph is not None and not _graph._default_graph_state.stack
+
+
+def _session_of(sess, saveables):
+    """`sess`'s compat_tf session; while executing eagerly with sess=None, the eager variables' state."""
+    if sess is None and _executing_eagerly():
+        from compat_tf._src.eager.graph_session import EagerVariablesState
+        return EagerVariablesState(saveables)
+    return _raw_session(sess)
+
+
 def _check_session(session, saveables):
     if session._closed:
         raise RuntimeError("Attempted to use a closed Session.")
@@ -309,6 +321,9 @@ class Saver:
                 var_list = {v.op.name[len(prefix):] if v.op.name.startswith(prefix) else v.op.name: v
                             for v in var_list}
         elif var_list is None:
+            if _executing_eagerly():
+                raise RuntimeError("When eager execution is enabled, `var_list` must specify a list or dict of "
+                                   "variables to save")
             var_list = _all_saveable_objects()
         if not var_list:
             if self._allow_empty:
@@ -405,7 +420,9 @@ class Saver:
             if os.path.basename(save_path) == latest_filename and not self._sharded:
                 raise ValueError(f"'latest_filename' collides with 'save_path': '{latest_filename}' and "
                                  f"'{save_path}'")
-        session = _raw_session(sess)
+        session = _session_of(sess, self._saveables)
+        if _executing_eagerly():
+            write_meta_graph = False        # TF 1.15's eager Saver writes no meta graph
         save_path_parent = os.path.dirname(save_path)
         model_checkpoint_path = None
         if not self._is_empty:
@@ -451,7 +468,7 @@ class Saver:
         if not checkpoint_management.checkpoint_exists_internal(save_path):
             raise ValueError("The passed save_path is not a valid checkpoint: " + save_path)
         logging.info("Restoring parameters from %s", save_path)
-        session = _raw_session(sess)
+        session = _session_of(sess, self._saveables)
         _check_session(session, self._saveables)
         restore_values(session, self._saveables, save_path, reshape=self._reshape)
 

@@ -614,6 +614,7 @@ class Layer:
         """Builds the layer and calls it on placeholders of `input_shape` in a scratch graph."""
         from compat_tf._src.framework.graph import Graph
         scratch = Graph()
+        scratch._lifts_variables = _graph._eager_graph is not None   # weights stay eager (capture.py)
         with scratch.as_default():
             shapes = tf_utils.convert_shapes(input_shape, to_tuples=False)
 
@@ -709,9 +710,8 @@ class Layer:
                     training_value = bool(training_value)
                 kwargs["training"] = training_value
                 training_by_framework = True
-        with _EnterCall(self, inputs, training_value):
+        with _EnterCall(self, inputs, training_value), _symbolic_graph_of(inputs) as g:
             _input_spec.assert_input_compatibility(self.input_spec, inputs, self.name)
-            g = _graph.get_default_graph()
             with g.name_scope(self._name_scope()):
                 self._maybe_build(inputs)
                 outputs = self.call(inputs, *args, **kwargs)
@@ -727,7 +727,7 @@ class Layer:
                 self._handle_activity_regularization(inputs, outputs)
                 self._set_mask_metadata(inputs, outputs, input_masks)
                 if hasattr(self, "_set_inputs") and not getattr(self, "inputs", None) and \
-                        not getattr(self, "_is_graph_network", False):
+                        not getattr(self, "_is_graph_network", False) and not _is_eager(outputs):
                     self._set_inputs(inputs, outputs)
         return outputs
 
@@ -899,6 +899,34 @@ def _flatten_attr(value):
 
 def _is_on_read(synchronization):
     return synchronization is not None and getattr(synchronization, "name", str(synchronization)) == "ON_READ"
+
+
+class _symbolic_graph_of:  # noqa: N801 - used as a context manager
+    """While executing eagerly, a layer called on symbolic tensors (Keras' graph) builds there
+    (TF 1.15's Layer.__call__ with `build_graph`); otherwise the default graph. Yields the graph."""
+
+    def __init__(self, inputs):
+        self._graph = None
+        if _graph._eager_graph is not None and not _graph._default_graph_state.stack:
+            for x in flatten(inputs):
+                if isinstance(x, _graph.Tensor) and not _is_eager(x) and x._op is not None:
+                    self._graph = x._op._graph
+                    break
+
+    def __enter__(self):
+        if self._graph is None:
+            return _graph.get_default_graph()
+        self._ctx = self._graph.as_default()
+        return self._ctx.__enter__()
+
+    def __exit__(self, *exc):
+        if self._graph is not None:
+            return self._ctx.__exit__(*exc)
+        return False
+
+
+def _is_eager(x):
+    return any(hasattr(t, "_capture_into") and isinstance(t, _graph.Tensor) for t in flatten(x))
 
 
 def make_variable(name, shape=None, dtype=None, initializer=None, trainable=None, caching_device=None,

@@ -139,6 +139,11 @@ class Network(Layer):
         trainable = kwargs.pop("trainable", True)
         if kwargs:
             raise TypeError(f"Keyword argument not understood: {list(kwargs)[0]}")
+        # TF 1.15 unwraps one-element lists: a model of one output returns a tensor, not a list
+        if isinstance(inputs, list) and len(flatten(inputs)) == 1:
+            inputs = inputs[0]
+        if isinstance(outputs, list) and len(flatten(outputs)) == 1:
+            outputs = outputs[0]
         self._nested_inputs = inputs
         self._nested_outputs = outputs
         self._base_init(name=name, trainable=trainable)
@@ -301,11 +306,13 @@ class Network(Layer):
 
         def ph(s):
             return _constant.placeholder(backend.floatx(), shape=tuple(s))
-        if isinstance(shapes, (list, tuple)) and shapes and isinstance(shapes[0], (list, tuple)):
-            x = [ph(s) for s in shapes]
-        else:
-            x = ph(shapes.as_list() if hasattr(shapes, "as_list") else shapes)
-        self.call(x)      # builds the weights (TF 1.15 calls `call` on placeholders here too)
+        # eager mode: in Keras' graph, where the weights built are eager variables (as TF 1.15's FuncGraph)
+        with backend.get_graph().as_default():
+            if isinstance(shapes, (list, tuple)) and shapes and isinstance(shapes[0], (list, tuple)):
+                x = [ph(s) for s in shapes]
+            else:
+                x = ph(shapes.as_list() if hasattr(shapes, "as_list") else shapes)
+            self.call(x)      # builds the weights (TF 1.15 calls `call` on placeholders here too)
         self.built = True
 
     def call(self, inputs, training=None, mask=None):

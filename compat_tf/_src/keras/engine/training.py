@@ -88,7 +88,14 @@ class Model(Network):
         if self.inputs and self.outputs:
             self._compile_graph(**self._compile_args)
 
-    def _compile_graph(self, loss, metrics, loss_weights, sample_weight_mode, weighted_metrics, target_tensors):
+    def _compile_graph(self, *args, **kwargs):
+        # while executing eagerly the compiled graph is built in Keras' own graph (TF 1.15's keras
+        # FuncGraph), run by a session that shares the eager variables
+        with K.get_graph().as_default():
+            self._compile_graph_in_default(*args, **kwargs)
+
+    def _compile_graph_in_default(self, loss, metrics, loss_weights, sample_weight_mode, weighted_metrics,
+                                  target_tensors):
         names = self.output_names
         if not loss and not self.losses:
             raise ValueError("The model cannot be compiled because it has no loss to optimize.")
@@ -289,7 +296,7 @@ class Model(Network):
 
     def _make_test_function(self):
         if self.test_function is None:
-            with K.name_scope("evaluation"):
+            with K.get_graph().as_default(), K.name_scope("evaluation"):
                 self.test_function = K.function(self._ins("test"), [self.total_loss] + self._metric_tensors,
                                                 updates=self.state_updates, name="test_function",
                                                 **self._function_kwargs)
@@ -297,7 +304,7 @@ class Model(Network):
     def _make_predict_function(self):
         if self.predict_function is None:
             kwargs = getattr(self, "_function_kwargs", {})
-            with K.name_scope("predict"):
+            with K.get_graph().as_default(), K.name_scope("predict"):
                 self.predict_function = K.function(self._ins("predict"), self.outputs, updates=self.state_updates,
                                                    name="predict_function", **kwargs)
 
