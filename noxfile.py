@@ -45,3 +45,11 @@ def oracle(session):
     """Optional parity tests against real TensorFlow; the default test run never needs it."""
     session.install(".[test]", "tensorflow-cpu")
     session.run("pytest", "-q", "-m", "oracle", "tests/oracle", *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def gpu_check(session):
+    """On a machine with NVIDIA GPUs and a CUDA JAX: scripts/gpu_check.sh (multi-device checks,
+    speed cases and whole programs on the GPU, data-parallel example and tests); uses the
+    current Python, as the CUDA install lives there. `nox -s gpu_check -- OUT_DIR`."""
+    session.run("bash", "scripts/gpu_check.sh", *session.posargs, external=True)

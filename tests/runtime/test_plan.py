@@ -24,25 +24,35 @@ def _only_plan(sess):
 
 
 def test_same_signature_traces_once():
+    from compat_tf._src.runtime import tiers
     x = tf.placeholder(tf.float32, [None, 3])
     w = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2))
     y = tf.matmul(x, w) * 2.0
+    tiers.drain_background_compiles()
+    sym0 = tiers.STATS.symbolic_traces
+
+    def traces(p):       # the foreground traces (the background symbolic one is runtime/tiers.py's)
+        tiers.drain_background_compiles()
+        return p.trace_count - (tiers.STATS.symbolic_traces - sym0)
     with tf.Session() as s:
         for i in range(5):
             val = np.full((4, 3), float(i), np.float32)
             out = s.run(y, {x: val})
             np.testing.assert_allclose(out, val @ w_value() * 2.0)
         p = _only_plan(s)
-        assert p.trace_count == 1
+        assert traces(p) == 1
         # Python lists and other float dtypes are converted first: still no retrace
         s.run(y, {x: [[1.0, 2.0, 3.0]] * 4})
         s.run(y, {x: np.ones((4, 3), np.float64)})
-        assert p.trace_count == 1
-        # a new feed shape is a new trace of the same plan
+        assert traces(p) == 1
+        # a new feed shape is a new trace of the same plan (or runs from the symbolic one)
         s.run(y, {x: np.ones((7, 3), np.float32)})
-        assert p.trace_count == 2 and _only_plan(s) is p
-        s.run(y, {x: np.ones((7, 3), np.float32)})
-        assert p.trace_count == 2
+        assert traces(p) in (1, 2) and _only_plan(s) is p
+        s.run(y, {x: np.ones((7, 3), np.float32)})     # (compiled when it repeats: traced then)
+        assert traces(p) == 2
+        for _ in range(3):
+            s.run(y, {x: np.ones((7, 3), np.float32)})
+        assert traces(p) == 2
 
 
 def w_value():

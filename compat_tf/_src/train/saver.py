@@ -336,7 +336,8 @@ class Saver:
             scope = g.unique_name(self._name or "save")     # TF1's `save`, `save_1`, ... name scope
             version = self._write_version
             from compat_tf._src.train import saver_graph
-            built = saver_graph.build(g, scope + "/", self._saveables)
+            # (TF 1.15's eager Saver builds no save/restore ops: it saves the eager variables at once)
+            built = None if _executing_eagerly() else saver_graph.build(g, scope + "/", self._saveables)
             filename, save_tensor, restore_op = built or (
                 f"{scope}/Const:0", f"{scope}/control_dependency:0", f"{scope}/restore_all")
             self.saver_def = _saver_def_class()(
