@@ -26,6 +26,12 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
+if os.environ.get("BENCH_TF1_MODULE", "tensorflow") == "tensorflow":
+    try:    # real TensorFlow first: compat_tf then shares its protobuf descriptors (protos/_builder.py)
+        import tensorflow  # noqa: E402,F401
+    except Exception:  # noqa: BLE001 - any import failure: no TF1 column
+        pass
+
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import optax  # noqa: E402
