@@ -75,10 +75,28 @@ def _as_2d(t):
 # columns
 # --------------------------------------------------------------------------------------------
 
+class _LazyBuilder:
+    """TF1's feature_column._LazyBuilder: the features dict as columns read it."""
+
+    def __init__(self, features):
+        self._features = features.copy() if isinstance(features, dict) else {}
+
+    def get(self, key):
+        return _feature(self._features, key)
+
+
+def _features_of(inputs):
+    return inputs._features if isinstance(inputs, _LazyBuilder) else inputs
+
+
 class _DenseColumn:
     """A column giving a dense [batch, n] tensor (numeric, bucketized, embedding, indicator)."""
 
     _var_scope_name = property(lambda self: self.name)
+
+    def _get_dense_tensor(self, inputs, weight_collections=None, trainable=None):
+        """TF1's column API: the dense tensor of this column for `inputs` (a _LazyBuilder or a dict)."""
+        return self._dense(_features_of(inputs))
 
 
 class _CategoricalColumn:
@@ -407,8 +425,7 @@ def input_layer(features, feature_columns, weight_collections=None, trainable=Tr
                     t = c._dense(features, weight_collections, trainable)
                 else:
                     t = c._dense(features)
-                t = array_ops.reshape(t, [-1, c._variable_shape.num_elements()], name="Reshape") \
-                    if not isinstance(c, _EmbeddingColumn) else t
+                t = array_ops.reshape(t, [-1, c._variable_shape.num_elements()], name="Reshape")
                 outputs.append(t)
                 if cols_to_vars is not None:
                     cols_to_vars[c] = [v for v in _g().get_collection(GraphKeys.GLOBAL_VARIABLES)
@@ -435,7 +452,8 @@ def linear_model(features, feature_columns, units=1, sparse_combiner="sum", weig
                                          trainable=trainable, collections=collections_)
                     ids, present = c._ids_and_mask(features)
                     rows = gather_ops.gather(w, array_ops.where(present, ids, array_ops.zeros_like(ids)))
-                    terms.append(_combine(rows, math_ops.cast(present, _dtypes.float32), sparse_combiner))
+                    terms.append(array_ops.reshape(
+                        _combine(rows, math_ops.cast(present, _dtypes.float32), sparse_combiner), [-1, units]))
                 else:
                     dense = array_ops.reshape(c._dense(features), [-1, c._variable_shape.num_elements()])
                     w = _vs.get_variable("weights", [c._variable_shape.num_elements(), units],
