@@ -109,11 +109,15 @@ def configs(est, fc):
 
 
 def input_fn(d, label, once=False):
-    """The whole data set as one batch: every step (train), or once (predict: input must end)."""
+    """The whole data set as one batch: every step (train), or once (predict: input must end).
+
+    The predict input has an unknown batch size: the Baseline estimators' predictions read only the
+    features' batch size (tf.shape, a constant when the shape is static), so with a static shape
+    the input is never read to its end and predict() never returns (in TF 1.15 as in compat_tf)."""
     def fn():
         feats = {k: tf.constant(d[k]) for k in ("x", "age", "c", "tags", "w")}
         if once:
-            return tf.compat.v1.data.Dataset.from_tensors((feats, tf.constant(d[label])))
+            return tf.compat.v1.data.Dataset.from_tensor_slices((feats, tf.constant(d[label]))).batch(len(d[label]))
         return feats, tf.constant(d[label])
     return fn
 
