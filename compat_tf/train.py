@@ -28,6 +28,7 @@ from compat_tf._src.protos.example_pb2 import (  # noqa: F401
 from compat_tf._src.protos.cluster_pb2 import ClusterDef, JobDef  # noqa: F401
 from compat_tf._src.protos.saver_pb2 import SaverDef  # noqa: F401
 from compat_tf._src.framework.graph_util import write_graph  # noqa: F401
+from compat_tf._src.train.warm_starting_util import VocabInfo, warm_start  # noqa: F401
 from compat_tf._src.train.training_util import (  # noqa: F401
     assert_global_step, create_global_step, get_global_step, get_or_create_global_step, global_step)
 

@@ -46,6 +46,34 @@ def test_input_layer_and_linear_model_match_tensorflow():
     np.testing.assert_allclose(logits_v, e["logits"], rtol=1e-5, atol=1e-6)
 
 
+def _sparse(dense, missing):
+    """The VarLenFeature form of a [batch, k] feature: its present entries, left-aligned."""
+    rows = [[v for v in row if v != missing] for row in dense]
+    idx = [[i, j] for i, r in enumerate(rows) for j in range(len(r))]
+    vals = np.array([v for r in rows for v in r], dense.dtype)
+    return tf.SparseTensor(np.array(idx, np.int64).reshape(-1, 2), vals, [len(rows), max(map(len, rows))])
+
+
+def test_sparse_categorical_features_give_tensorflows_values():
+    fx = _fixture_module()
+    e = np.load(os.path.join(FC, "expected.npz"))
+    with tf.Graph().as_default():
+        dense, linear = fx.columns(tf.feature_column, os.path.join(FC, "cities.txt"))
+        raw = fx.features()
+        feats = {k: tf.constant(raw[k]) for k in ("age", "pos")}
+        feats.update(color=_sparse(raw["color"], ""), city=_sparse(raw["city"], ""), id=_sparse(raw["id"], -1))
+        net = tf.feature_column.input_layer(feats, dense)
+        logits = tf.feature_column.linear_model(feats, linear, units=2)
+        with tf.Session() as s:
+            s.run(tf.tables_initializer())
+            tf.train.Saver().restore(s, os.path.join(FC, "model.ckpt"))
+            net_v, logits_v = s.run([net, logits])
+        with pytest.raises(ValueError, match="numerical column must be a Tensor. SparseTensor is not supported"):
+            tf.feature_column.input_layer({"age": _sparse(raw["age"], None)}, [tf.feature_column.numeric_column("age")])
+    np.testing.assert_allclose(net_v, e["net"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(logits_v, e["logits"], rtol=1e-5, atol=1e-6)
+
+
 def test_column_errors_and_unsupported():
     fc = tf.feature_column
     with pytest.raises(ValueError, match="boundaries must be a sorted list"):

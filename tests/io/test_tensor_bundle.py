@@ -280,13 +280,30 @@ def test_dtype_and_shape_mismatch_are_invalid_argument():
                 tf.train.Saver().restore(sess, prefix)
 
 
-def test_partitioned_variable_listed_but_not_readable():
+def test_partitioned_variable_read_whole_from_its_slices():
+    # TF wrote get_variable("part", [4, 2], ones, fixed_size_partitioner(2)): two [2, 2] slices
     d, meta, arrays = _fixture("partitioned")
     prefix = os.path.join(d, meta["prefix"])
     assert dict(tf.train.list_variables(d)) == meta["shapes"]          # slice keys are not listed
     np.testing.assert_array_equal(tf.train.load_variable(d, "plain"), arrays["plain"])
-    with pytest.raises(NotImplementedError, match="part.*partitioned"):
-        tf.train.NewCheckpointReader(prefix).get_tensor("part")
+    reader = tensor_bundle.BundleReader(prefix)
+    assert sorted(reader._slices) == [("part", ((0, 2), (0, 2))), ("part", ((2, 2), (0, 2)))]
+    np.testing.assert_array_equal(tf.train.NewCheckpointReader(prefix).get_tensor("part"), np.ones((4, 2)))
+    with tf.Graph().as_default():
+        part = tf.get_variable("part", [4, 2], initializer=tf.zeros_initializer())
+        with tf.Session() as sess:
+            tf.train.Saver([part]).restore(sess, os.path.join(d, meta["prefix"]))
+            np.testing.assert_array_equal(sess.run(part), np.ones((4, 2)))
+
+
+def test_ordered_code_slice_keys():
+    from compat_tf._src.io.ordered_code import decode_tensor_name_slice
+    # EncodeTensorNameSlice("a\x00b", [(3, 70), (-1 full)]): NumIncreasing(0), String with 0x00 escaped,
+    # NumIncreasing(2), SignedNumIncreasing 3 / 70 (two bytes: 0xc0 | 70 >> 8, 70 & 0xff) / 0 / -1
+    key = b"\x00" + b"a\x00\xffb\x00\x01" + b"\x01\x02" + bytes([0x83, 0xc0, 70, 0x80, 0x7f])
+    assert decode_tensor_name_slice(key) == ("a\x00b", ((3, 70), (0, -1)))
+    with pytest.raises(ValueError):
+        decode_tensor_name_slice(key + b"\x00")
 
 
 def test_tf_sharded_checkpoint_two_data_files():

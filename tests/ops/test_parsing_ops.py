@@ -193,6 +193,21 @@ def test_parse_example_batch(sess):
     np.testing.assert_array_equal(dense, [[10, -7, -7], [-7, -7, -7], [20, 21, 22]])
 
 
+def test_parse_example_survives_a_graph_def_round_trip(graph):
+    b = tf.placeholder(tf.string, [None], name="b")
+    tf.parse_example(b, {"vec": tf.FixedLenFeature([2], tf.float32), "n": tf.FixedLenFeature([], tf.int64)},
+                     name="parse")
+    node = [n for n in graph.as_graph_def().node if n.op == "ParseExample"][0]
+    assert [[d.size for d in s.dim] for s in node.attr["dense_shapes"].list.shape] == [[], [2]]  # n, vec
+    with tf.Graph().as_default() as g2:
+        tf.import_graph_def(graph.as_graph_def(), name="")
+        out = g2.get_operation_by_name("parse/ParseExample").outputs
+        with tf.Session() as s:
+            n, vec = s.run(out, {"b:0": [_example(vec=[1.0, 2.0], n=[4]), _example(vec=[3.0, 4.0], n=[5])]})
+    np.testing.assert_array_equal(n, [4, 5])
+    np.testing.assert_array_equal(vec, [[1, 2], [3, 4]])
+
+
 def test_parse_example_static_batch_and_error_index(sess):
     recs = tf.constant([_example(x=[1]), _example(y=[1])])
     out = tf.parse_example(recs, {"x": tf.FixedLenFeature([1], tf.int64)})

@@ -7,8 +7,13 @@ end, writes summaries every `save_summary_steps` and graph.pbtxt; evaluate() wri
 model_dir/eval (or eval_<name>). Hooks follow the SessionRunHook protocol (begin,
 after_create_session, before_run/after_run with SessionRunArgs, end).
 
-Not supported: distribution strategies, warm_start_from (NotImplementedError), TPU, Scaffold other
-than its `saver`/`init_op`/`init_feed_dict`/`init_fn`/`ready_op`-free parts.
+warm_start_from (a checkpoint, a SavedModel directory or tf.estimator.WarmStartSettings) warm-starts
+the model's variables when model_dir has no checkpoint (train, and evaluate/predict without one), as
+TF 1.15. Export signatures that cannot be built for the receiver (classify/regress need one string
+input) are left out, as TF's build_all_signature_defs does.
+
+Not supported: distribution strategies, TPU, Scaffold other than its `saver`/`init_op`/
+`init_feed_dict`/`init_fn`/`ready_op`-free parts.
 """
 import inspect
 import os
@@ -131,8 +136,8 @@ class Estimator:
         if params is not None and "params" not in args:
             raise ValueError(f"model_fn ({model_fn}) does not include params argument, but params ({params}) "
                              "is passed to Estimator.")
-        if warm_start_from is not None:
-            raise NotImplementedError("tf.estimator.Estimator(warm_start_from=...) is not supported by compat_tf")
+        from compat_tf._src.train.warm_starting_util import settings_from
+        self._warm_start_settings = settings_from(warm_start_from)
         self._model_fn = model_fn
         self._params = dict(params or {})
 
@@ -162,6 +167,14 @@ class Estimator:
     def get_variable_value(self, name):
         """The value of variable `name` in the latest checkpoint (a NumPy array)."""
         return _tf().train.load_variable(self._require_checkpoint(), name)
+
+    def _maybe_warm_start(self, checkpoint_path):
+        """tf.train.warm_start with the estimator's WarmStartSettings, unless restoring a checkpoint
+        (a restore overrides the warm-started initial values anyway)."""
+        if self._warm_start_settings is not None and not checkpoint_path:
+            from compat_tf._src.train.warm_starting_util import warm_start
+            _tf().logging.info("Warm-starting with WarmStartSettings: %s", self._warm_start_settings)
+            warm_start(*self._warm_start_settings)
 
     # -- graph building -------------------------------------------------------------------------
     def _call_input_fn(self, input_fn, mode):
@@ -264,6 +277,7 @@ class Estimator:
             global_step = tf.train.get_or_create_global_step()
             features, labels = self._call_input_fn(input_fn, ModeKeys.TRAIN)
             spec = self._call_model_fn(features, labels, ModeKeys.TRAIN)
+            self._maybe_warm_start(None)
             hooks = hooks + _check_hooks(spec.training_hooks) + _check_hooks(spec.training_chief_hooks)
             saver = self._saver(spec)
             summary_op = tf.summary.merge_all()
@@ -351,6 +365,7 @@ class Estimator:
             global_step = tf.train.get_or_create_global_step()
             features, labels = self._call_input_fn(input_fn, ModeKeys.EVAL)
             spec = self._call_model_fn(features, labels, ModeKeys.EVAL)
+            self._maybe_warm_start(ckpt)
             if "loss" in spec.eval_metric_ops:
                 raise ValueError("Metric with name `loss` is not allowed, because Estimator already defines a "
                                  "default metric with the same name.")
@@ -415,6 +430,7 @@ class Estimator:
             tf.train.get_or_create_global_step()
             features, _ = self._call_input_fn(input_fn, ModeKeys.PREDICT)
             spec = self._call_model_fn(features, None, ModeKeys.PREDICT)
+            self._maybe_warm_start(ckpt)
             predictions = spec.predictions
             if predict_keys is not None:
                 if isinstance(predict_keys, str):
@@ -482,7 +498,15 @@ class Estimator:
             receivers = receiver.receiver_tensors
             if not isinstance(receivers, dict):
                 receivers = {"input": receivers}
-            signatures = {k: v.as_signature_def(receivers) for k, v in outputs.items()}
+            signatures = {}
+            for key, output in outputs.items():
+                try:
+                    signatures[key] = output.as_signature_def(receivers)
+                except ValueError as e:     # TF excludes (and logs) what the receiver cannot serve
+                    tf.logging.warning("Signature %s excluded from the SavedModel: %s", key, e)
+            if not signatures:
+                raise ValueError("None of the export outputs can be served by the serving_input_receiver_fn's "
+                                 "receiver tensors")
             saver = self._saver(spec)
             sess = self._session(spec, saver, ckpt)
             try:

@@ -15,6 +15,15 @@ def _is_tensor_like(x):
     return isinstance(x, (Tensor, Operation, SparseTensor)) or hasattr(x, "op")
 
 
+def _single_string_input(receiver_tensors, kind):
+    """TF's rule: classify/regress signatures take one string tensor (serialized tf.Examples)."""
+    from compat_tf._src.framework import dtypes
+    tensors = list(receiver_tensors.values()) if isinstance(receiver_tensors, dict) else [receiver_tensors]
+    if len(tensors) != 1 or tensors[0].dtype.base_dtype != dtypes.string:
+        raise ValueError(f"{kind} input must be a single string Tensor; got {receiver_tensors}")
+    return tensors[0]
+
+
 class _ExportOutput:
     def as_signature_def(self, receiver_tensors):
         raise NotImplementedError
@@ -47,8 +56,8 @@ class RegressionOutput(_ExportOutput):
         self.value = value
 
     def as_signature_def(self, receiver_tensors):
-        raise NotImplementedError("tf.estimator.export.RegressionOutput signatures are not supported by "
-                                  "compat_tf's export_saved_model; use PredictOutput")
+        from compat_tf._src.saved_model import signature_def_utils_impl as sdu
+        return sdu.regression_signature_def(_single_string_input(receiver_tensors, "Regression"), self.value)
 
 
 class ClassificationOutput(_ExportOutput):
@@ -60,8 +69,9 @@ class ClassificationOutput(_ExportOutput):
         self.scores, self.classes = scores, classes
 
     def as_signature_def(self, receiver_tensors):
-        raise NotImplementedError("tf.estimator.export.ClassificationOutput signatures are not supported by "
-                                  "compat_tf's export_saved_model; use PredictOutput")
+        from compat_tf._src.saved_model import signature_def_utils_impl as sdu
+        return sdu.classification_signature_def(_single_string_input(receiver_tensors, "Classification"),
+                                                self.classes, self.scores)
 
 
 _SPEC_FIELDS = ["mode", "predictions", "loss", "train_op", "eval_metric_ops", "export_outputs",

@@ -10,11 +10,12 @@ out-of-vocabulary ids (-1 by default) are dropped, identity ids outside [0, num_
 default_value; embedding combiners mean/sqrtn/sum and linear_model's sum run over the present
 ids of each row (an empty row gives zeros).
 
-Deviation: categorical features are taken as dense tensors ([batch] or [batch, k], the
-numpy_input_fn / pandas_input_fn / FixedLenFeature case) and computed with masks, which gives
-TF1's values; SparseTensor features (VarLenFeature), crossed_column,
-weighted_categorical_column, shared_embedding_columns and the sequence_* columns raise
-NotImplementedError.
+Deviation: categorical features are computed as dense tensors ([batch] or [batch, k], the
+numpy_input_fn / pandas_input_fn / FixedLenFeature case) with masks, which gives TF1's values;
+a SparseTensor feature (VarLenFeature, as parsing serving receivers give) is densified first,
+so an entry explicitly holding '' or -1 counts as absent (TF1 would look it up, e.g. into an
+OOV bucket). crossed_column, weighted_categorical_column, shared_embedding_columns and the
+sequence_* columns raise NotImplementedError.
 """
 import collections
 import math
@@ -53,13 +54,19 @@ def bucketize(x, boundaries, name=None):
                        name=name or "Bucketize")
 
 
-def _feature(features, key):
+def _feature(features, key, categorical=False):
+    """The tensor of `key`; a categorical column's SparseTensor (VarLenFeature) is densified with
+    its missing marker ('' or -1), which the id masks then drop, as TF1 drops absent entries."""
     if key not in features:
         raise ValueError(f"The following feature is missing: {key!r}")
     value = features[key]
     if isinstance(value, SparseTensor):
-        raise NotImplementedError(f"feature columns of SparseTensor features ({key!r}) are not implemented by "
-                                  "compat_tf (feed dense [batch] or [batch, k] tensors)")
+        if not categorical:
+            raise ValueError("The corresponding Tensor of numerical column must be a Tensor. SparseTensor is not "
+                             f"supported. key: {key}")
+        from compat_tf._src.ops import sparse_ops
+        missing = "" if value.dtype.base_dtype == _dtypes.string else -1
+        return sparse_ops.sparse_tensor_to_dense(value, default_value=missing, name=f"{key}_to_dense")
     return _constant.convert_to_tensor(value, name=key)
 
 
@@ -75,10 +82,30 @@ def _as_2d(t):
 # columns
 # --------------------------------------------------------------------------------------------
 
+class _LazyBuilder:
+    """TF1's feature_column._LazyBuilder: the features dict as columns read it."""
+
+    def __init__(self, features):
+        self._features = features.copy() if isinstance(features, dict) else {}
+
+    def get(self, key):
+        if isinstance(self._features.get(key), SparseTensor):
+            return self._features[key]
+        return _feature(self._features, key)
+
+
+def _features_of(inputs):
+    return inputs._features if isinstance(inputs, _LazyBuilder) else inputs
+
+
 class _DenseColumn:
     """A column giving a dense [batch, n] tensor (numeric, bucketized, embedding, indicator)."""
 
     _var_scope_name = property(lambda self: self.name)
+
+    def _get_dense_tensor(self, inputs, weight_collections=None, trainable=None):
+        """TF1's column API: the dense tensor of this column for `inputs` (a _LazyBuilder or a dict)."""
+        return self._dense(_features_of(inputs))
 
 
 class _CategoricalColumn:
@@ -181,7 +208,7 @@ class _IdentityColumn(_CategoricalColumn, collections.namedtuple("_IdentityColum
     _parse_example_spec = property(lambda self: {self.key: _var_len(_dtypes.int64)})
 
     def _ids_and_mask(self, features):
-        raw = _as_2d(_feature(features, self.key))
+        raw = _as_2d(_feature(features, self.key, categorical=True))
         if not raw.dtype.is_integer:
             raise ValueError(f"Invalid input, not integer. key: {self.key} dtype: {raw.dtype}")
         ids = math_ops.cast(raw, _dtypes.int64)
@@ -226,7 +253,7 @@ class _VocabColumn(_CategoricalColumn, collections.namedtuple("_VocabColumn", (
 
     def _ids_and_mask(self, features):
         from compat_tf._src.ops import lookup_tables
-        raw = _as_2d(_feature(features, self.key))
+        raw = _as_2d(_feature(features, self.key, categorical=True))
         if (raw.dtype == _dtypes.string) != (self.dtype == _dtypes.string):
             raise ValueError(f"Column dtype and SparseTensors dtype must be compatible. key: {self.key}, column dtype: "
                              f"{self.dtype}, tensor dtype: {raw.dtype}")
@@ -284,7 +311,7 @@ class _HashedColumn(_CategoricalColumn, collections.namedtuple("_HashedColumn", 
 
     def _ids_and_mask(self, features):
         from compat_tf._src.ops import string_ops, string_transform_ops
-        raw = _as_2d(_feature(features, self.key))
+        raw = _as_2d(_feature(features, self.key, categorical=True))
         strings = raw if raw.dtype == _dtypes.string else string_ops.as_string(raw)
         ids = string_transform_ops.string_to_hash_bucket_fast(strings, self.hash_bucket_size)
         return ids, _missing_mask(raw)
@@ -407,8 +434,7 @@ def input_layer(features, feature_columns, weight_collections=None, trainable=Tr
                     t = c._dense(features, weight_collections, trainable)
                 else:
                     t = c._dense(features)
-                t = array_ops.reshape(t, [-1, c._variable_shape.num_elements()], name="Reshape") \
-                    if not isinstance(c, _EmbeddingColumn) else t
+                t = array_ops.reshape(t, [-1, c._variable_shape.num_elements()], name="Reshape")
                 outputs.append(t)
                 if cols_to_vars is not None:
                     cols_to_vars[c] = [v for v in _g().get_collection(GraphKeys.GLOBAL_VARIABLES)
@@ -435,7 +461,8 @@ def linear_model(features, feature_columns, units=1, sparse_combiner="sum", weig
                                          trainable=trainable, collections=collections_)
                     ids, present = c._ids_and_mask(features)
                     rows = gather_ops.gather(w, array_ops.where(present, ids, array_ops.zeros_like(ids)))
-                    terms.append(_combine(rows, math_ops.cast(present, _dtypes.float32), sparse_combiner))
+                    terms.append(array_ops.reshape(
+                        _combine(rows, math_ops.cast(present, _dtypes.float32), sparse_combiner), [-1, units]))
                 else:
                     dense = array_ops.reshape(c._dense(features), [-1, c._variable_shape.num_elements()])
                     w = _vs.get_variable("weights", [c._variable_shape.num_elements(), units],

@@ -125,6 +125,24 @@ def _item_name(item):
     return item[0]
 
 
+# Strings have no JAX dtype; for shape inference a string input stands in as this dtype (shape ops
+# such as ExpandDims/Reshape/ConcatV2/GatherV2/Tile move elements of any dtype), and an output of
+# that dtype is a string again.
+_STRING_STAND_IN = np.complex64
+
+
+def _abstract_dtype(dtype):
+    if dtype.base_dtype == _dtypes.string:
+        return _STRING_STAND_IN
+    return _dtypes.to_jax_dtype(dtype.base_dtype)
+
+
+def _out_dtype(op, dtype):
+    if np.dtype(dtype) == _STRING_STAND_IN and any(t.dtype.base_dtype == _dtypes.string for t in op.inputs):
+        return _dtypes.string
+    return _dtypes.as_dtype(dtype)
+
+
 def _abstract_args(op, consts, probe):
     args = []
     for t, c in zip(op.inputs, consts):
@@ -132,7 +150,7 @@ def _abstract_args(op, consts, probe):
             args.append(c)
             continue
         dims = [probe if d is None else d for d in t.shape.as_list()]
-        args.append(jax.ShapeDtypeStruct(tuple(dims), _dtypes.to_jax_dtype(t.dtype.base_dtype)))
+        args.append(jax.ShapeDtypeStruct(tuple(dims), _abstract_dtype(t.dtype)))
     return args
 
 
@@ -164,7 +182,7 @@ def _infer_uncached(op, opdef, consts):
         dims = [da if da == db else None for da, db in zip(a.shape, b.shape)]
         if len(a.shape) != len(b.shape):
             dims = None
-        specs.append((_ts.TensorShape(dims), _dtypes.as_dtype(a.dtype)))
+        specs.append((_ts.TensorShape(dims), _out_dtype(op, a.dtype)))
     return specs
 
 
@@ -180,7 +198,7 @@ def _fallback(op, opdef, consts):
                     args.append(c)
                 else:
                     r = t.shape.ndims if t.shape.ndims is not None else rank_guess
-                    args.append(jax.ShapeDtypeStruct((2,) * r, _dtypes.to_jax_dtype(t.dtype.base_dtype)))
+                    args.append(jax.ShapeDtypeStruct((2,) * r, _abstract_dtype(t.dtype)))
             # build-time values stay concrete (static axes, sizes), as in _evaluate
             dyn = [i for i, a in enumerate(args) if isinstance(a, jax.ShapeDtypeStruct)]
 
@@ -192,7 +210,7 @@ def _fallback(op, opdef, consts):
 
             out = jax.eval_shape(fn, *[args[i] for i in dyn])
             out = list(out) if isinstance(out, (list, tuple)) else [out]
-            dtype = [_dtypes.as_dtype(o.dtype) for o in out]
+            dtype = [_out_dtype(op, o.dtype) for o in out]
             break
         except Exception:
             continue

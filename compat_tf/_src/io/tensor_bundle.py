@@ -29,8 +29,8 @@ over 2**32 - 1, in the writer's byte order), the 4 checksum bytes, and the eleme
 
 Every read verifies the block and tensor checksums; a mismatch, a truncated file or
 a malformed proto raises tf.errors.DataLossError naming the tensor and the file.
-Partitioned variables (entries with slices) are listed with their full shape, but
-reading one raises NotImplementedError naming it.
+Partitioned variables (entries with slices) are listed with their full shape and read whole:
+each slice is its own entry under an OrderedCode key (io/ordered_code.py), assembled here.
 """
 import os
 import struct
@@ -39,6 +39,7 @@ import numpy as np
 
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
+from compat_tf._src.io.ordered_code import decode_tensor_name_slice
 from compat_tf._src.io.tf_record import crc32c
 
 __all__ = ["BundleReader", "is_tensor_bundle_index", "is_tensor_bundle_prefix", "read_table"]
@@ -191,14 +192,17 @@ class BundleReader:
                 raise errors.NotFoundError(
                     None, None, f"Unsuccessful TensorSliceReader constructor: Failed to find any matching "
                     f"files for {prefix}") from None
-        header, self.entries = None, {}
+        header, self.entries, self._slices = None, {}, {}
         for key, value in read_table(raw_index, self.index_path):
             try:
                 if key == HEADER_KEY:
                     header = tensor_bundle_pb2.BundleHeaderProto.FromString(value)
-                elif not key.startswith(b"\x00"):   # b"\x00...": slices of partitioned variables
+                elif key.startswith(b"\x00"):   # a slice of a partitioned variable
+                    name, extents = decode_tensor_name_slice(key)
+                    self._slices[(name, extents)] = tensor_bundle_pb2.BundleEntryProto.FromString(value)
+                else:
                     self.entries[key.decode("utf-8")] = tensor_bundle_pb2.BundleEntryProto.FromString(value)
-            except Exception as e:  # DecodeError, UnicodeDecodeError
+            except Exception as e:  # DecodeError, UnicodeDecodeError, a malformed slice key
                 raise _data_loss(f"{self.index_path}: corrupted entry {key!r}: {e}") from None
         if header is None:
             raise _data_loss(f"{self.index_path}: the checkpoint index has no header entry")
@@ -247,9 +251,28 @@ class BundleReader:
         entry = self.entries[name]
         dtype, shape = self._dtypes[name], self._shapes[name]
         if entry.slices:
-            raise NotImplementedError(
-                f"Checkpoint tensor {name} in {self.prefix} is a partitioned variable ({len(entry.slices)} "
-                "slices); compat_tf does not read partitioned variables")
+            return self._read_partitioned(name, entry, dtype, shape)
+        return self._read_entry(name, entry, dtype, shape)
+
+    def _read_partitioned(self, name, entry, dtype, shape):
+        """A partitioned variable: its slices (each a tensor of its own) put together."""
+        out = None
+        for sl in entry.slices:
+            extents = tuple((e.start, e.length if e.HasField("length") else -1) for e in sl.extent)
+            if len(extents) != len(shape):
+                raise _data_loss(f"{self.index_path}: slice {extents} of {name} does not match its rank {len(shape)}")
+            part = self._slices.get((name, extents))
+            if part is None:
+                raise _data_loss(f"{self.index_path}: slice {extents} of partitioned tensor {name} is missing")
+            region = tuple(slice(s, None) if n < 0 else slice(s, s + n) for s, n in extents)
+            sub_shape = tuple(len(range(*r.indices(d))) for r, d in zip(region, shape))
+            value = self._read_entry(f"{name} (slice {extents})", part, dtype, sub_shape)
+            if out is None:
+                out = np.empty(shape, dtype=value.dtype)
+            out[region] = value
+        return out
+
+    def _read_entry(self, name, entry, dtype, shape):
         if dtype is None or dtype.name not in _SUPPORTED:
             raise errors.UnimplementedError(
                 None, None, f"Checkpoint tensor {name} in {self.prefix} has dtype "

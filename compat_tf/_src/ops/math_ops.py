@@ -615,7 +615,20 @@ _graph.OVERLOADS.update({
 # n-ary, casts
 # --------------------------------------------------------------------------------------------
 
-@register_op("AddN")
+def _add_n_shape(op):
+    """TF's AddN shape function: the inputs' shapes merged (they must be compatible)."""
+    from compat_tf._src.framework import tensor_shape as _ts
+    merged = _ts.unknown_shape()
+    for x in op.inputs:
+        try:
+            merged = merged.merge_with(x.shape)
+        except ValueError:
+            raise ValueError(f"Shapes must be equal rank, but are {merged} and {x.shape} for '{op.name}' "
+                             "(op: 'AddN')") from None
+    return [(merged, op.inputs[0].dtype.base_dtype)]
+
+
+@register_op("AddN", shape=_add_n_shape)
 def _add_n(*xs, **_):
     out = xs[0]
     for x in xs[1:]:

@@ -423,7 +423,8 @@ def _build(op_type, inputs_front, features, name, batched):
         "dense_keys": tuple(dense_keys),
         "sparse_types": tuple(sparse_types),
         "Tdense": tuple(d[1] for d in dense),
-        "dense_shapes": tuple(d[2] for d in dense),
+        # TensorShapes (TF's list(shape) attr, so a written graph keeps it); -1 (unknown) -> None
+        "dense_shapes": tuple(_ts.TensorShape([None if x == -1 else x for x in _dims(d[2])]) for d in dense),
         "num_sparse": len(sparse_keys),
     }
     if batched:

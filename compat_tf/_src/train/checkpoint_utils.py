@@ -58,14 +58,20 @@ def _store_vars():
 
 def _set_initializer(variable, reader, ckpt_file, tensor_name):
     from compat_tf._src.ops import constant as _constant
-    from compat_tf._src.ops import state_ops
     value = reader.get_tensor(tensor_name)
     g = variable.graph
-    base = variable.op.name
     with g.as_default(), g.control_dependencies(None), g.name_scope(None):
         init = _constant.constant(value, dtype=variable.dtype.base_dtype,
-                                  name=f"{base}/checkpoint_initializer")
-        assign = state_ops.assign(variable._ref(), init, name=f"{base}/Assign_checkpoint")
+                                  name=f"{variable.op.name}/checkpoint_initializer")
+    set_initial_value(variable, init)
+
+
+def set_initial_value(variable, init):
+    """Makes tensor `init` the variable's initial value (its initializer op assigns it)."""
+    from compat_tf._src.ops import state_ops
+    g = variable.graph
+    with g.as_default(), g.control_dependencies(None), g.name_scope(None):
+        assign = state_ops.assign(variable._ref(), init, name=f"{variable.op.name}/Assign_checkpoint")
     variable._initializer_op = assign.op
     variable._initial_value = init
 
