@@ -448,6 +448,21 @@ def test_conv2d_static_shapes_and_errors():
         tf.nn.conv2d(x, w, [1, 1, 1], "SAME")
 
 
+@pytest.mark.parametrize("padding,strides,dil", [("VALID", (1, 1), (1, 1)), ("VALID", (2, 1), (1, 1)),
+                                                 ("VALID", (1, 1), (2, 1))])
+def test_conv2d_filter_spanning_the_width_values_and_gradients(padding, strides, dil):
+    # a text CNN's filter [k, embedding] over [tokens, embedding]: lowered with the width folded into
+    # the channels (nn_ops._conv_folding_last_axis); the same sums as the plain convolution
+    xv, wv = RS.randn(2, 7, 5, 3), RS.randn(3, 5, 3, 4)
+    out = tf.nn.conv2d(tf.constant(xv), tf.constant(wv), [1, *strides, 1], padding, dilations=[1, *dil, 1])
+    ref = np_conv2d(xv, wv, strides, padding, dil)
+    assert out.shape.as_list() == list(ref.shape) and ref.shape[2] == 1
+    np.testing.assert_allclose(run(out), ref, rtol=1e-10)
+    coef = RS.randn(*ref.shape)
+    check_grad(lambda x, w: tf.reduce_sum(tf.nn.conv2d(x, w, [1, *strides, 1], padding,
+                                                       dilations=[1, *dil, 1]) * coef), xv, wv)
+
+
 def test_conv2d_gradients():
     xv, wv = RS.randn(1, 5, 4, 2), RS.randn(3, 3, 2, 2)
     coef = RS.randn(1, 3, 2, 2)
