@@ -161,6 +161,19 @@ def test_a_program_with_a_large_array_skips_the_interpreter(policy):
     assert tiers.STATS.compiles == compiles + 1
 
 
+@pytest.mark.parametrize("flop_limit,compiled", [(1e6, True), (1e8, False)])
+def test_a_program_with_much_product_work_skips_the_interpreter(policy, flop_limit, compiled):
+    # a 64x64x64 matmul and a 3x3 conv of 8 -> 8 channels over [2, 16, 16]: ~0.5 + ~0.6 MFLOP
+    policy(mode="auto", max_interpreted_flops=flop_limit)
+    x = tf.placeholder(tf.float32, [64, 64])
+    img = tf.placeholder(tf.float32, [2, 16, 16, 8])
+    y = tf.reduce_sum(tf.matmul(x, x)) + tf.reduce_sum(tf.nn.conv2d(img, tf.ones([3, 3, 8, 8]), 1, "SAME"))
+    compiles = tiers.STATS.compiles
+    with tf.Session() as s:
+        s.run(y, {x: np.ones((64, 64), np.float32), img: np.zeros((2, 16, 16, 8), np.float32)})
+    assert tiers.STATS.compiles == compiles + int(compiled)
+
+
 def test_a_failing_numpy_rule_falls_back_to_compiling(policy, monkeypatch):
     from compat_tf._src.runtime.interp import core
 

@@ -23,7 +23,10 @@ rounding of NumPy's and XLA's kernels.
 
 Some programs skip the first tier: those whose jaxpr has an array larger
 than `max_interpreted_elements` (NumPy would hold several copies of it where
-XLA fuses; big initialisers compile at once), any backend other than the CPU
+XLA fuses; big initialisers compile at once), those whose matrix products and
+convolutions add up to more than `max_interpreted_flops` (an evaluation of a
+CNN over a whole dev set: NumPy takes seconds where a compile and a run take a
+fraction of that), any backend other than the CPU
 (the interpreter runs on the host), and any the interpreter cannot evaluate
 (it raises, the program is compiled, the call is not repeated).
 
@@ -33,6 +36,10 @@ Policy (environment, read at import; `set_policy` changes it at run time):
   COMPAT_TF_EXECUTION=interpret  never compile (debugging; slow for big models)
   COMPAT_TF_COMPILE_AFTER=N      calls of a signature before it is compiled (default 2)
   COMPAT_TF_BACKGROUND_COMPILE=0 compile in the calling thread (then use it at once)
+  COMPAT_TF_MAX_INTERPRETED_ELEMENTS=N, COMPAT_TF_MAX_INTERPRETED_FLOPS=N
+                                 the largest array (default 2**24 elements) and the most
+                                 dot/conv work (default 5e9 flops) a program may have and
+                                 still be interpreted
   COMPAT_TF_MAX_SIGNATURES=N     signatures (and their executables) kept per step, least
                                  recently used dropped first (default 32): memory stays bounded
                                  however many batch sizes a long-running process is fed
@@ -74,6 +81,7 @@ class Policy:
         self.background = os.environ.get("COMPAT_TF_BACKGROUND_COMPILE", "1").strip() not in ("0", "false", "")
         self.max_interpreted_elements = int(os.environ.get("COMPAT_TF_MAX_INTERPRETED_ELEMENTS",
                                                            str(1 << 24)))
+        self.max_interpreted_flops = float(os.environ.get("COMPAT_TF_MAX_INTERPRETED_FLOPS", "5e9"))
         # signatures kept per step function (each may hold a compiled executable); the least
         # recently used are dropped beyond it, so a service fed ever new shapes stays bounded
         self.max_signatures = max(1, int(os.environ.get("COMPAT_TF_MAX_SIGNATURES", "32")))
@@ -83,10 +91,11 @@ POLICY = Policy()
 
 
 def set_policy(mode=None, compile_after=None, background=None, max_interpreted_elements=None,
-               max_signatures=None):
+               max_signatures=None, max_interpreted_flops=None):
     """Changes the execution policy; returns the previous settings as a dict (for restoring)."""
     prev = {"mode": POLICY.mode, "compile_after": POLICY.compile_after, "background": POLICY.background,
             "max_interpreted_elements": POLICY.max_interpreted_elements,
+            "max_interpreted_flops": POLICY.max_interpreted_flops,
             "max_signatures": POLICY.max_signatures}
     if max_signatures is not None:
         POLICY.max_signatures = max(1, int(max_signatures))
@@ -100,6 +109,8 @@ def set_policy(mode=None, compile_after=None, background=None, max_interpreted_e
         POLICY.background = bool(background)
     if max_interpreted_elements is not None:
         POLICY.max_interpreted_elements = int(max_interpreted_elements)
+    if max_interpreted_flops is not None:
+        POLICY.max_interpreted_flops = float(max_interpreted_flops)
     return prev
 
 
@@ -509,8 +520,11 @@ def _aval_key(x):
 
 def _small_enough(closed):
     """Whether every array in the jaxpr (nested ones too) is at most max_interpreted_elements
-    (a symbolic dimension counts as 1: the limit then bounds the rest of the shape)."""
+    and its products and convolutions (each nested jaxpr counted once) at most
+    max_interpreted_flops (a symbolic dimension counts as 1: the limits then bound the rest of
+    the shape)."""
     limit = POLICY.max_interpreted_elements
+    flops, flop_limit = 0.0, POLICY.max_interpreted_flops
     stack = [closed.jaxpr]
     seen = set()
     while stack:
@@ -525,6 +539,10 @@ def _small_enough(closed):
             for v in eqn.outvars:
                 if _elements(v.aval) > limit:
                     return False
+            if eqn.primitive.name in _FLOP_PRIMITIVES:
+                flops += _FLOP_PRIMITIVES[eqn.primitive.name](eqn)
+                if flops > flop_limit:
+                    return False
             for p in eqn.params.values():
                 for sub in (p if isinstance(p, (tuple, list)) else (p,)):
                     inner = getattr(sub, "jaxpr", None)
@@ -533,6 +551,23 @@ def _small_enough(closed):
                     elif hasattr(sub, "eqns"):
                         stack.append(sub)
     return True
+
+
+def _dot_flops(eqn):
+    (contract, _), _ = eqn.params["dimension_numbers"]
+    lhs = getattr(eqn.invars[0].aval, "shape", ())
+    k = math.prod(lhs[a] if isinstance(lhs[a], int) else 1 for a in contract)
+    return 2.0 * _elements(eqn.outvars[0].aval) * k
+
+
+def _conv_flops(eqn):
+    rhs = eqn.invars[1].aval
+    out_features = rhs.shape[eqn.params["dimension_numbers"].rhs_spec[0]]
+    per_output = _elements(rhs) / max(1, out_features if isinstance(out_features, int) else 1)
+    return 2.0 * _elements(eqn.outvars[0].aval) * per_output
+
+
+_FLOP_PRIMITIVES = {"dot_general": _dot_flops, "conv_general_dilated": _conv_flops}
 
 
 def _elements(aval):
