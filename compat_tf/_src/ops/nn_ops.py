@@ -55,6 +55,7 @@ from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import array_ops
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import math_ops
+from compat_tf._src.ops import conv_impl
 from compat_tf._src.ops import pooling_impl
 from compat_tf._src.runtime import run_checks
 from compat_tf._src.ops._op_util import make_op, make_tensor, static_ints
@@ -804,6 +805,8 @@ def _conv_lower(x, w, strides, padding, explicit_paddings, data_format, dilation
         groups = in_c // w.shape[-2]
         if groups == 1 and n > 1 and data_format in ("NHWC", "NDHWC") and _covers_last_axis(x, w, pads, d):
             return _conv_folding_last_axis(x, w, s, pads, d, data_format, spatial)
+        if conv_impl.applies(x, w, groups, data_format):       # CPU: gradients as TF's GEMMs
+            return conv_impl.conv2d(x, w.astype(x.dtype), s, pads, d, _PRECISION)
     return lax.conv_general_dilated(
         x, w.astype(x.dtype), window_strides=s, padding=pads, rhs_dilation=d,
         dimension_numbers=(data_format, spatial + "IO", data_format), feature_group_count=groups,
@@ -824,6 +827,9 @@ def _conv_folding_last_axis(x, w, strides, pads, dilations, data_format, spatial
     padded by W-1 on both sides, W times the work (~12 s a step for a text CNN)."""
     xf = x.reshape(x.shape[:-2] + (1, x.shape[-2] * x.shape[-1]))
     wf = w.astype(x.dtype).reshape(w.shape[:-3] + (1, w.shape[-3] * w.shape[-2], w.shape[-1]))
+    if conv_impl.applies(xf, wf, 1, data_format):
+        return conv_impl.conv2d(xf, wf, list(strides[:-1]) + [1], list(pads[:-1]) + [(0, 0)],
+                                list(dilations[:-1]) + [1], _PRECISION)
     return lax.conv_general_dilated(
         xf, wf, window_strides=list(strides[:-1]) + [1], padding=list(pads[:-1]) + [(0, 0)],
         rhs_dilation=list(dilations[:-1]) + [1], dimension_numbers=(data_format, spatial + "IO", data_format),

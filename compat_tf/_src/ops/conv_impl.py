@@ -1,0 +1,91 @@
+"""2-D convolutions whose gradients are fast on CPU (TF's Conv2DBackpropInput/Filter, as GEMMs).
+
+XLA's CPU backend computes a convolution's input and filter gradients as convolutions of their
+own (a transposed convolution, and one whose "batch" is the image's spatial extent), which run
+two to four times slower than the forward pass; TF's CPU kernels compute them as matrix products
+over the image's patches (im2col). Here the forward pass stays XLA's convolution and its tangent
+rule is written as that product:
+
+    conv(x, w) = patches(x) @ w.reshape(kh*kw*ci, co)
+
+where `patches` gathers each output position's window with kh*kw strided slices of the padded
+input. The tangent is linear in (tx, tw), so reverse mode transposes it into one matrix product
+for the filter gradient (patches(x)^T @ dy) and one product plus kh*kw padded adds for the input
+gradient: the same sums as TF's kernels. The choice is made per platform at lowering time
+(`lax.platform_dependent`): CPU gets this tangent, other backends keep XLA's; and only where the
+patches stay small (`MAX_PATCH_ELEMENTS`: they are materialised). NHWC, one feature group.
+`COMPAT_TF_FAST_CONV_GRAD=0` keeps XLA's own gradients everywhere.
+"""
+import functools
+import math
+import os
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+# the largest patches array (elements) the CPU tangent materialises (128 MiB of float32)
+MAX_PATCH_ELEMENTS = 1 << 25 if os.environ.get("COMPAT_TF_FAST_CONV_GRAD", "1").strip() not in ("0", "false") else 0
+
+
+def applies(x, w, groups, data_format):
+    """Whether conv2d(x, w) is lowered through this module (static shapes, NHWC, one group)."""
+    if groups != 1 or data_format != "NHWC" or x.ndim != 4 or not jnp.issubdtype(x.dtype, jnp.floating):
+        return False
+    if not all(isinstance(d, int) for d in x.shape):
+        return False
+    kh, kw, ci, _ = w.shape
+    return kh * kw > 1 and math.prod(x.shape[:3]) * kh * kw * ci <= MAX_PATCH_ELEMENTS
+
+
+def conv2d(x, w, strides, pads, dilations, precision):
+    """lax.conv_general_dilated(x, w) in NHWC/HWIO, with the CPU-fast tangent."""
+    return _conv(tuple(strides), tuple(tuple(p) for p in pads), tuple(dilations), precision, x, w)
+
+
+def _xla(strides, pads, dilations, precision, x, w):
+    return lax.conv_general_dilated(x, w, window_strides=strides, padding=pads, rhs_dilation=dilations,
+                                    dimension_numbers=("NHWC", "HWIO", "NHWC"), precision=precision)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(0, 1, 2, 3))
+def _conv(strides, pads, dilations, precision, x, w):
+    return _xla(strides, pads, dilations, precision, x, w)
+
+
+@_conv.defjvp
+def _conv_jvp(strides, pads, dilations, precision, primals, tangents):
+    x, w = primals
+    tx, tw = tangents
+    y = _xla(strides, pads, dilations, precision, x, w)
+    native = functools.partial(_native_tangent, strides, pads, dilations, precision)
+    fast = functools.partial(_gemm_tangent, strides, pads, dilations, precision, y.shape)
+    return y, lax.platform_dependent(x, w, tx, tw, cpu=fast, default=native)
+
+
+def _native_tangent(strides, pads, dilations, precision, x, w, tx, tw):
+    f = functools.partial(_xla, strides, pads, dilations, precision)
+    return f(tx, w) + f(x, tw)
+
+
+def _gemm_tangent(strides, pads, dilations, precision, out_shape, x, w, tx, tw):
+    kh, kw, ci, co = w.shape
+    rows = math.prod(out_shape[:3])
+    wm, twm = w.reshape(kh * kw * ci, co), tw.reshape(kh * kw * ci, co)
+    px = _patches(x, w.shape, strides, pads, dilations, out_shape).reshape(rows, -1)
+    ptx = _patches(tx, w.shape, strides, pads, dilations, out_shape).reshape(rows, -1)
+    out = jnp.matmul(ptx, wm, precision=precision) + jnp.matmul(px, twm, precision=precision)
+    return out.reshape(out_shape).astype(x.dtype)
+
+
+def _patches(x, wshape, strides, pads, dilations, out_shape):
+    """[n, oh, ow, kh*kw*ci]: each output position's window, (kh, kw, ci) order as the filter's."""
+    kh, kw = wshape[0], wshape[1]
+    (sh, sw), (dh, dw) = strides, dilations
+    oh, ow = out_shape[1], out_shape[2]
+    xp = jnp.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+    cols = [lax.slice(xp, (0, i * dh, j * dw, 0),
+                      (xp.shape[0], i * dh + (oh - 1) * sh + 1, j * dw + (ow - 1) * sw + 1, xp.shape[3]),
+                      (1, sh, sw, 1))
+            for i in range(kh) for j in range(kw)]
+    return jnp.concatenate(cols, axis=-1)
