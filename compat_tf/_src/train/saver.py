@@ -20,6 +20,7 @@ and `restore` themselves do not run those ops (see above). Partitioned variables
 non-variable SaveableObjects are not supported.
 """
 import os
+import threading
 import time
 
 import numpy as np
@@ -165,6 +166,10 @@ def _raw_session(sess):
             break
         s = nxt
     raise TypeError(f"'sess' must be a Session; {sess}")
+
+
+# one save at a time in this process (Saver.save)
+_SAVE_LOCK = threading.RLock()
 
 
 def _executing_eagerly():
@@ -400,7 +405,18 @@ class Saver:
     # -- save / restore -------------------------------------------------------------
     def save(self, sess, save_path, global_step=None, latest_filename=None, meta_graph_suffix="meta",
              write_meta_graph=True, write_state=True, strip_default_attrs=False, save_debug_info=False):
-        """Saves the variables to `save_path[-global_step]`; returns that prefix (None for an empty Saver)."""
+        """Saves the variables to `save_path[-global_step]`; returns that prefix (None for an empty Saver).
+
+        Saves made from several threads (a Supervisor's checkpoint thread and the training loop)
+        run one at a time, in the order they were called, so the checkpoint state names the last
+        save called, as TF1's quick saves of the same moment do (compat_tf's checksummed, atomic
+        writes take longer: without the lock an earlier save could finish last)."""
+        with _SAVE_LOCK:
+            return self._save(sess, save_path, global_step, latest_filename, meta_graph_suffix,
+                              write_meta_graph, write_state, strip_default_attrs, save_debug_info)
+
+    def _save(self, sess, save_path, global_step, latest_filename, meta_graph_suffix, write_meta_graph,
+              write_state, strip_default_attrs, save_debug_info):
         if not self._is_built:
             raise RuntimeError("`build()` should be called before save if defer_build==True")
         if latest_filename is None:
