@@ -143,7 +143,19 @@ def _sparse_feed(key, value):
     if isinstance(value, SparseTensor) or not isinstance(value, (tuple, list)) or len(value) != 3:
         raise TypeError(f"The value fed to SparseTensor {key.values.name} must be a tf.SparseTensorValue or "
                         f"an (indices, values, dense_shape) tuple, got {type(value).__name__}")
-    return list(zip((key.indices, key.values, key.dense_shape), value))
+    pairs = list(zip((key.indices, key.values, key.dense_shape), value))
+    # a dense_shape known when the graph was built (tf.sparse_placeholder with a full shape) fed its
+    # own value is not fed: ops that need it statically (the rows of a sparse matmul) keep it
+    shape = key.dense_shape
+    if shape.op.type == "Const":
+        known = np.asarray(shape.op.get_attr("value"))
+        try:
+            same = np.array_equal(np.asarray(value[2], np.int64).reshape(known.shape), known)
+        except (TypeError, ValueError):
+            same = False
+        if same:
+            pairs.pop()
+    return pairs
 
 
 def _nest_flatten(x):
