@@ -258,18 +258,7 @@ def bench_cnn_step(quick):
 def _cnn_session(tfm, P, xb, yb):
     g = tfm.Graph()
     with g.as_default():
-        x = tfm.placeholder(tfm.float32, [None, 28, 28, 1])
-        y = tfm.placeholder(tfm.int64, [None])
-        V = {k: tfm.Variable(v, name=k) for k, v in P.items()}
-        h = tfm.nn.relu(tfm.nn.conv2d(x, V["c1"], [1, 1, 1, 1], "SAME") + V["b1"])
-        h = tfm.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
-        h = tfm.nn.relu(tfm.nn.conv2d(h, V["c2"], [1, 1, 1, 1], "SAME") + V["b2"])
-        h = tfm.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
-        h = tfm.reshape(h, [-1, 7 * 7 * 64])
-        h = tfm.nn.relu(tfm.matmul(h, V["f1"]) + V["bf1"])
-        logits = tfm.matmul(h, V["f2"]) + V["bf2"]
-        loss = tfm.reduce_mean(tfm.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
-        train = tfm.train.AdamOptimizer(1e-3).minimize(loss)
+        x, y, _, train = _cnn_graph(tfm, P)
         sess = tfm.Session(graph=g)
         sess.run(tfm.global_variables_initializer())
     feed = {x: xb, y: yb}

@@ -804,7 +804,7 @@ def _conv_lower(x, w, strides, padding, explicit_paddings, data_format, dilation
                              f"({w.shape[-2]})")
         groups = in_c // w.shape[-2]
         if groups == 1 and n > 1 and data_format in ("NHWC", "NDHWC") and _covers_last_axis(x, w, pads, d):
-            return _conv_folding_last_axis(x, w, s, pads, d, data_format, spatial)
+            x, w, s, pads, d = _fold_last_axis(x, w, s, pads, d)
         if conv_impl.applies(x, w, groups, data_format):       # CPU: gradients as TF's GEMMs
             return conv_impl.conv2d(x, w.astype(x.dtype), s, pads, d, _PRECISION)
     return lax.conv_general_dilated(
@@ -820,20 +820,15 @@ def _covers_last_axis(x, w, pads, dilations):
     return k == size and k > 1 and tuple(pads[-1]) == (0, 0) and dilations[-1] == 1
 
 
-def _conv_folding_last_axis(x, w, strides, pads, dilations, data_format, spatial):
+def _fold_last_axis(x, w, strides, pads, dilations):
     """The same convolution with the last spatial axis folded into the channels: [..., W, C] ->
-    [..., 1, W*C] and the filter [..., W, C, O] -> [..., 1, W*C, O] (the same sums). XLA's CPU
-    convolution computes the input gradient of the unfolded form as a transposed convolution
-    padded by W-1 on both sides, W times the work (~12 s a step for a text CNN)."""
+    [..., 1, W*C] and the filter [..., W, C, O] -> [..., 1, W*C, O] (the same sums); returns the
+    folded (x, w, strides, pads, dilations). XLA's CPU convolution computes the input gradient of
+    the unfolded form as a transposed convolution padded by W-1 on both sides, W times the work
+    (~12 s a step for a text CNN)."""
     xf = x.reshape(x.shape[:-2] + (1, x.shape[-2] * x.shape[-1]))
     wf = w.astype(x.dtype).reshape(w.shape[:-3] + (1, w.shape[-3] * w.shape[-2], w.shape[-1]))
-    if conv_impl.applies(xf, wf, 1, data_format):
-        return conv_impl.conv2d(xf, wf, list(strides[:-1]) + [1], list(pads[:-1]) + [(0, 0)],
-                                list(dilations[:-1]) + [1], _PRECISION)
-    return lax.conv_general_dilated(
-        xf, wf, window_strides=list(strides[:-1]) + [1], padding=list(pads[:-1]) + [(0, 0)],
-        rhs_dilation=list(dilations[:-1]) + [1], dimension_numbers=(data_format, spatial + "IO", data_format),
-        precision=_PRECISION)
+    return xf, wf, list(strides[:-1]) + [1], list(pads[:-1]) + [(0, 0)], list(dilations[:-1]) + [1]
 
 
 def _conv_attrs_lower(depthwise=False):
