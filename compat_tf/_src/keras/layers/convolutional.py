@@ -324,12 +324,17 @@ class Conv2DTranspose(Conv2D):
                     raise ValueError(f"Stride {self.strides} must be greater than output padding "
                                      f"{self.output_padding}")
 
+    # TF 1.15's rank error of each transposed convolution's build
+    _RANK_ERROR = (4, "Inputs should have rank 4. Received input shape: {}")
+
     def build(self, input_shape):
+        """The kernel is [*kernel_size, filters, input channels] (the transpose of the forward's)."""
         input_shape = _ts.TensorShape(input_shape)
-        if input_shape.ndims != 4:
-            raise ValueError(f"Inputs should have rank 4. Received input shape: {input_shape}")
+        rank, message = self._RANK_ERROR
+        if input_shape.ndims != rank:
+            raise ValueError(message.format(input_shape))
         input_dim = self._input_dim(input_shape)
-        self.input_spec = InputSpec(ndim=4, axes={self._channel_axis(): input_dim})
+        self.input_spec = InputSpec(ndim=rank, axes={self._channel_axis(): input_dim})
         self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (self.filters, input_dim),
                                       initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,
@@ -408,24 +413,8 @@ class Conv3DTranspose(Conv3D):
         self.output_padding = None if output_padding is None else \
             conv_utils.normalize_tuple(output_padding, 3, "output_padding")
 
-    def build(self, input_shape):
-        input_shape = _ts.TensorShape(input_shape)
-        if input_shape.ndims != 5:
-            raise ValueError(f"Inputs should have rank 5, received input shape: {input_shape}")
-        input_dim = self._input_dim(input_shape)
-        self.input_spec = InputSpec(ndim=5, axes={self._channel_axis(): input_dim})
-        self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (self.filters, input_dim),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, trainable=True, dtype=self.dtype)
-        if self.use_bias:
-            self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        trainable=True, dtype=self.dtype)
-        else:
-            self.bias = None
-        self.built = True
-
+    _RANK_ERROR = (5, "Inputs should have rank 5, received input shape: {}")
+    build = Conv2DTranspose.build
     _out_dims = Conv2DTranspose._out_dims
 
     def call(self, inputs):
