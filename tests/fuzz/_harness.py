@@ -13,7 +13,8 @@ Each input must end, within the bounds below, in success or in one of the except
 raises for bad input of that format (each test's docstring says which and why); anything else
 fails the test with the input in the message.
 
-Bounds per input: TIME_LIMIT_S seconds (an alarm interrupts a hang), and a peak of traced
+Bounds per input: TIME_LIMIT_S seconds of CPU, or WALL_LIMIT_S of wall time for an input that
+blocks (timers interrupt a hang), and a peak of traced
 allocation (tracemalloc: Python objects and NumPy buffers) of at most
 MEMORY_CAP_BYTES + MEMORY_PER_INPUT_BYTE * len(input); tracing slows a parser two to three times.
 
@@ -21,7 +22,8 @@ Examples per parser: in the default run (derandomized: the same inputs every run
 for the quick parsers and a fraction of it for the slower ones (GraphDef, MetaGraphDef and
 SavedModel import, orbax checkpoints: each test's parameters say), about a minute of CPU for all;
 SLOW_EXAMPLES for each in the `slow` run (random inputs). COMPAT_TF_FUZZ_EXAMPLES and
-COMPAT_TF_FUZZ_SLOW_EXAMPLES override the two.
+COMPAT_TF_FUZZ_SLOW_EXAMPLES override the two. Runs longer than the default print the outcome
+counts every PROGRESS_EVERY inputs (to stderr), so an interrupted slow run still reports.
 """
 import collections
 import contextlib
@@ -32,6 +34,7 @@ import re
 import shutil
 import signal
 import struct
+import sys
 import tempfile
 import threading
 import time
@@ -43,6 +46,8 @@ from hypothesis import strategies as st
 DEFAULT_EXAMPLES = int(os.environ.get("COMPAT_TF_FUZZ_EXAMPLES", "2000"))
 SLOW_EXAMPLES = int(os.environ.get("COMPAT_TF_FUZZ_SLOW_EXAMPLES", "100000"))
 TIME_LIMIT_S = 10.0
+WALL_LIMIT_S = 300.0
+PROGRESS_EVERY = 10_000
 MEMORY_CAP_BYTES = 64 << 20
 MEMORY_PER_INPUT_BYTE = 16
 
@@ -298,16 +303,23 @@ class Mutator:
 # -- running one input within the bounds -------------------------------------------------------
 
 @contextlib.contextmanager
-def _time_limit(seconds):
-    def on_alarm(signum, frame):
-        raise Hang(f"the input ran longer than {seconds} s")
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+def _time_limit(cpu_seconds, wall_seconds):
+    """Interrupts the block with Hang after `cpu_seconds` of the process's CPU time (a loaded
+    machine, or a niced run, does not fail an input that is merely waiting for a core), or after
+    `wall_seconds` of wall time (an input blocked without using CPU)."""
+    def on_signal(signum, frame):
+        what = f"{cpu_seconds} s of CPU" if signum == signal.SIGPROF else f"{wall_seconds} s"
+        raise Hang(f"the input ran longer than {what}")
+    old = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGPROF, signal.SIGALRM)}
+    signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
+    signal.setitimer(signal.ITIMER_REAL, wall_seconds)
     try:
         yield
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
 
 
 def _size(data):
@@ -326,6 +338,15 @@ class Fuzzer:
         self.outcomes = collections.Counter()
         self.max_peak = 0
         self.seconds = 0.0
+        self.report_every = 0
+        self._started = (time.perf_counter(), time.process_time())
+
+    def report(self, file=None):
+        wall, cpu = self._started
+        total = sum(self.outcomes.values())
+        print(f"\n{total} inputs in {time.perf_counter() - wall:.1f} s ({time.process_time() - cpu:.1f} s CPU, "
+              f"{self.seconds:.1f} s in the parser), max traced peak {self.max_peak / 2**20:.1f} MiB: "
+              f"{dict(self.outcomes.most_common())}", file=file, flush=True)
 
     def check(self, number, data):
         cap = MEMORY_CAP_BYTES + MEMORY_PER_INPUT_BYTE * _size(data)
@@ -339,7 +360,7 @@ class Fuzzer:
         base = tracemalloc.get_traced_memory()[0]
         tracemalloc.reset_peak()
         try:
-            with _time_limit(TIME_LIMIT_S):
+            with _time_limit(TIME_LIMIT_S, WALL_LIMIT_S):
                 result = self.target(data)
             outcome = "ok" if result is None else f"ok:{result}"
         except self.allowed as e:
@@ -356,6 +377,8 @@ class Fuzzer:
         self.max_peak = max(self.max_peak, peak)
         assert peak <= cap, f"input #{number} allocated {peak} bytes (cap {cap}): {data!r:.400}"
         self.outcomes[outcome] += 1
+        if self.report_every and sum(self.outcomes.values()) % self.report_every == 0:
+            self.report(file=sys.stderr)
 
     def run(self, mutator, examples):
         """Checks `examples` inputs made by `mutator`; returns the outcome counts. A failure names the
@@ -367,16 +390,14 @@ class Fuzzer:
         def each(number):
             self.check(number, mutator(number))
 
-        wall, cpu = time.perf_counter(), time.process_time()
+        self.report_every = PROGRESS_EVERY if examples > DEFAULT_EXAMPLES else 0
+        self._started = (time.perf_counter(), time.process_time())
         try:
             each()
         finally:
             if tracemalloc.is_tracing():
                 tracemalloc.stop()
-        total = sum(self.outcomes.values())
-        print(f"\n{total} inputs in {time.perf_counter() - wall:.1f} s ({time.process_time() - cpu:.1f} s CPU, "
-              f"{self.seconds:.1f} s in the parser), max traced peak {self.max_peak / 2**20:.1f} MiB: "
-              f"{dict(self.outcomes.most_common())}")
+        self.report()
         return self.outcomes
 
 

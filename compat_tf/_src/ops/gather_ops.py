@@ -123,14 +123,17 @@ def _check_indices(ci, n, what="indices"):
 
 def _check_traced_indices(indices, n, what="indices"):
     """The same check on indices known only when the step runs (run_checks: fused into the step)."""
-    idx = jnp.asarray(indices)
+    xp = run_checks.array_module(indices)
+    idx = xp.asarray(indices)
     if idx.size == 0:
         return
     flat = idx.reshape(-1)
     bad = (flat < 0) | (flat >= n)
-    i = jnp.argmax(bad)
+    if xp is np and not bad.any():
+        return
+    i = xp.argmax(bad)
     # the sizes travel as payload: in a shape-polymorphic trace they are symbolic (runtime/tiers.py)
-    sizes = [jnp.asarray(d, jnp.int64) for d in (n, *idx.shape)]
+    sizes = [xp.asarray(d, xp.int64) for d in (n, *idx.shape)]
     run_checks.check(bad, lambda pos, val, size, *shape: f"{what}[{_pos(pos, shape)}] = {val} is not in [0, {size})",
                      i, flat[i], *sizes)
 
@@ -171,6 +174,17 @@ def _take(p, i, ax):
     return jnp.where(mask, out, _zero(out.dtype))
 
 
+def gathered_size(params, axis=None):
+    """A gather's Precheck static arguments: the size of the gathered axis of `params` (a graph
+    tensor; `axis` a tensor too, or 0), or None where the graph does not know it."""
+    ax = 0 if axis is None else shape_inference.constant_value(axis)
+    shape = params.shape
+    if ax is None or np.ndim(ax) or shape.ndims is None or not -shape.ndims <= int(ax) < shape.ndims:
+        return None
+    n = shape.as_list()[int(ax)]
+    return None if n is None else (n,)
+
+
 @register_op("GatherV2")
 def _gather_v2(params, indices, axis, batch_dims=0, **_):
     nd = np.ndim(params)
@@ -197,6 +211,10 @@ def _gather_v2(params, indices, axis, batch_dims=0, **_):
     for _ in range(bd):
         fn = jax.vmap(fn)
     return fn(params, indices)
+
+
+run_checks.register_checked_op("GatherV2", precheck=run_checks.Precheck(
+    inputs=(1,), static=lambda op: gathered_size(op.inputs[0], op.inputs[2]), check=_check_traced_indices))
 
 
 def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):

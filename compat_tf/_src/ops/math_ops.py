@@ -309,9 +309,21 @@ def _checked_int_division(fn):
     the checks are off)."""
     def lower(x, y):
         if jnp.issubdtype(jnp.result_type(x, y), jnp.integer):
-            run_checks.check(jnp.asarray(y) == 0, lambda: "Integer division by zero")
+            _check_divisor(y)
         return fn(x, y)
     return lower
+
+
+def _check_divisor(y):
+    xp = run_checks.array_module(y)
+    zero = xp.asarray(y) == 0
+    if xp is not np or zero.any():
+        run_checks.check(zero, lambda: "Integer division by zero")
+
+
+def _integer_division(op):
+    """A division's Precheck static arguments: none for integers; floats make no check."""
+    return () if op.outputs[0].dtype.is_integer else run_checks.NO_CHECK
 
 
 def _truncate_div(x, y):
@@ -343,6 +355,10 @@ _BINARY = {
     "Zeta": jax.scipy.special.zeta, "Polygamma": jax.scipy.special.polygamma,
 }
 
+
+run_checks.register_checked_op(
+    "Div", "TruncateDiv", "FloorDiv", "FloorMod", "TruncateMod", "Mod",
+    precheck=run_checks.Precheck(inputs=(1,), static=_integer_division, check=_check_divisor))
 
 _BOOL_OUTPUT = {"Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"}
 

@@ -555,22 +555,40 @@ def _softmax_xent(features, labels, **_):
     return loss, backprop
 
 
+def _check_labels(labels, n):
+    """TF1's CPU kernel: InvalidArgumentError for a label outside [0, n) (NaN loss on GPU)."""
+    xp = run_checks.array_module(labels)
+    flat = xp.asarray(labels).reshape(-1)
+    if flat.size:
+        valid = (flat >= 0) & (flat < n)
+        if xp is np and valid.all():
+            return
+        first = xp.argmax(~valid)
+        run_checks.check(~valid, lambda v, size: f"Received a label value of {v} which is outside the valid "
+                         f"range of [0, {size}).", flat[first], xp.asarray(n, xp.int64))
+
+
+def _num_classes(op):
+    shape = op.inputs[0].shape
+    n = shape.as_list()[-1] if shape.ndims else None
+    return None if n is None else (n,)
+
+
 @register_op("SparseSoftmaxCrossEntropyWithLogits", num_outputs=2)
 def _sparse_softmax_xent(features, labels, **_):
     n = features.shape[-1]
     valid = (labels >= 0) & (labels < n)
-    flat = jnp.asarray(labels).reshape(-1)
-    if flat.size:
-        # TF1's CPU kernel: InvalidArgumentError for a label outside [0, n) (NaN loss on GPU)
-        first = jnp.argmax(~valid.reshape(-1))
-        run_checks.check(~valid, lambda v, size: f"Received a label value of {v} which is outside the valid "
-                         f"range of [0, {size}).", flat[first], jnp.asarray(n, jnp.int64))
+    _check_labels(labels, n)
     safe = jnp.where(valid, labels, 0).astype(jnp.int32)
     onehot = jax.nn.one_hot(safe, n, dtype=features.dtype)
     loss = _sparse_xent_loss(features, onehot, valid)
     nan = jnp.asarray(np.nan, features.dtype)
     backprop = jnp.where(valid[..., None], jax.nn.softmax(features, axis=-1) - onehot, nan)
     return loss, backprop
+
+
+run_checks.register_checked_op("SparseSoftmaxCrossEntropyWithLogits", precheck=run_checks.Precheck(
+    inputs=(1,), static=_num_classes, check=_check_labels))
 
 
 @jax.custom_jvp

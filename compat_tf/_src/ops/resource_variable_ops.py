@@ -34,6 +34,7 @@ from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import variables as _variables
 from compat_tf._src.runtime.lowering import VarRef
+from compat_tf._src.runtime import run_checks
 
 __all__ = ["enable_resource_variables", "disable_resource_variables", "resource_variables_enabled"]
 
@@ -174,6 +175,21 @@ def _resource_gather(resource, indices, batch_dims=0, validate_indices=True, dty
     else:
         gather_ops._check_traced_indices(idx, params.shape[0])
     return jnp.take(params, idx, axis=0)
+
+
+def _gathered_rows(op):
+    n = _handle_spec(op.inputs[0])[0]
+    n = n.as_list()[0] if n.ndims else None
+    return None if n is None or op.attrs.get("batch_dims") else (n,)
+
+
+def _check_rows(indices, n):
+    from compat_tf._src.ops import gather_ops
+    gather_ops._check_traced_indices(indices, n)
+
+
+run_checks.register_checked_op("ResourceGather", precheck=run_checks.Precheck(
+    inputs=(1,), static=_gathered_rows, check=_check_rows))
 
 
 def _scatter_lowering(kind):

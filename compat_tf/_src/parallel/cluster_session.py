@@ -347,6 +347,8 @@ class ReplicaPlan(_plan.Plan):
                 return written_of(fn(*args), self._tainted_writes())
         return per_worker
 
+    hoist_checks = False        # the workers agree on failed checks inside the step
+
     def _segment_checked(self, ops):
         # every worker's step makes the collective that agrees on failed checks (run_checks.py),
         # whatever ops its program holds

@@ -200,7 +200,7 @@ class TowerPlan(_plan.Plan):
             return super()._make_step(seg)
         # a placed step has no fused run-time check outputs (runtime/run_checks.py): its checks
         # are not made (GPU-like results, as TF1 on the GPUs the towers stand for)
-        seg.checked, seg.n_check = False, 0
+        seg.checked, seg.n_check, seg.precheck = False, 0, None
         step = _tower_step(self, seg, layout)
         self._layouts[step] = layout
         return step

@@ -27,6 +27,7 @@ from compat_tf._src.framework import registry
 from compat_tf._src.framework import shape_inference
 from compat_tf._src.runtime import host_checks
 from compat_tf._src.runtime import lowering
+from compat_tf._src.runtime import prechecks
 from compat_tf._src.runtime import run_checks
 from compat_tf._src.runtime import tiers
 
@@ -135,6 +136,7 @@ class Segment:
         self.reads = []        # state keys read
         self.writes = []       # state keys written
         self.fn = None
+        self.precheck = None   # prechecks.PreCheck: the checks made before the step
 
 
 def _variable_access(op, opdef, fed=()):
@@ -307,11 +309,19 @@ class Plan:
             s.reads, s.writes = reads, writes
             if not s.host:
                 s.checked = self._segment_checked(s.ops)
+                # checks reading only the segment's inputs run before it (prechecks.py); the rest
+                # are fused into the step, which then returns them after its outputs
+                if s.checked and self.hoist_checks:
+                    hoisted, s.precheck = prechecks.build(self, s)
+                    s.checked = not hoisted
                 s.n_check = 2 if s.checked else 0     # (first failed check, payloads) after the outputs
                 s.check_makers = []
                 s.step = self._make_step(s)
                 s.nodonate_fn = self._jit_segment(s.step)
         return segs
+
+    # A hook: plans whose steps agree on failed checks across devices keep them fused (parallel/)
+    hoist_checks = True
 
     def _segment_checked(self, ops):
         """Whether a device segment returns run-time check results (run_checks.py). A hook: a
@@ -341,7 +351,8 @@ class Plan:
             env = dict(plan.var_refs)
             env.update(seg.consts)
             env.update(zip(seg.inputs, inputs))
-            with host_checks.tracing(plan), run_checks.step_scope(rng_counter) as scope:
+            checks = run_checks.suspend() if seg.precheck is not None else run_checks.step_scope(rng_counter)
+            with host_checks.tracing(plan), checks as scope:
                 lowering.evaluate(seg.ops, env, ctx, needed=seg.outputs)
             outs = []
             for t in seg.outputs:
@@ -454,6 +465,8 @@ class Plan:
         tail = [feed_values[i] for i in in_idx] if in_idx else []
         # the fed shapes determine the step's signature (state shapes are the layout's)
         key = tuple([getattr(v, "shape", None) for v in tail])
+        if seg.precheck is not None:
+            seg.precheck(tail)
         stateless = self._stateless_fn
         if stateless is not None:
             # touches no variable: nothing to read or publish, so no lock
@@ -564,6 +577,8 @@ class Plan:
                 # lock, as a one-segment plan does.
                 if seg.fn is None:
                     seg.fn = self._jit_segment(seg.step, donate=True)
+                if seg.precheck is not None:
+                    seg.precheck([env[t] for t in seg.inputs])
                 with session._lock:
                     cur = dict(session._state)
                     cur.update(new_state)
@@ -579,6 +594,8 @@ class Plan:
                 env.update(zip(seg.outputs, outs))
                 with session._lock:
                     return self._fetch_values(env, session._state)
+            if seg.precheck is not None:
+                seg.precheck([env[t] for t in seg.inputs])
             with session._lock:
                 cur = dict(session._state)
                 cur.update(new_state)

@@ -14,11 +14,14 @@ compat_tf raises as TF1's CPU kernels do, by default:
   update, no host callback, donation kept); the runtime reads the code after the step and raises
   the error (which costs the wait for the step's result);
 - inside control-flow bodies (tf.cond / tf.while_loop / map_fn) a check is a host callback
-  (host_checks.py), which records the error the same way.
+  (host_checks.py), which records the error the same way;
+- checks that read only a run's inputs (fed labels, fed gather ids) are made before the step
+  by a small program of their own (prechecks.py): the step then has no guard.
 
 `COMPAT_TF_RUNTIME_CHECKS=0` (or `set_enabled(False)`) turns the checks off: GPU-like results
 (division by zero -> -1 or 0, an out-of-range gather -> 0, a bad label -> NaN), no check outputs.
 """
+import collections
 import contextlib
 import os
 import threading
@@ -36,8 +39,27 @@ CHECKED_OP_TYPES = {"Div", "TruncateDiv", "FloorDiv", "FloorMod", "TruncateMod",
                     "ResourceGather", "SparseSoftmaxCrossEntropyWithLogits"}
 
 
-def register_checked_op(*op_types):
+# a Precheck's `static` for an op that makes no check (a float division): nothing to hoist
+NO_CHECK = object()
+
+Precheck = collections.namedtuple("Precheck", ["inputs", "static", "check"])
+Precheck.__doc__ = """How a checked op's run-time check is made apart from the op, before the step
+(prechecks.py).
+
+inputs: the positions of the op's inputs the check reads;
+static: op -> the check's other arguments (a tuple) from the graph's static shapes and attrs,
+        None when the graph does not know them (the check stays in the step), or NO_CHECK;
+check:  (*input values, *static arguments) -> makes the op's check() calls."""
+
+# op type -> its Precheck
+PRECHECKS = {}
+
+
+def register_checked_op(*op_types, precheck=None):
+    """Declares op types whose lowerings call check(); `precheck`: how to make it before the step."""
     CHECKED_OP_TYPES.update(op_types)
+    if precheck is not None:
+        PRECHECKS.update(dict.fromkeys(op_types, precheck))
 
 
 def enabled():
@@ -83,7 +105,8 @@ def redirect(fused):
 
 @contextlib.contextmanager
 def suspend():
-    """No checks inside (forward-mode derivatives of a step: tf.hessians)."""
+    """No checks inside (forward-mode derivatives of a step: tf.hessians; a step whose checks are
+    made before it: prechecks.py)."""
     prev = getattr(_local, "scope", None)
     _local.scope = None
     try:
@@ -153,6 +176,12 @@ def check(bad, message, *payload):
     def on_host(b, *vals):
         return make_error(*[_scalar(v) for v in vals]) if np.any(b) else None
     host_checks.checked_callback(_Counter, on_host, flag, *values)
+
+
+def array_module(*values):
+    """NumPy when every value is a host array (a check made before the step, prechecks.py: plain
+    NumPy is microseconds where JAX's eager ops are a dispatch each), else jax.numpy."""
+    return np if all(isinstance(v, (np.ndarray, np.generic, int)) for v in values) else jnp
 
 
 def _scalar(v):
@@ -227,12 +256,18 @@ _BODY_OWNERS = frozenset({"If", "While", "FunctionalScan", "RnnScan"})
 def classify(ops):
     """(fused, in_bodies): whether `ops` hold checked ops at the step's level (including the forward
     ops re-run by a Gradients op), and whether some sit in control-flow bodies."""
+    checked, in_bodies = step_checked_ops(ops)
+    return bool(checked), in_bodies
+
+
+def step_checked_ops(ops):
+    """(the checked ops at the step's level, in_bodies): as classify, with the ops themselves."""
     from compat_tf._src.runtime import host_checks
     if not _enabled or not CHECKED_OP_TYPES:
-        return False, False
-    fused = in_bodies = False
-    seen = set()
-    stack = [(op, False) for op in ops]
+        return [], False
+    checked, in_bodies = [], False
+    seen, seen_checked = set(), set()
+    stack = [(op, False) for op in reversed(ops)]
     while stack:
         op, nested = stack.pop()
         if (id(op), nested) in seen:
@@ -241,10 +276,11 @@ def classify(ops):
         if op.type in CHECKED_OP_TYPES:
             if nested:
                 in_bodies = True
-            else:
-                fused = True
+            elif id(op) not in seen_checked:
+                seen_checked.add(id(op))
+                checked.append(op)
         inner = nested or op.type in _BODY_OWNERS
         for v in op._attrs.values():
             if isinstance(v, tuple):
                 stack.extend((o, inner) for o in host_checks._nested_ops(v))
-    return fused, in_bodies
+    return checked, in_bodies

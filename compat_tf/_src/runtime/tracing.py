@@ -139,6 +139,8 @@ def run_traced(session, runner, feed_values, run_metadata):
             ro = {k: cur[k] for k in seg.reads if k not in seg.writes and k in cur}
             rw = {k: cur[k] for k in seg.writes if k in cur}
             args = (ro, rw, [env[t] for t in seg.inputs], counter)
+        if getattr(seg, "precheck", None) is not None:
+            seg.precheck(args[2])
         exe = _compiled(plan, seg, args)
         t0 = time.time_ns()
         outs, updates = exe(*args)
