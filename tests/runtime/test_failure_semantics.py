@@ -199,19 +199,17 @@ def test_check_messages_made_in_a_symbolic_trace_give_the_run_s_sizes():
     # the run that failed: the sizes travel in the payload
     from jax import export
     from compat_tf._src.ops import gather_ops
-    makers = []
+    makers = run_checks.MakerTable()
 
     def step(idx):
         with run_checks.step_scope(0) as scope:
             gather_ops._check_traced_indices(idx.reshape(-1, 2), idx.shape[0] // 2 + 1)
-            code, payload, mk = run_checks.step_outputs(scope.fused)
-        makers.append(mk)
-        return code, payload
+            return run_checks.step_outputs(scope.fused, makers)
     b, = export.symbolic_shape("b")
     exp = export.export(jax.jit(step))(jax.ShapeDtypeStruct((2 * b,), np.int32))
     code, payload = exp.call(np.array([0, 1, 2, 9], np.int32))
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[1,1\] = 9 is not in \[0, 3\)"):
-        run_checks.raise_if_failed(makers[-1], code, payload)
+        run_checks.raise_if_failed(makers, code, payload)
 
 
 @pytest.mark.parametrize("mode", ["interpret", "compile"])
@@ -254,3 +252,21 @@ def test_signatures_of_a_step_are_bounded_least_recently_used_first(policy):
         fn = next(p for p in s._plans.values())._stateless_fn
         assert len(fn.programs()) == 4
         assert sorted(k[0][0] for k in fn.programs()) == [7, 8, 9, 10]
+
+
+@pytest.mark.parametrize("mode", ["interpret", "compile"])
+def test_each_traced_signature_reports_its_own_checks(policy, mode):
+    """A step traced for several input signatures whose checks differ (an empty index vector makes
+    no check): a failure reports with the makers of the trace that ran, whichever was traced last."""
+    policy(mode=mode, background=False)
+    ids = tf.placeholder(tf.int32, [None])
+    offset = tf.Variable(0, name="offset")            # ids read state: the check stays in the step
+    table = tf.Variable(np.arange(8.0, dtype=np.float32).reshape(4, 2), name="table")
+    step = tf.assign_add(offset, tf.reduce_sum(tf.cast(tf.gather(table, ids + offset), tf.int32)) * 0 + 1)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        s.run(step, {ids: [0, 1]})
+        s.run(step, {ids: np.zeros([0], np.int32)})     # traced last: no check at all
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[1\] = 6 is not in \[0, 4\)"):
+            s.run(step, {ids: [0, 4]})                   # offset is 2 now: [2, 6]
+        assert s.run(offset) == 2

@@ -315,7 +315,7 @@ class Plan:
                     hoisted, s.precheck = prechecks.build(self, s)
                     s.checked = not hoisted
                 s.n_check = 2 if s.checked else 0     # (first failed check, payloads) after the outputs
-                s.check_makers = []
+                s.check_makers = run_checks.MakerTable()
                 s.step = self._make_step(s)
                 s.nodonate_fn = self._jit_segment(s.step)
         return segs
@@ -361,7 +361,7 @@ class Plan:
             new = {k: state[k] for k in written}
             if seg.checked:
                 # a failed check leaves every written variable as it was (run_checks.py)
-                code, payload, seg.check_makers = run_checks.step_outputs(scope.fused)
+                code, payload = run_checks.step_outputs(scope.fused, seg.check_makers)
                 new = run_checks.guard_state(code, state_rw, new)
                 outs = outs + [code, payload]
             return outs, new

@@ -97,7 +97,7 @@ class PreCheck:
         self.hoisted = hoisted
         self.used = used
         self.positions = tuple(seg.inputs.index(t) for t in used)
-        self.makers = []
+        self.makers = run_checks.MakerTable()
         self.consts = consts = seg.consts
 
         def checks(*args):
@@ -110,7 +110,7 @@ class PreCheck:
                 for op, spec, static in hoisted:
                     run_checks.set_op(op)
                     spec.check(*[env[op._inputs[i]] for i in spec.inputs], *static)
-            code, payload, self.makers = run_checks.step_outputs(scope.fused)
+            code, payload = run_checks.step_outputs(scope.fused, self.makers)
             return code, payload
 
         poly = {k: tuple(ax for ax, d in enumerate(t.shape.as_list()) if d is None)

@@ -189,21 +189,40 @@ def _scalar(v):
     return a.item() if a.ndim == 0 else a
 
 
-def step_outputs(fused):
-    """(code, payloads) to return from a step: the first failed check's number (-1: none), and
-    every check's payload concatenated (int64). Also the makers: [(make_error, offset, n)]."""
+class MakerTable:
+    """The error makers of every trace of one step (a step is traced once per input signature, and
+    a check's message and payload layout belong to the trace that made it): a step's payload
+    starts with the index of its trace's makers here."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._traces = []
+
+    def add(self, makers):
+        with self._lock:
+            self._traces.append(makers)
+            return len(self._traces) - 1
+
+    def __getitem__(self, index):
+        return self._traces[index]
+
+
+def step_outputs(fused, table):
+    """(code, payload) to return from a step: the first failed check's number (-1: none), and the
+    index of this trace's makers in `table` (a MakerTable; each maker: (make_error, offset, n))
+    followed by every check's payload (int64)."""
     makers, offset, vals = [], 0, []
     for _, mk, p in fused:
         makers.append((mk, offset, len(p)))
         offset += len(p)
         vals.extend(p)
+    vals.insert(0, jnp.asarray(table.add(makers), jnp.int64))
     if not fused:
-        code, payload = jnp.int32(-1), jnp.zeros((0,), jnp.int64)
+        code = jnp.int32(-1)
     else:
         flags = jnp.stack([f for f, _, _ in fused])
         code = jnp.where(jnp.any(flags), jnp.argmax(flags).astype(jnp.int32), jnp.int32(-1))
-        payload = jnp.stack(vals) if vals else jnp.zeros((0,), jnp.int64)
-    return _agreed_across_workers(code), payload, makers
+    return _agreed_across_workers(code), jnp.stack(vals)
 
 
 def _agreed_across_workers(code):
@@ -234,8 +253,9 @@ def guard_state(code, old, new):
     return {k: (jnp.where(failed, old[k], v) if k in old else v) for k, v in new.items()}
 
 
-def raise_if_failed(makers, code, payload):
-    """After a step: raises the first failed check's error (waits for the step's result)."""
+def raise_if_failed(table, code, payload):
+    """After a step: raises the first failed check's error (waits for the step's result); `table`:
+    the step's MakerTable."""
     c = int(np.asarray(code))
     if c == -1:
         return
@@ -243,9 +263,9 @@ def raise_if_failed(makers, code, payload):
         raise errors.UnknownError(
             None, None, f"worker {PEER_FAILED - c} of the cluster failed a run-time check in this training "
             "step (its own error names the op); the step changed no variable on any worker")
-    mk, off, n = makers[c]
     p = np.asarray(payload)
-    raise mk(*[_scalar(p[off + i]) for i in range(n)])
+    mk, off, n = table[int(p[0])][c]
+    raise mk(*[_scalar(p[1 + off + i]) for i in range(n)])
 
 
 # owner ops whose sub-graphs run inside lax.cond / lax.while_loop / lax.scan: checks in them are
