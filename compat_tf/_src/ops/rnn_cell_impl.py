@@ -949,19 +949,14 @@ class _Linear:
         return nn_ops.bias_add(res, self._biases) if self._build_bias else res
 
 
-class OutputProjectionWrapper(RNNCell):
-    """tf.contrib.rnn.OutputProjectionWrapper: the cell's output times 'kernel' plus 'bias'
-    (in 'output_projection_wrapper/', which also holds the wrapped cell's scope)."""
+class _ScopedCellWrapper(RNNCell):
+    """The tf.contrib.rnn wrappers that are cells with a variable scope of their own (their
+    variables and the wrapped cell's go under it): the wrapped cell's state and zero state."""
 
-    def __init__(self, cell, output_size, activation=None, reuse=None):
+    def __init__(self, cell, reuse=None):
         super().__init__(_reuse=reuse)
         assert_like_rnncell("cell", cell)
-        if output_size < 1:
-            raise ValueError(f"Parameter output_size must be > 0: {output_size}.")
         self._cell = cell
-        self._output_size = int(output_size)
-        self._activation = activation
-        self._linear = None
 
     @property
     def state_size(self):
@@ -969,11 +964,28 @@ class OutputProjectionWrapper(RNNCell):
 
     @property
     def output_size(self):
-        return self._output_size
+        return self._cell.output_size
 
     def zero_state(self, batch_size, dtype):
         with _graph.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
             return self._cell.zero_state(batch_size, dtype)
+
+
+class OutputProjectionWrapper(_ScopedCellWrapper):
+    """tf.contrib.rnn.OutputProjectionWrapper: the cell's output times 'kernel' plus 'bias'
+    (in 'output_projection_wrapper/', which also holds the wrapped cell's scope)."""
+
+    def __init__(self, cell, output_size, activation=None, reuse=None):
+        super().__init__(cell, reuse)
+        if output_size < 1:
+            raise ValueError(f"Parameter output_size must be > 0: {output_size}.")
+        self._output_size = int(output_size)
+        self._activation = activation
+        self._linear = None
+
+    @property
+    def output_size(self):
+        return self._output_size
 
     def call(self, inputs, state):
         output, res_state = self._cell(inputs, state)
@@ -985,28 +997,14 @@ class OutputProjectionWrapper(RNNCell):
         return projected, res_state
 
 
-class InputProjectionWrapper(RNNCell):
+class InputProjectionWrapper(_ScopedCellWrapper):
     """tf.contrib.rnn.InputProjectionWrapper: the inputs times 'kernel' plus 'bias', then the cell."""
 
     def __init__(self, cell, num_proj, activation=None, input_size=None, reuse=None):
-        super().__init__(_reuse=reuse)
-        assert_like_rnncell("cell", cell)
-        self._cell = cell
+        super().__init__(cell, reuse)
         self._num_proj = int(num_proj)
         self._activation = activation
         self._linear = None
-
-    @property
-    def state_size(self):
-        return self._cell.state_size
-
-    @property
-    def output_size(self):
-        return self._cell.output_size
-
-    def zero_state(self, batch_size, dtype):
-        with _graph.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
-            return self._cell.zero_state(batch_size, dtype)
 
     def call(self, inputs, state):
         if self._linear is None:
@@ -1017,34 +1015,20 @@ class InputProjectionWrapper(RNNCell):
         return self._cell(projected, state)
 
 
-class EmbeddingWrapper(RNNCell):
+class EmbeddingWrapper(_ScopedCellWrapper):
     """tf.contrib.rnn.EmbeddingWrapper: int ids `[batch, 1]` looked up in 'embedding'
     (`[embedding_classes, embedding_size]`), then the cell."""
 
     def __init__(self, cell, embedding_classes, embedding_size, initializer=None, reuse=None):
-        super().__init__(_reuse=reuse)
-        assert_like_rnncell("cell", cell)
+        super().__init__(cell, reuse)
         if embedding_classes <= 0 or embedding_size <= 0:
             raise ValueError(
                 "Both embedding_classes and embedding_size must be > 0: "
                 f"{embedding_classes}, {embedding_size}."
             )
-        self._cell = cell
         self._embedding_classes = int(embedding_classes)
         self._embedding_size = int(embedding_size)
         self._initializer = initializer
-
-    @property
-    def state_size(self):
-        return self._cell.state_size
-
-    @property
-    def output_size(self):
-        return self._cell.output_size
-
-    def zero_state(self, batch_size, dtype):
-        with _graph.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
-            return self._cell.zero_state(batch_size, dtype)
 
     def call(self, inputs, state):
         import math
