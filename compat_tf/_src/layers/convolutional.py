@@ -8,6 +8,8 @@ variables live in the layer's variable scope ("conv2d/kernel", "conv2d_1/kernel"
 data_format='channels_last', kernel/depthwise/pointwise initializers None (the variable scope's
 initializer, else glorot_uniform), bias initializer zeros_initializer().
 """
+import inspect
+
 from compat_tf._src.keras.layers import convolutional as keras_conv
 from compat_tf._src.layers.base import Layer
 from compat_tf._src.ops import init_ops
@@ -118,128 +120,40 @@ Convolution3DTranspose = Deconvolution3D = Deconv3D = Conv3DTranspose
 # functional forms
 # --------------------------------------------------------------------------------------------
 
-def conv1d(inputs, filters, kernel_size, strides=1, padding="valid", data_format="channels_last",
-           dilation_rate=1, activation=None, use_bias=True, kernel_initializer=None,
-           bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
-           activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
-           reuse=None):
-    """tf.layers.conv1d: 1-D convolution layer over [batch, width, channels]."""
-    layer = Conv1D(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                   dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-                   kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                   kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                   activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                   bias_constraint=bias_constraint, trainable=trainable, name=name, _reuse=reuse, _scope=name)
-    return layer.apply(inputs)
+def _functional(cls, fn_name, doc):
+    """The functional form of layer class `cls`, as TF1's: `fn(inputs, <the class's arguments>,
+    reuse=None)` builds the layer (its scope: `name`, reused with `reuse`) and applies it."""
+    init = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    params = [inspect.Parameter("inputs", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+              *[p for p in init if p.kind is not inspect.Parameter.VAR_KEYWORD],
+              inspect.Parameter("reuse", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)]
+    sig = inspect.Signature(params)
+
+    def fn(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        arguments = dict(bound.arguments)
+        inputs, reuse = arguments.pop("inputs"), arguments.pop("reuse")
+        return cls(**arguments, _reuse=reuse, _scope=arguments["name"]).apply(inputs)
+
+    fn.__signature__ = sig
+    fn.__name__ = fn.__qualname__ = fn_name
+    fn.__doc__ = doc
+    fn.__module__ = __name__
+    return fn
 
 
-def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
-           dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer=None,
-           bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
-           activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
-           reuse=None):
-    """tf.layers.conv2d: 2-D convolution layer."""
-    layer = Conv2D(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                   dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-                   kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                   kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                   activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                   bias_constraint=bias_constraint, trainable=trainable, name=name, _reuse=reuse, _scope=name)
-    return layer.apply(inputs)
-
-
-def conv3d(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format="channels_last",
-           dilation_rate=(1, 1, 1), activation=None, use_bias=True, kernel_initializer=None,
-           bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
-           activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
-           reuse=None):
-    """tf.layers.conv3d: 3-D convolution layer."""
-    layer = Conv3D(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                   dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-                   kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                   kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                   activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                   bias_constraint=bias_constraint, trainable=trainable, name=name, _reuse=reuse, _scope=name)
-    return layer.apply(inputs)
-
-
-def separable_conv1d(inputs, filters, kernel_size, strides=1, padding="valid", data_format="channels_last",
-                     dilation_rate=1, depth_multiplier=1, activation=None, use_bias=True,
-                     depthwise_initializer=None, pointwise_initializer=None,
-                     bias_initializer=init_ops.zeros_initializer(), depthwise_regularizer=None,
-                     pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                     depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
-                     trainable=True,
-                     name=None, reuse=None):
-    """tf.layers.separable_conv1d: depthwise-separable 1-D convolution."""
-    layer = SeparableConv1D(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                            dilation_rate=dilation_rate, depth_multiplier=depth_multiplier,
-                            activation=activation, use_bias=use_bias,
-                            depthwise_initializer=depthwise_initializer,
-                            pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-                            depthwise_regularizer=depthwise_regularizer,
-                            pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
-                            activity_regularizer=activity_regularizer,
-                            depthwise_constraint=depthwise_constraint,
-                            pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint,
-                            trainable=trainable, name=name, _reuse=reuse, _scope=name)
-    return layer.apply(inputs)
-
-
-def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
-                     data_format="channels_last",
-                     dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
-                     depthwise_initializer=None, pointwise_initializer=None,
-                     bias_initializer=init_ops.zeros_initializer(), depthwise_regularizer=None,
-                     pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                     depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
-                     trainable=True,
-                     name=None, reuse=None):
-    """tf.layers.separable_conv2d: depthwise conv (depth_multiplier per channel) then 1x1 conv."""
-    layer = SeparableConv2D(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                            dilation_rate=dilation_rate, depth_multiplier=depth_multiplier,
-                            activation=activation, use_bias=use_bias,
-                            depthwise_initializer=depthwise_initializer,
-                            pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-                            depthwise_regularizer=depthwise_regularizer,
-                            pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
-                            activity_regularizer=activity_regularizer,
-                            depthwise_constraint=depthwise_constraint,
-                            pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint,
-                            trainable=trainable, name=name, _reuse=reuse, _scope=name)
-    return layer.apply(inputs)
-
-
-def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
-                     data_format="channels_last",
-                     activation=None, use_bias=True, kernel_initializer=None,
-                     bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None,
-                     bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                     bias_constraint=None, trainable=True, name=None, reuse=None):
-    """tf.layers.conv2d_transpose: transposed 2-D convolution ("deconvolution")."""
-    layer = Conv2DTranspose(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                            activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-                            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-                            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                            trainable=trainable, name=name, _reuse=reuse, _scope=name)
-    return layer.apply(inputs)
-
-
-def conv3d_transpose(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
-                     data_format="channels_last", activation=None, use_bias=True, kernel_initializer=None,
-                     bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None,
-                     bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                     bias_constraint=None, trainable=True, name=None, reuse=None):
-    """tf.layers.conv3d_transpose: transposed 3-D convolution."""
-    layer = Conv3DTranspose(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                            activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-                            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-                            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                            trainable=trainable, name=name, _reuse=reuse, _scope=name)
-    return layer.apply(inputs)
-
+conv1d = _functional(Conv1D, "conv1d", "tf.layers.conv1d: 1-D convolution layer over [batch, width, channels].")
+conv2d = _functional(Conv2D, "conv2d", "tf.layers.conv2d: 2-D convolution layer.")
+conv3d = _functional(Conv3D, "conv3d", "tf.layers.conv3d: 3-D convolution layer.")
+separable_conv1d = _functional(SeparableConv1D, "separable_conv1d",
+                               "tf.layers.separable_conv1d: depthwise-separable 1-D convolution.")
+separable_conv2d = _functional(SeparableConv2D, "separable_conv2d", "tf.layers.separable_conv2d: depthwise "
+                               "conv (depth_multiplier per channel) then 1x1 conv.")
+conv2d_transpose = _functional(Conv2DTranspose, "conv2d_transpose",
+                               "tf.layers.conv2d_transpose: transposed 2-D convolution (\"deconvolution\").")
+conv3d_transpose = _functional(Conv3DTranspose, "conv3d_transpose",
+                               "tf.layers.conv3d_transpose: transposed 3-D convolution.")
 
 convolution2d = conv2d
 convolution3d = conv3d
