@@ -389,40 +389,32 @@ true_negatives_at_thresholds = _counts_at_thresholds("tn", "true_negatives")
 false_negatives_at_thresholds = _counts_at_thresholds("fn", "false_negatives")
 
 
-def precision_at_thresholds(labels, predictions, thresholds, weights=None, metrics_collections=None,
-                            updates_collections=None, name=None):
-    """tf.metrics.precision_at_thresholds: tp / (tp + fp + 1e-7) per threshold."""
-    with variable_scope(name, "precision_at_thresholds", (predictions, labels, weights)):
-        values, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights,
-                                                             includes=("tp", "fp"))
-        epsilon = 1e-7
+def _ratio_at_thresholds(default_name, other):
+    """tf.metrics.<default_name>_at_thresholds: tp / (tp + <other> + 1e-7) per threshold (TF1's
+    precision: other = fp; recall: other = fn)."""
+    def metric(labels, predictions, thresholds, weights=None, metrics_collections=None,
+               updates_collections=None, name=None):
+        with variable_scope(name, default_name + "_at_thresholds", (predictions, labels, weights)):
+            values, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights,
+                                                                 includes=("tp", other))
+            epsilon = 1e-7
 
-        def compute(tp, fp, op_name):
-            return math_ops.divide(tp, epsilon + tp + fp, name="precision_" + op_name)
+            def compute(counts, op_name):
+                tp = counts["tp"]
+                return math_ops.divide(tp, epsilon + tp + counts[other], name=f"{default_name}_{op_name}")
 
-        prec = compute(values["tp"], values["fp"], "value")
-        _add_to_collections(metrics_collections, prec)
-        update_op = compute(update_ops["tp"], update_ops["fp"], "update_op")
-        _add_to_collections(updates_collections, update_op)
-        return prec, update_op
+            value = compute(values, "value")
+            _add_to_collections(metrics_collections, value)
+            update_op = compute(update_ops, "update_op")
+            _add_to_collections(updates_collections, update_op)
+            return value, update_op
+    metric.__name__ = metric.__qualname__ = default_name + "_at_thresholds"
+    metric.__doc__ = f"tf.metrics.{default_name}_at_thresholds: tp / (tp + {other} + 1e-7) per threshold."
+    return metric
 
 
-def recall_at_thresholds(labels, predictions, thresholds, weights=None, metrics_collections=None,
-                         updates_collections=None, name=None):
-    """tf.metrics.recall_at_thresholds: tp / (tp + fn + 1e-7) per threshold."""
-    with variable_scope(name, "recall_at_thresholds", (predictions, labels, weights)):
-        values, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights,
-                                                             includes=("tp", "fn"))
-        epsilon = 1e-7
-
-        def compute(tp, fn, op_name):
-            return math_ops.divide(tp, epsilon + tp + fn, name="recall_" + op_name)
-
-        rec = compute(values["tp"], values["fn"], "value")
-        _add_to_collections(metrics_collections, rec)
-        update_op = compute(update_ops["tp"], update_ops["fn"], "update_op")
-        _add_to_collections(updates_collections, update_op)
-        return rec, update_op
+precision_at_thresholds = _ratio_at_thresholds("precision", "fp")
+recall_at_thresholds = _ratio_at_thresholds("recall", "fn")
 
 
 def _auc_thresholds(num_thresholds, last=1.0 + 1e-7):
