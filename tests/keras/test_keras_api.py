@@ -258,3 +258,27 @@ def test_model_to_estimator_trains_from_keras_weights(tmp_path):
     np.testing.assert_allclose(result["loss"], keras_loss, rtol=1e-5)
     est.train(input_fn, steps=5)
     assert est.evaluate(input_fn, steps=1)["loss"] < keras_loss
+
+
+@pytest.mark.parametrize("make", [
+    lambda K: K.SGD(0.1, momentum=0.9, nesterov=True), lambda K: K.Adam(amsgrad=True),
+    lambda K: K.RMSprop(centered=True, momentum=0.5), lambda K: K.Adagrad(initial_accumulator_value=0.2),
+    lambda K: K.Adadelta(rho=0.9), lambda K: K.Adamax(beta_1=0.8), lambda K: K.Nadam(epsilon=1e-6),
+    lambda K: K.Ftrl(l2_shrinkage_regularization_strength=0.1)])
+def test_optimizer_config_round_trips(make):
+    opt = make(tf.keras.optimizers)
+    config = opt.get_config()
+    assert config["name"] == type(opt).__name__ and "learning_rate" in config and "decay" in config
+    assert type(opt).from_config(config).get_config() == config
+
+
+def test_optimizer_configs_have_tf_keys():
+    # the keys and defaults of TF 1.15's tf.keras optimizers' get_config
+    assert tf.keras.optimizers.Adam().get_config() == {
+        "name": "Adam", "learning_rate": 0.001, "decay": 0.0, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-07,
+        "amsgrad": False}
+    assert tf.keras.optimizers.Ftrl().get_config() == {
+        "name": "Ftrl", "learning_rate": 0.001, "decay": 0.0, "learning_rate_power": -0.5,
+        "l1_regularization_strength": 0.0, "l2_regularization_strength": 0.0, "initial_accumulator_value": 0.1,
+        "l2_shrinkage_regularization_strength": 0.0}
+    assert tf.keras.optimizers.Nadam().get_config()["decay"] == 0.004          # its schedule_decay

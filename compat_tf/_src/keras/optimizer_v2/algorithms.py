@@ -31,10 +31,12 @@ def _const(value, dtype):
 class SGD(OptimizerV2):
     """tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.0, nesterov=False)."""
 
+    _config_hypers = ("learning_rate", "decay", "momentum")
+    _config_attrs = {"nesterov": "nesterov"}
+
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
         super().__init__(name, **kwargs)
-        self._set_hyper("learning_rate", kwargs.get("lr", learning_rate))
-        self._set_hyper("decay", self._initial_decay)
+        self._set_learning_rate(kwargs.get("lr", learning_rate))
         self._momentum = False
         if isinstance(momentum, (int, float)) and (momentum < 0 or momentum > 1):
             raise ValueError("`momentum` must be between [0, 1].")
@@ -59,22 +61,17 @@ class SGD(OptimizerV2):
             return state_ops.assign_add(var, momentum * m_t - c["lr_t"] * grad).op
         return state_ops.assign_add(var, m_t).op
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(learning_rate=self._serialize_hyperparameter("learning_rate"),
-                      decay=self._serialize_hyperparameter("decay"),
-                      momentum=self._serialize_hyperparameter("momentum"), nesterov=self.nesterov)
-        return config
-
 
 class Adam(OptimizerV2):
     """tf.keras.optimizers.Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False)."""
 
+    _config_hypers = ("learning_rate", "decay", "beta_1", "beta_2")
+    _config_attrs = {"epsilon": "epsilon", "amsgrad": "amsgrad"}
+
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, name="Adam",
                  **kwargs):
         super().__init__(name, **kwargs)
-        self._set_hyper("learning_rate", kwargs.get("lr", learning_rate))
-        self._set_hyper("decay", self._initial_decay)
+        self._set_learning_rate(kwargs.get("lr", learning_rate))
         self._set_hyper("beta_1", beta_1)
         self._set_hyper("beta_2", beta_2)
         self.epsilon = epsilon or backend.epsilon()
@@ -111,23 +108,17 @@ class Adam(OptimizerV2):
         vhat_t = state_ops.assign(vhat, math_ops.maximum(vhat, v_t))
         return state_ops.assign_sub(var, c["lr"] * m_t / (math_ops.sqrt(vhat_t) + c["epsilon"])).op
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(learning_rate=self._serialize_hyperparameter("learning_rate"),
-                      decay=self._serialize_hyperparameter("decay"),
-                      beta_1=self._serialize_hyperparameter("beta_1"),
-                      beta_2=self._serialize_hyperparameter("beta_2"), epsilon=self.epsilon, amsgrad=self.amsgrad)
-        return config
-
 
 class RMSprop(OptimizerV2):
     """tf.keras.optimizers.RMSprop(learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False)."""
 
+    _config_hypers = ("learning_rate", "decay", "rho", "momentum")
+    _config_attrs = {"epsilon": "epsilon", "centered": "centered"}
+
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, name="RMSprop",
                  **kwargs):
         super().__init__(name, **kwargs)
-        self._set_hyper("learning_rate", kwargs.get("lr", learning_rate))
-        self._set_hyper("decay", self._initial_decay)
+        self._set_learning_rate(kwargs.get("lr", learning_rate))
         self._set_hyper("rho", rho)
         self._momentum = False
         if isinstance(momentum, (int, float)) and (momentum < 0 or momentum > 1):
@@ -174,17 +165,12 @@ class RMSprop(OptimizerV2):
             denom_t = rms_t - math_ops.square(mg_t)
         return state_ops.assign(var, var - c["lr_t"] * grad / (math_ops.sqrt(denom_t) + c["epsilon"])).op
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(learning_rate=self._serialize_hyperparameter("learning_rate"),
-                      decay=self._serialize_hyperparameter("decay"), rho=self._serialize_hyperparameter("rho"),
-                      momentum=self._serialize_hyperparameter("momentum"), epsilon=self.epsilon,
-                      centered=self.centered)
-        return config
-
 
 class Adagrad(OptimizerV2):
     """tf.keras.optimizers.Adagrad(learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7)."""
+
+    _config_hypers = ("learning_rate", "decay")
+    _config_attrs = {"initial_accumulator_value": "_initial_accumulator_value", "epsilon": "epsilon"}
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, name="Adagrad", **kwargs):
         if initial_accumulator_value < 0.0:
@@ -192,8 +178,7 @@ class Adagrad(OptimizerV2):
         if epsilon is None:
             epsilon = backend.epsilon()
         super().__init__(name, **kwargs)
-        self._set_hyper("learning_rate", kwargs.get("lr", learning_rate))
-        self._set_hyper("decay", self._initial_decay)
+        self._set_learning_rate(kwargs.get("lr", learning_rate))
         self._initial_accumulator_value = initial_accumulator_value
         self.epsilon = epsilon
 
@@ -208,21 +193,16 @@ class Adagrad(OptimizerV2):
         eps = _const(self.epsilon, var.dtype.base_dtype)
         return state_ops.assign_sub(var, c["lr_t"] * grad / (math_ops.sqrt(acc_t) + eps)).op
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(learning_rate=self._serialize_hyperparameter("learning_rate"),
-                      decay=self._serialize_hyperparameter("decay"),
-                      initial_accumulator_value=self._initial_accumulator_value, epsilon=self.epsilon)
-        return config
-
 
 class Adadelta(OptimizerV2):
     """tf.keras.optimizers.Adadelta(learning_rate=0.001, rho=0.95, epsilon=1e-7)."""
 
+    _config_hypers = ("learning_rate", "decay", "rho")
+    _config_attrs = {"epsilon": "epsilon"}
+
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="Adadelta", **kwargs):
         super().__init__(name, **kwargs)
-        self._set_hyper("learning_rate", kwargs.get("lr", learning_rate))
-        self._set_hyper("decay", self._initial_decay)
+        self._set_learning_rate(kwargs.get("lr", learning_rate))
         self._set_hyper("rho", rho)
         self.epsilon = epsilon or backend.epsilon()
 
@@ -238,21 +218,16 @@ class Adadelta(OptimizerV2):
                                            c["lr_t"], self._get_hyper("rho", dtype), _const(self.epsilon, dtype),
                                            grad).op
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(learning_rate=self._serialize_hyperparameter("learning_rate"),
-                      decay=self._serialize_hyperparameter("decay"), rho=self._serialize_hyperparameter("rho"),
-                      epsilon=self.epsilon)
-        return config
-
 
 class Adamax(OptimizerV2):
     """tf.keras.optimizers.Adamax(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)."""
 
+    _config_hypers = ("learning_rate", "decay", "beta_1", "beta_2")
+    _config_attrs = {"epsilon": "epsilon"}
+
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name="Adamax", **kwargs):
         super().__init__(name, **kwargs)
-        self._set_hyper("learning_rate", kwargs.get("lr", learning_rate))
-        self._set_hyper("decay", self._initial_decay)
+        self._set_learning_rate(kwargs.get("lr", learning_rate))
         self._set_hyper("beta_1", beta_1)
         self._set_hyper("beta_2", beta_2)
         self.epsilon = epsilon or backend.epsilon()
@@ -273,17 +248,12 @@ class Adamax(OptimizerV2):
         step = c["lr_t"] / (1 - b1_power) * m_t / (v_t + _const(self.epsilon, dtype))
         return state_ops.assign_sub(var, step).op
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(learning_rate=self._serialize_hyperparameter("learning_rate"),
-                      decay=self._serialize_hyperparameter("decay"),
-                      beta_1=self._serialize_hyperparameter("beta_1"),
-                      beta_2=self._serialize_hyperparameter("beta_2"), epsilon=self.epsilon)
-        return config
-
 
 class Nadam(OptimizerV2):
     """tf.keras.optimizers.Nadam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)."""
+
+    _config_hypers = ("learning_rate", "decay", "beta_1", "beta_2")
+    _config_attrs = {"epsilon": "epsilon"}
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name="Nadam", **kwargs):
         kwargs["decay"] = kwargs.pop("schedule_decay", 0.004)
@@ -293,8 +263,7 @@ class Nadam(OptimizerV2):
             raise ValueError("The Nadam optimizer does not support tf.keras.optimizers.LearningRateSchedules as "
                              "the learning rate.")
         super().__init__(name, **kwargs)
-        self._set_hyper("learning_rate", learning_rate)
-        self._set_hyper("decay", self._initial_decay)
+        self._set_learning_rate(learning_rate)
         self._set_hyper("beta_1", beta_1)
         self._set_hyper("beta_2", beta_2)
         self.epsilon = epsilon or backend.epsilon()
@@ -346,18 +315,15 @@ class Nadam(OptimizerV2):
         eps = _const(self.epsilon, var.dtype.base_dtype)
         return state_ops.assign(var, var - c["lr_t"] * m_t_bar / (math_ops.sqrt(v_t_prime) + eps)).op
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(learning_rate=self._serialize_hyperparameter("learning_rate"),
-                      decay=self._serialize_hyperparameter("decay"),
-                      beta_1=self._serialize_hyperparameter("beta_1"),
-                      beta_2=self._serialize_hyperparameter("beta_2"), epsilon=self.epsilon)
-        return config
-
 
 class Ftrl(OptimizerV2):
     """tf.keras.optimizers.Ftrl(learning_rate=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1,
     l1_regularization_strength=0.0, l2_regularization_strength=0.0, l2_shrinkage_regularization_strength=0.0)."""
+
+    _config_hypers = ("learning_rate", "decay", "learning_rate_power", "l1_regularization_strength",
+                      "l2_regularization_strength")
+    _config_attrs = {"initial_accumulator_value": "_initial_accumulator_value",
+                     "l2_shrinkage_regularization_strength": "_l2_shrinkage_regularization_strength"}
 
     def __init__(self, learning_rate=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1,
                  l1_regularization_strength=0.0, l2_regularization_strength=0.0, name="Ftrl",
@@ -371,8 +337,7 @@ class Ftrl(OptimizerV2):
                 raise ValueError(f"{what} {value:f} needs to be positive or zero")
         if learning_rate_power > 0.0:
             raise ValueError("learning_rate_power %f needs to be negative or zero" % learning_rate_power)
-        self._set_hyper("learning_rate", learning_rate)
-        self._set_hyper("decay", self._initial_decay)
+        self._set_learning_rate(learning_rate)
         self._set_hyper("learning_rate_power", learning_rate_power)
         self._set_hyper("l1_regularization_strength", l1_regularization_strength)
         self._set_hyper("l2_regularization_strength", l2_regularization_strength)
@@ -396,13 +361,3 @@ class Ftrl(OptimizerV2):
         shrink = _const(self._l2_shrinkage_regularization_strength, dtype)
         return training_ops.apply_ftrl_v2(var, accum, linear, grad, c["lr_t"], l1, l2, shrink, power).op
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(learning_rate=self._serialize_hyperparameter("learning_rate"),
-                      decay=self._serialize_hyperparameter("decay"),
-                      initial_accumulator_value=self._initial_accumulator_value,
-                      learning_rate_power=self._serialize_hyperparameter("learning_rate_power"),
-                      l1_regularization_strength=self._serialize_hyperparameter("l1_regularization_strength"),
-                      l2_regularization_strength=self._serialize_hyperparameter("l2_regularization_strength"),
-                      l2_shrinkage_regularization_strength=self._l2_shrinkage_regularization_strength)
-        return config

@@ -304,12 +304,24 @@ class OptimizerV2:
     def _resource_apply_dense(self, grad, var, coefficients):
         raise NotImplementedError()
 
+    # a subclass's get_config entries: its hyperparameters (serialized) and its plain attributes
+    # ({config key: attribute name})
+    _config_hypers = ()
+    _config_attrs = {}
+
+    def _set_learning_rate(self, learning_rate):
+        """The 'learning_rate' and 'decay' hyperparameters every built-in optimizer has."""
+        self._set_hyper("learning_rate", learning_rate)
+        self._set_hyper("decay", self._initial_decay)
+
     def get_config(self):
         config = {"name": self._name}
         if hasattr(self, "clipnorm"):
             config["clipnorm"] = self.clipnorm
         if hasattr(self, "clipvalue"):
             config["clipvalue"] = self.clipvalue
+        config.update({k: self._serialize_hyperparameter(k) for k in self._config_hypers})
+        config.update({k: getattr(self, attr) for k, attr in self._config_attrs.items()})
         return config
 
     @classmethod
