@@ -14,8 +14,8 @@ Deviation: categorical features are computed as dense tensors ([batch] or [batch
 numpy_input_fn / pandas_input_fn / FixedLenFeature case) with masks, which gives TF1's values;
 a SparseTensor feature (VarLenFeature, as parsing serving receivers give) is densified first,
 so an entry explicitly holding '' or -1 counts as absent (TF1 would look it up, e.g. into an
-OOV bucket). crossed_column, weighted_categorical_column, shared_embedding_columns and the
-sequence_* columns raise NotImplementedError.
+OOV bucket). crossed_column, weighted_categorical_column and shared_embedding_columns are in
+combined_columns.py, the sequence_* columns in sequence_columns.py.
 """
 import collections
 import math
@@ -115,6 +115,12 @@ class _CategoricalColumn:
 
     def _ids_and_mask(self, features):
         raise NotImplementedError
+
+    def _ids_and_weights(self, features):
+        """(ids [batch, k] int64, weights [batch, k] float32): a present id weighs 1, a missing one 0
+        (a weighted_categorical_column gives its weight feature instead)."""
+        ids, present = self._ids_and_mask(features)
+        return ids, math_ops.cast(present, _dtypes.float32)
 
 
 class _NumericColumn(_DenseColumn, collections.namedtuple("_NumericColumn", (
@@ -333,9 +339,9 @@ class _IndicatorColumn(_DenseColumn, collections.namedtuple("_IndicatorColumn", 
     _variable_shape = property(lambda self: _ts.TensorShape([self.categorical_column._num_buckets]))
 
     def _dense(self, features):
-        ids, present = self.categorical_column._ids_and_mask(features)
+        ids, weights = self.categorical_column._ids_and_weights(features)
         n = self.categorical_column._num_buckets
-        oh = array_ops.one_hot(ids, n, dtype=_dtypes.float32) * math_ops.cast(present, _dtypes.float32)[..., None]
+        oh = array_ops.one_hot(ids, n, dtype=_dtypes.float32) * weights[..., None]
         return math_ops.reduce_sum(oh, axis=-2)
 
 
@@ -344,6 +350,20 @@ def indicator_column(categorical_column):
     if not isinstance(categorical_column, _CategoricalColumn):
         raise ValueError(f"Unsupported input type. Input must be a _CategoricalColumn. Given: {categorical_column}")
     return _IndicatorColumn(categorical_column)
+
+
+def _pruned(ids_and_weights, combiner):
+    """TF1's safe_embedding_lookup_sparse (embedding columns, linear_model) drops the entries whose
+    weight is <= 0 unless the combiner is "sum" (indicator_column keeps them)."""
+    ids, weights = ids_and_weights
+    if combiner == "sum":
+        return ids, weights
+    return ids, array_ops.where(weights > 0, weights, array_ops.zeros_like(weights))
+
+
+def _rows(table, ids, weights):
+    """The table rows of ids [batch, k] (row 0 where the weight is 0: missing ids)."""
+    return gather_ops.gather(table, array_ops.where(math_ops.not_equal(weights, 0.0), ids, array_ops.zeros_like(ids)))
 
 
 def _combine(rows, weights, combiner):
@@ -365,18 +385,21 @@ class _EmbeddingColumn(_DenseColumn, collections.namedtuple("_EmbeddingColumn", 
     _parse_example_spec = property(lambda self: self.categorical_column._parse_example_spec)
     _variable_shape = property(lambda self: _ts.TensorShape([self.dimension]))
 
+    _creates_variables = True
+
+    def _embedding_variable(self, weight_collections, trainable):
+        return _vs.get_variable("embedding_weights", shape=[self.categorical_column._num_buckets, self.dimension],
+                                dtype=_dtypes.float32, initializer=self.initializer,
+                                trainable=self.trainable and (trainable is None or trainable),
+                                collections=weight_collections)
+
     def _dense(self, features, weight_collections=None, trainable=None):
-        ids, present = self.categorical_column._ids_and_mask(features)
-        weights = _vs.get_variable("embedding_weights", shape=[self.categorical_column._num_buckets, self.dimension],
-                                   dtype=_dtypes.float32, initializer=self.initializer,
-                                   trainable=self.trainable and (trainable is None or trainable),
-                                   collections=weight_collections)
+        table = self._embedding_variable(weight_collections, trainable)
         if self.ckpt_to_load_from is not None:
             from compat_tf._src.train.checkpoint_utils import init_from_checkpoint
-            init_from_checkpoint(self.ckpt_to_load_from, {self.tensor_name_in_ckpt: weights})
-        safe_ids = array_ops.where(present, ids, array_ops.zeros_like(ids))
-        rows = gather_ops.gather(weights, safe_ids)
-        return _combine(rows, math_ops.cast(present, _dtypes.float32), self.combiner)
+            init_from_checkpoint(self.ckpt_to_load_from, {self.tensor_name_in_ckpt: table})
+        ids, weights = _pruned(self.categorical_column._ids_and_weights(features), self.combiner)
+        return _combine(_rows(table, ids, weights), weights, self.combiner)
 
 
 def embedding_column(categorical_column, dimension, combiner="mean", initializer=None, ckpt_to_load_from=None,
@@ -430,7 +453,7 @@ def input_layer(features, feature_columns, weight_collections=None, trainable=Tr
         for c in columns:
             with _vs.variable_scope(None, default_name=c._var_scope_name) as sc:
                 before = set(id(v) for v in _g().get_collection(GraphKeys.GLOBAL_VARIABLES))
-                if isinstance(c, _EmbeddingColumn):
+                if getattr(c, "_creates_variables", False):
                     t = c._dense(features, weight_collections, trainable)
                 else:
                     t = c._dense(features)
@@ -459,10 +482,9 @@ def linear_model(features, feature_columns, units=1, sparse_combiner="sum", weig
                 if isinstance(c, _CategoricalColumn):
                     w = _vs.get_variable("weights", [c._num_buckets, units], initializer=init_ops.zeros_initializer(),
                                          trainable=trainable, collections=collections_)
-                    ids, present = c._ids_and_mask(features)
-                    rows = gather_ops.gather(w, array_ops.where(present, ids, array_ops.zeros_like(ids)))
-                    terms.append(array_ops.reshape(
-                        _combine(rows, math_ops.cast(present, _dtypes.float32), sparse_combiner), [-1, units]))
+                    ids, weights = _pruned(c._ids_and_weights(features), sparse_combiner)
+                    terms.append(array_ops.reshape(_combine(_rows(w, ids, weights), weights, sparse_combiner),
+                                                   [-1, units]))
                 else:
                     dense = array_ops.reshape(c._dense(features), [-1, c._variable_shape.num_elements()])
                     w = _vs.get_variable("weights", [c._variable_shape.num_elements(), units],
