@@ -427,12 +427,24 @@ def embedding_column(categorical_column, dimension, combiner="mean", initializer
 # input_layer, linear_model, make_parse_example_spec
 # --------------------------------------------------------------------------------------------
 
-def _check_columns(feature_columns):
-    if isinstance(feature_columns, (_DenseColumn, _CategoricalColumn)):
+def _is_sequence(c):
+    return getattr(c, "_is_sequence", False) or getattr(getattr(c, "categorical_column", None), "_is_sequence", False)
+
+
+def _check_columns(feature_columns, sequence=False):
+    """The columns sorted by name; ValueError for none, duplicates, or sequence columns outside
+    sequence_input_layer (TF1's message)."""
+    if not isinstance(feature_columns, (list, tuple)) and hasattr(feature_columns, "_parse_example_spec"):
         feature_columns = [feature_columns]
     feature_columns = list(feature_columns)
     if not feature_columns:
         raise ValueError("feature_columns must not be empty.")
+    for c in feature_columns:
+        if not sequence and _is_sequence(c):
+            raise ValueError(f"In {c.name}: a sequence column (sequence_categorical_column_with_* / "
+                             "sequence_numeric_column) cannot be used here. Suggested fix: If you wish to create "
+                             "sequence input, use sequence_input_layer instead of input_layer. "
+                             f"Given (type {type(c)}): {c}")
     names = [c.name for c in feature_columns]
     dup = {n for n in names if names.count(n) > 1}
     if dup:
@@ -504,7 +516,7 @@ def make_parse_example_spec(feature_columns):
     """{feature key: FixedLenFeature/VarLenFeature} for tf.parse_example."""
     spec = {}
     for c in feature_columns:
-        if not isinstance(c, (_DenseColumn, _CategoricalColumn)):
+        if not hasattr(c, "_parse_example_spec"):
             raise ValueError(f"All feature_columns must be _FeatureColumn instances. Given: {c}")
         for k, v in c._parse_example_spec.items():
             if k in spec and spec[k] != v:
