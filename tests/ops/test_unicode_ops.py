@@ -7,7 +7,7 @@ from tests.ops._string_fixture import expected, run_cases
 KEYS = ["decode", "decode_bad", "decode_bad_ignore", "decode_bad_char", "decode_ctrl", "decode_16", "decode_32",
         "decode_off", "decode_off_bad", "split_chars", "split_chars_bad", "split_chars_off", "bytes_split", "encode",
         "encode_16", "encode_32", "encode_ignore", "encode_char", "transcode", "transcode_bad",
-        "transcode_bad_ignore", "transcode_ctrl", "transcode_32"]
+        "transcode_bad_ignore", "transcode_ctrl", "transcode_32", "script"]
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -48,3 +48,12 @@ def test_shapes_and_build_time_errors():
                 fn(["ab", "c"], "UTF-8")
         with pytest.raises(NotImplementedError, match="tf.RaggedTensor"):
             tf.strings.bytes_split(["ab"])
+
+
+def test_unicode_script_of_non_code_points():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.int32, [None])
+        out = tf.strings.unicode_script(x)
+        assert out.shape.as_list() == [None] and out.dtype == tf.int32
+        got = tf.Session().run(out, {x: [-1, 0x110000, 0x10FFFF, 0x41, 0x0E01]})
+    assert got.tolist() == [-1, -1, 103, 25, 38]      # Unknown, Latin, Thai

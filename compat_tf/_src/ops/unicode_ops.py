@@ -1,6 +1,7 @@
 """TF1's Unicode string ops: tf.strings.unicode_decode(_with_offsets), unicode_split(_with_offsets),
-unicode_encode, unicode_transcode, bytes_split (ragged_string_ops.py / string_ops.py, the
-UnicodeDecode*, UnicodeEncode and UnicodeTranscode kernels).
+unicode_encode, unicode_transcode, unicode_script, bytes_split (ragged_string_ops.py /
+string_ops.py, the UnicodeDecode*, UnicodeEncode, UnicodeTranscode and UnicodeScript kernels).
+unicode_script reads ICU's script codes from a table recorded from TensorFlow (its Unicode version).
 
 Host ops over NumPy object arrays of bytes. TF decodes with ICU; Python's codecs stand in (the
 same code points for UTF-8/16/32, an ill-formed sequence becoming one replacement character per
@@ -15,6 +16,8 @@ decodes/splits to a 1-D Tensor; unicode_encode takes a dense [..., n] code point
 ragged cases raise NotImplementedError naming tf.RaggedTensor.
 """
 import codecs
+import functools
+import os
 import threading
 
 import numpy as np
@@ -291,3 +294,33 @@ def unicode_transcode(input, input_encoding, output_encoding, errors="replace", 
         "replacement_char": int(replacement_char), "replace_control_characters": bool(replace_control_characters)},
         name=name or "UnicodeTranscode").outputs[0]
 
+
+
+# --------------------------------------------------------------------------------------------
+# UnicodeScript
+# --------------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _script_runs():
+    """(first code point of each run, its ICU UScriptCode): the table TensorFlow's ICU gives
+    (compat_tf/_data/unicode_scripts.npz, written by tests/data/make_unicode_script_table.py)."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "_data", "unicode_scripts.npz")
+    with np.load(path) as data:
+        return data["starts"].astype(np.int64), data["codes"].astype(np.int32)
+
+
+@register_op("UnicodeScript", shape=lambda op: [(op.inputs[0].shape, _dtypes.int32)], **_REG)
+def _unicode_script(ctx, input):  # noqa: A002
+    points = np.asarray(input, np.int64)
+    starts, codes = _script_runs()
+    out = codes[np.clip(np.searchsorted(starts, points, side="right") - 1, 0, None)]
+    return np.where((points < 0) | (points > 0x10FFFF), np.int32(-1), out).astype(np.int32)
+
+
+def unicode_script(input, name=None):  # noqa: A002
+    """tf.strings.unicode_script: the ICU script code (UScriptCode: 0 Common, 1 Inherited, 25 Latin,
+    ...) of each int32 code point; -1 for a value that is not a code point (as TF1)."""
+    x = _constant.convert_to_tensor(input, dtype=_dtypes.int32, name="input")
+    if x.dtype.base_dtype != _dtypes.int32:
+        raise TypeError(f"unicode_script: input must be int32 code points, got {x.dtype.name}")
+    return x.graph.create_op("UnicodeScript", [x], {}, name=name or "UnicodeScript").outputs[0]
