@@ -48,10 +48,13 @@ def columns(fc):
     cross_mixed = fc.crossed_column([age_b, "city"], 15, hash_key=7)
     cross_cat = fc.crossed_column([color, ident], 25)
     cross_int = fc.crossed_column(["n", cross_raw], 40)
+    color_no_oov = fc.categorical_column_with_vocabulary_list("color", ["red", "blue"])     # green/purple: -1
+    cross_oov = fc.crossed_column([color_no_oov, "n"], 11)
     city_v = fc.categorical_column_with_vocabulary_list("city", ["paris", "rome", "oslo", "x"], num_oov_buckets=1)
     shared = fc.shared_embedding_columns([color, city_v], 3)
     dense = [fc.indicator_column(weighted), fc.embedding_column(weighted, 2, combiner="sqrtn"),
-             fc.indicator_column(cross_raw), fc.embedding_column(cross_mixed, 2), fc.indicator_column(cross_int)]
+             fc.indicator_column(cross_raw), fc.embedding_column(cross_mixed, 2), fc.indicator_column(cross_int),
+             fc.indicator_column(cross_oov)]
     dense += shared
     linear = [weighted, cross_raw, cross_mixed, cross_cat, cross_int]
     return dense, linear

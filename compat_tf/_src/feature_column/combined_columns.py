@@ -7,7 +7,8 @@ As TF1:
   hash_key, default 0xDECAFCAFFE), mod hash_bucket_size. The inputs are hashed SparseTensor ones
   first (categorical columns' ids, SparseTensor features), then dense features, each group in
   key order, as sparse_ops.sparse_cross_hashed orders them; every entry of a dense feature takes
-  part (an '' too), only the present entries of the sparse ones. The name joins the sorted leaf
+  part (an '' too), only the present entries of the sparse ones (a vocabulary column's
+  out-of-vocabulary id -1 included, as TF1's id SparseTensor holds it). The name joins the sorted leaf
   names with "_X_". The hashing runs on the host (op `_CrossedColumnHash`; compat_tf does not
   register TF's SparseCrossHashed here).
 - weighted_categorical_column weighs each id by the matching entry of the weight feature
@@ -118,7 +119,7 @@ class _CrossedColumn(fc._CategoricalColumn, collections.namedtuple("_CrossedColu
             if isinstance(key, _WeightedColumn):
                 raise ValueError("crossed_column does not support weight_tensor, but the given column populates "
                                  f"weight_tensor. Given column: {key.name}")
-            ids, present = key._ids_and_mask(features)
+            ids, present = getattr(key, "_looked_up_ids_and_mask", key._ids_and_mask)(features)
             return ids, present, True
         if key not in features:
             raise ValueError(f"The following feature is missing: {key!r}")

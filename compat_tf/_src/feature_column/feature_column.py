@@ -258,6 +258,12 @@ class _VocabColumn(_CategoricalColumn, collections.namedtuple("_VocabColumn", (
         return size + self.num_oov_buckets
 
     def _ids_and_mask(self, features):
+        ids, present = self._looked_up_ids_and_mask(features)
+        return ids, math_ops.logical_and(present, ids >= 0)
+
+    def _looked_up_ids_and_mask(self, features):
+        """The table's ids with out-of-vocabulary ones (default_value, -1 by default) kept, as TF1's
+        id SparseTensor holds them (embeddings drop them; a crossed_column hashes them)."""
         from compat_tf._src.ops import lookup_tables
         raw = _as_2d(_feature(features, self.key, categorical=True))
         if (raw.dtype == _dtypes.string) != (self.dtype == _dtypes.string):
@@ -275,7 +281,7 @@ class _VocabColumn(_CategoricalColumn, collections.namedtuple("_VocabColumn", (
                     default_value=self.default_value,
                     key_dtype=_dtypes.string if self.dtype == _dtypes.string else _dtypes.int64)
             ids = table.lookup(keys)
-        return ids, math_ops.logical_and(_missing_mask(raw), ids >= 0)
+        return ids, _missing_mask(raw)
 
 
 def categorical_column_with_vocabulary_list(key, vocabulary_list, dtype=None, default_value=-1, num_oov_buckets=0):
