@@ -48,7 +48,7 @@ def cases():
     c["split_multi"] = s.split(lines, sep="<>")
     c["split_max"] = s.split(lines, sep=" ", maxsplit=1)
     c["split_2d"] = s.split([["a b", "c"], ["", "d e f"]])
-    c["split_scalar_ragged"] = s.split("x y z", result_type="RaggedTensor")
+    c["split_scalar"] = s.split("x y z")
     c["decode"] = s.unicode_decode(UTF8, "UTF-8")
     c["decode_bad"] = s.unicode_decode(BAD, "UTF-8")
     c["decode_bad_ignore"] = s.unicode_decode(BAD, "UTF-8", errors="ignore")

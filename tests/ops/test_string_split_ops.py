@@ -6,8 +6,8 @@ import pytest
 import compat_tf as tf
 from tests.ops._string_fixture import expected, run_cases
 
-KEYS = ["split_ws", "split_space", "split_multi", "split_max", "split_2d", "ngrams", "ngrams_2d", "ngrams_pad",
-        "ngrams_padfull", "ngrams_short", "ngrams_short2d", "segjoin", "segjoin_2d"]
+KEYS = ["split_scalar", "split_ws", "split_space", "split_multi", "split_max", "split_2d", "ngrams", "ngrams_2d",
+        "ngrams_pad", "ngrams_padfull", "ngrams_short", "ngrams_short2d", "segjoin", "segjoin_2d"]
 
 
 def test_split_ngrams_segment_join_equal_tensorflows():

@@ -69,7 +69,8 @@ def _string_split_v2(ctx, input, sep, maxsplit=-1):  # noqa: A002
 
 def split(input=None, sep=None, maxsplit=-1, result_type="SparseTensor", source=None, name=None):  # noqa: A002
     """tf.strings.split (TF 1.15's v1, ragged_string_ops.strings_split_v1): the tokens of each string
-    of `input` (`source` is its deprecated name) as a SparseTensor of rank input.rank + 1."""
+    of `input` (`source` is its deprecated name) as a SparseTensor of rank input.rank + 1 (a scalar
+    counts as a one-element vector)."""
     from compat_tf._src.framework.sparse_tensor import SparseTensor
     if input is not None and source is not None:
         raise ValueError("Cannot specify both 'input' and 'source'")
@@ -82,9 +83,11 @@ def split(input=None, sep=None, maxsplit=-1, result_type="SparseTensor", source=
     with _graph.name_scope(name, "StringSplit"):
         x = _string_tensor(input, "input")
         rank = x.shape.ndims
-        if rank is None or rank == 0:
-            raise NotImplementedError("tf.strings.split of a string tensor of unknown rank or a scalar gives a "
-                                      "tf.RaggedTensor in TF1, which compat_tf does not implement")
+        if rank is None:
+            raise NotImplementedError("tf.strings.split of a string tensor of unknown rank is not supported by "
+                                      "compat_tf (its SparseTensor's rank would be unknown)")
+        if rank == 0:       # TF1 splits a scalar as a one-element vector
+            x, rank = array_ops.expand_dims(x, 0), 1
         d = _constant.convert_to_tensor("" if sep is None else sep, dtype=_dtypes.string, name="sep")
         flat = x if rank == 1 else array_ops.reshape(x, [-1])
         idx, values, shape = x.graph.create_op("StringSplitV2", [flat, d], {"maxsplit": int(maxsplit)},
