@@ -66,7 +66,7 @@ from compat_tf._src.ops.edit_distance_ops import edit_distance  # noqa: E402,F40
 from compat_tf._src.ops.lookup_ops import initialize_all_tables, tables_initializer  # noqa: E402,F401
 from compat_tf._src.ops.sequence_parsing_ops import parse_single_sequence_example  # noqa: E402,F401
 from compat_tf._src.ops.string_transform_ops import (  # noqa: E402,F401
-    reduce_join, regex_replace, string_to_hash_bucket_fast)
+    reduce_join, regex_replace, string_to_hash_bucket, string_to_hash_bucket_fast, string_to_hash_bucket_strong)
 from compat_tf._src.ops.complex_ops import *  # noqa: E402,F401,F403,A004 - complex, angle
 from compat_tf._src.ops.special_math_ops import betainc, lbeta  # noqa: E402,F401
 from compat_tf._src.framework.indexed_slices import IndexedSlices, IndexedSlicesValue  # noqa: E402,F401

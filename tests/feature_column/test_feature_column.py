@@ -80,8 +80,8 @@ def test_column_errors_and_unsupported():
         fc.bucketized_column(fc.numeric_column("a"), [3, 1])
     with pytest.raises(ValueError, match="Duplicate keys in vocabulary_list"):
         fc.categorical_column_with_vocabulary_list("c", ["a", "a"])
-    with pytest.raises(NotImplementedError, match="tf.feature_column.crossed_column is not implemented"):
-        fc.crossed_column(["a", "b"], 10)
+    with pytest.raises(NotImplementedError, match=r"tf.feature_column.embedding_column\(max_norm=...\)"):
+        fc.embedding_column(fc.categorical_column_with_identity("i", 3), 2, max_norm=1.0)
     with tf.Graph().as_default():
         with pytest.raises(ValueError, match="Items of feature_columns must be a _DenseColumn"):
             fc.input_layer({"c": tf.constant([["a"]])}, [fc.categorical_column_with_hash_bucket("c", 3)])

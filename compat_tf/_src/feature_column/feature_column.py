@@ -14,8 +14,8 @@ Deviation: categorical features are computed as dense tensors ([batch] or [batch
 numpy_input_fn / pandas_input_fn / FixedLenFeature case) with masks, which gives TF1's values;
 a SparseTensor feature (VarLenFeature, as parsing serving receivers give) is densified first,
 so an entry explicitly holding '' or -1 counts as absent (TF1 would look it up, e.g. into an
-OOV bucket). crossed_column, weighted_categorical_column, shared_embedding_columns and the
-sequence_* columns raise NotImplementedError.
+OOV bucket). crossed_column, weighted_categorical_column and shared_embedding_columns are in
+combined_columns.py, the sequence_* columns in sequence_columns.py.
 """
 import collections
 import math
@@ -115,6 +115,12 @@ class _CategoricalColumn:
 
     def _ids_and_mask(self, features):
         raise NotImplementedError
+
+    def _ids_and_weights(self, features):
+        """(ids [batch, k] int64, weights [batch, k] float32): a present id weighs 1, a missing one 0
+        (a weighted_categorical_column gives its weight feature instead)."""
+        ids, present = self._ids_and_mask(features)
+        return ids, math_ops.cast(present, _dtypes.float32)
 
 
 class _NumericColumn(_DenseColumn, collections.namedtuple("_NumericColumn", (
@@ -252,6 +258,12 @@ class _VocabColumn(_CategoricalColumn, collections.namedtuple("_VocabColumn", (
         return size + self.num_oov_buckets
 
     def _ids_and_mask(self, features):
+        ids, present = self._looked_up_ids_and_mask(features)
+        return ids, math_ops.logical_and(present, ids >= 0)
+
+    def _looked_up_ids_and_mask(self, features):
+        """The table's ids with out-of-vocabulary ones (default_value, -1 by default) kept, as TF1's
+        id SparseTensor holds them (embeddings drop them; a crossed_column hashes them)."""
         from compat_tf._src.ops import lookup_tables
         raw = _as_2d(_feature(features, self.key, categorical=True))
         if (raw.dtype == _dtypes.string) != (self.dtype == _dtypes.string):
@@ -269,7 +281,7 @@ class _VocabColumn(_CategoricalColumn, collections.namedtuple("_VocabColumn", (
                     default_value=self.default_value,
                     key_dtype=_dtypes.string if self.dtype == _dtypes.string else _dtypes.int64)
             ids = table.lookup(keys)
-        return ids, math_ops.logical_and(_missing_mask(raw), ids >= 0)
+        return ids, _missing_mask(raw)
 
 
 def categorical_column_with_vocabulary_list(key, vocabulary_list, dtype=None, default_value=-1, num_oov_buckets=0):
@@ -333,9 +345,9 @@ class _IndicatorColumn(_DenseColumn, collections.namedtuple("_IndicatorColumn", 
     _variable_shape = property(lambda self: _ts.TensorShape([self.categorical_column._num_buckets]))
 
     def _dense(self, features):
-        ids, present = self.categorical_column._ids_and_mask(features)
+        ids, weights = self.categorical_column._ids_and_weights(features)
         n = self.categorical_column._num_buckets
-        oh = array_ops.one_hot(ids, n, dtype=_dtypes.float32) * math_ops.cast(present, _dtypes.float32)[..., None]
+        oh = array_ops.one_hot(ids, n, dtype=_dtypes.float32) * weights[..., None]
         return math_ops.reduce_sum(oh, axis=-2)
 
 
@@ -344,6 +356,20 @@ def indicator_column(categorical_column):
     if not isinstance(categorical_column, _CategoricalColumn):
         raise ValueError(f"Unsupported input type. Input must be a _CategoricalColumn. Given: {categorical_column}")
     return _IndicatorColumn(categorical_column)
+
+
+def _pruned(ids_and_weights, combiner):
+    """TF1's safe_embedding_lookup_sparse (embedding columns, linear_model) drops the entries whose
+    weight is <= 0 unless the combiner is "sum" (indicator_column keeps them)."""
+    ids, weights = ids_and_weights
+    if combiner == "sum":
+        return ids, weights
+    return ids, array_ops.where(weights > 0, weights, array_ops.zeros_like(weights))
+
+
+def _rows(table, ids, weights):
+    """The table rows of ids [batch, k] (row 0 where the weight is 0: missing ids)."""
+    return gather_ops.gather(table, array_ops.where(math_ops.not_equal(weights, 0.0), ids, array_ops.zeros_like(ids)))
 
 
 def _combine(rows, weights, combiner):
@@ -365,18 +391,21 @@ class _EmbeddingColumn(_DenseColumn, collections.namedtuple("_EmbeddingColumn", 
     _parse_example_spec = property(lambda self: self.categorical_column._parse_example_spec)
     _variable_shape = property(lambda self: _ts.TensorShape([self.dimension]))
 
+    _creates_variables = True
+
+    def _embedding_variable(self, weight_collections, trainable):
+        return _vs.get_variable("embedding_weights", shape=[self.categorical_column._num_buckets, self.dimension],
+                                dtype=_dtypes.float32, initializer=self.initializer,
+                                trainable=self.trainable and (trainable is None or trainable),
+                                collections=weight_collections)
+
     def _dense(self, features, weight_collections=None, trainable=None):
-        ids, present = self.categorical_column._ids_and_mask(features)
-        weights = _vs.get_variable("embedding_weights", shape=[self.categorical_column._num_buckets, self.dimension],
-                                   dtype=_dtypes.float32, initializer=self.initializer,
-                                   trainable=self.trainable and (trainable is None or trainable),
-                                   collections=weight_collections)
+        table = self._embedding_variable(weight_collections, trainable)
         if self.ckpt_to_load_from is not None:
             from compat_tf._src.train.checkpoint_utils import init_from_checkpoint
-            init_from_checkpoint(self.ckpt_to_load_from, {self.tensor_name_in_ckpt: weights})
-        safe_ids = array_ops.where(present, ids, array_ops.zeros_like(ids))
-        rows = gather_ops.gather(weights, safe_ids)
-        return _combine(rows, math_ops.cast(present, _dtypes.float32), self.combiner)
+            init_from_checkpoint(self.ckpt_to_load_from, {self.tensor_name_in_ckpt: table})
+        ids, weights = _pruned(self.categorical_column._ids_and_weights(features), self.combiner)
+        return _combine(_rows(table, ids, weights), weights, self.combiner)
 
 
 def embedding_column(categorical_column, dimension, combiner="mean", initializer=None, ckpt_to_load_from=None,
@@ -404,12 +433,24 @@ def embedding_column(categorical_column, dimension, combiner="mean", initializer
 # input_layer, linear_model, make_parse_example_spec
 # --------------------------------------------------------------------------------------------
 
-def _check_columns(feature_columns):
-    if isinstance(feature_columns, (_DenseColumn, _CategoricalColumn)):
+def _is_sequence(c):
+    return getattr(c, "_is_sequence", False) or getattr(getattr(c, "categorical_column", None), "_is_sequence", False)
+
+
+def _check_columns(feature_columns, sequence=False):
+    """The columns sorted by name; ValueError for none, duplicates, or sequence columns outside
+    sequence_input_layer (TF1's message)."""
+    if not isinstance(feature_columns, (list, tuple)) and hasattr(feature_columns, "_parse_example_spec"):
         feature_columns = [feature_columns]
     feature_columns = list(feature_columns)
     if not feature_columns:
         raise ValueError("feature_columns must not be empty.")
+    for c in feature_columns:
+        if not sequence and _is_sequence(c):
+            raise ValueError(f"In {c.name}: a sequence column (sequence_categorical_column_with_* / "
+                             "sequence_numeric_column) cannot be used here. Suggested fix: If you wish to create "
+                             "sequence input, use sequence_input_layer instead of input_layer. "
+                             f"Given (type {type(c)}): {c}")
     names = [c.name for c in feature_columns]
     dup = {n for n in names if names.count(n) > 1}
     if dup:
@@ -430,7 +471,7 @@ def input_layer(features, feature_columns, weight_collections=None, trainable=Tr
         for c in columns:
             with _vs.variable_scope(None, default_name=c._var_scope_name) as sc:
                 before = set(id(v) for v in _g().get_collection(GraphKeys.GLOBAL_VARIABLES))
-                if isinstance(c, _EmbeddingColumn):
+                if getattr(c, "_creates_variables", False):
                     t = c._dense(features, weight_collections, trainable)
                 else:
                     t = c._dense(features)
@@ -459,10 +500,9 @@ def linear_model(features, feature_columns, units=1, sparse_combiner="sum", weig
                 if isinstance(c, _CategoricalColumn):
                     w = _vs.get_variable("weights", [c._num_buckets, units], initializer=init_ops.zeros_initializer(),
                                          trainable=trainable, collections=collections_)
-                    ids, present = c._ids_and_mask(features)
-                    rows = gather_ops.gather(w, array_ops.where(present, ids, array_ops.zeros_like(ids)))
-                    terms.append(array_ops.reshape(
-                        _combine(rows, math_ops.cast(present, _dtypes.float32), sparse_combiner), [-1, units]))
+                    ids, weights = _pruned(c._ids_and_weights(features), sparse_combiner)
+                    terms.append(array_ops.reshape(_combine(_rows(w, ids, weights), weights, sparse_combiner),
+                                                   [-1, units]))
                 else:
                     dense = array_ops.reshape(c._dense(features), [-1, c._variable_shape.num_elements()])
                     w = _vs.get_variable("weights", [c._variable_shape.num_elements(), units],
@@ -482,7 +522,7 @@ def make_parse_example_spec(feature_columns):
     """{feature key: FixedLenFeature/VarLenFeature} for tf.parse_example."""
     spec = {}
     for c in feature_columns:
-        if not isinstance(c, (_DenseColumn, _CategoricalColumn)):
+        if not hasattr(c, "_parse_example_spec"):
             raise ValueError(f"All feature_columns must be _FeatureColumn instances. Given: {c}")
         for k, v in c._parse_example_spec.items():
             if k in spec and spec[k] != v:
