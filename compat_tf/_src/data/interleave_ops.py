@@ -8,7 +8,7 @@ exhausted. Random picks use NumPy's generator seeded as TF1's ops are (not TF's 
 """
 import numpy as np
 
-from compat_tf._src.data import dataset_ops, structure
+from compat_tf._src.data import cardinality, dataset_ops, structure
 from compat_tf._src.data.dataset_ops import DatasetV1
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
@@ -16,17 +16,29 @@ from compat_tf._src.framework import errors
 __all__ = ["Counter", "batch_and_drop_remainder", "choose_from_datasets", "enumerate_dataset",
            "padded_batch_and_drop_remainder", "sample_from_datasets", "sloppy_interleave"]
 
-_INT64_MAX = np.iinfo(np.int64).max
+class _CounterDataset(DatasetV1):
+    """start, start + step, ... of `dtype`, forever (TF1's Counter: a scan over an infinite repeat)."""
 
+    def __init__(self, start, step, dtype):
+        self._dtype = _dtypes.as_dtype(dtype).base_dtype
+        self._p = [dataset_ops._param(start, self._dtype), dataset_ops._param(step, self._dtype)]
+        self._spec = structure.Spec(self._dtype, [])
+
+    def _params(self):
+        return self._p
+
+    def _iterate(self, ictx):
+        start, step = (p.get(ictx) for p in self._p)
+        v = start
+        while True:
+            yield (v,)
+            v = (v + step).astype(v.dtype)
+
+cardinality.register(_CounterDataset, lambda ds, ictx: cardinality.INFINITE)
 
 def Counter(start=0, step=1, dtype=_dtypes.int64):  # noqa: N802 - TF1 name
     """An infinite dataset start, start + step, ... of `dtype`."""
-    from compat_tf._src.ops import math_ops
-    stop = _INT64_MAX if step > 0 else np.iinfo(np.int64).min
-    ds = dataset_ops.DatasetV1.range(start, stop, step)
-    dtype = _dtypes.as_dtype(dtype)
-    return ds if dtype == _dtypes.int64 else ds.map(lambda x: math_ops.cast(x, dtype))
-
+    return _CounterDataset(start, step, dtype)
 
 def enumerate_dataset(start=0):
     """Dataset.apply(enumerate_dataset()): (index, element) pairs, indices int64 from `start`."""
@@ -34,13 +46,11 @@ def enumerate_dataset(start=0):
         return dataset_ops.DatasetV1.zip((Counter(start), dataset))
     return apply
 
-
 def batch_and_drop_remainder(batch_size):
     """tf.contrib.data.batch_and_drop_remainder: Dataset.batch(batch_size, drop_remainder=True)."""
     def apply(dataset):
         return dataset.batch(batch_size, drop_remainder=True)
     return apply
-
 
 def padded_batch_and_drop_remainder(batch_size, padded_shapes, padding_values=None):
     """tf.contrib.data.padded_batch_and_drop_remainder."""
@@ -48,13 +58,11 @@ def padded_batch_and_drop_remainder(batch_size, padded_shapes, padding_values=No
         return dataset.padded_batch(batch_size, padded_shapes, padding_values, drop_remainder=True)
     return apply
 
-
 def sloppy_interleave(map_func, cycle_length, block_length=1):
     """tf.contrib.data.sloppy_interleave: an interleave (compat_tf's order is the deterministic one)."""
     def apply(dataset):
         return dataset.interleave(map_func, cycle_length=cycle_length, block_length=block_length)
     return apply
-
 
 class _DirectedInterleaveDataset(DatasetV1):
     def __init__(self, selector, datasets, pick):
@@ -90,7 +98,6 @@ class _DirectedInterleaveDataset(DatasetV1):
                 if not any(alive):
                     return
 
-
 def sample_from_datasets(datasets, weights=None, seed=None):
     """Elements drawn from `datasets` at random, with probabilities `weights` (uniform by default)."""
     datasets = list(datasets)
@@ -109,7 +116,6 @@ def sample_from_datasets(datasets, weights=None, seed=None):
                 return
             yield int(rng.choice(len(w), p=p / p.sum()))
     return _DirectedInterleaveDataset(None, datasets, pick)
-
 
 def choose_from_datasets(datasets, choice_dataset):
     """The element of datasets[i] for each i of `choice_dataset` (a tf.int64 scalar dataset)."""

@@ -1,0 +1,15 @@
+"""tf.data.experimental (TF 1.15 compat.v1): transformations, sources, options (compat_tf._src.data)."""
+from compat_tf._src.data.cardinality import (  # noqa: F401
+    INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, assert_cardinality, cardinality)
+from compat_tf._src.data.csv_dataset import make_csv_dataset  # noqa: F401
+from compat_tf._src.data.dataset_ops import AUTOTUNE  # noqa: F401
+from compat_tf._src.data.experimental import (  # noqa: F401
+    Options, ignore_errors, map_and_batch, parallel_interleave, shuffle_and_repeat, unbatch)
+from compat_tf._src.data.grouping import (  # noqa: F401
+    Reducer, bucket_by_sequence_length, group_by_reducer, group_by_window)
+from compat_tf._src.data.interleave_ops import (  # noqa: F401
+    Counter, choose_from_datasets, enumerate_dataset, sample_from_datasets)
+from compat_tf._src.data.scan_ops import scan, take_while, unique  # noqa: F401
+from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
+
+__getattr__ = _hook("tf.data.experimental")
