@@ -112,6 +112,7 @@ _RULES = {
     _ds.ShuffleDataset: _same_as_input,
     _ds.PrefetchDataset: _same_as_input,
     _ds.CacheDataset: _same_as_input,
+    _ds.OptionsDataset: _same_as_input,
     _ds.RepeatDataset: _repeat,
     _ds.TakeDataset: _take,
     _ds.SkipDataset: _skip,

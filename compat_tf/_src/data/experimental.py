@@ -1,5 +1,8 @@
-"""A few of tf.data.experimental's transformations (TF 1.15), built from Dataset methods."""
-from compat_tf._src.data import dataset_ops
+"""A few of tf.data.experimental's transformations (TF 1.15), built from Dataset methods, and its
+device-placement and debugging entry points."""
+import logging
+
+from compat_tf._src.data import cardinality, dataset_ops
 from compat_tf._src.data.dataset_ops import AUTOTUNE  # noqa: F401
 from compat_tf._src.data.csv_dataset import make_csv_dataset  # noqa: F401
 from compat_tf._src.data.grouping import bucket_by_sequence_length, group_by_window  # noqa: F401
@@ -20,6 +23,13 @@ def map_and_batch(map_func, batch_size, num_parallel_batches=None, drop_remainde
     def apply(ds):
         return ds.map(map_func).batch(batch_size, drop_remainder=drop_remainder)
     return apply
+
+
+def map_and_batch_with_legacy_function(map_func, batch_size, num_parallel_batches=None, drop_remainder=False,
+                                       num_parallel_calls=None):
+    """map_and_batch with a TF1 legacy (Defun-traced) function: the same here, functions are traced
+    once either way."""
+    return map_and_batch(map_func, batch_size, num_parallel_batches, drop_remainder, num_parallel_calls)
 
 
 def unbatch():
@@ -45,3 +55,78 @@ def ignore_errors():
 
 
 Options = dataset_ops.Options
+
+SHARD_HINT = -1
+"""The placeholder shard count of Dataset.shard under AutoShardPolicy.HINT (TF: -1)."""
+
+
+@cardinality.same_as_input
+class _DeviceDataset(dataset_ops.DatasetV1):
+    """The input's elements, unchanged: what prefetch_to_device / copy_to_device produce here."""
+
+    def __init__(self, input_ds, device):
+        self._input = input_ds
+        self._device = device
+        self._spec = input_ds._spec
+
+    def _children(self):
+        return [self._input]
+
+    def _index_source(self, ictx):
+        return self._input._index_source(ictx)
+
+    def _iterate(self, ictx):
+        return self._input._iterate(ictx)
+
+
+def _check_device(device):
+    from compat_tf._src.framework import device_spec as _device
+    if not isinstance(device, str):
+        raise TypeError(f"`device` must be a string, got {type(device).__name__}")
+    _device.DeviceSpec.from_string(device)
+
+
+def prefetch_to_device(device, buffer_size=None):
+    """Dataset.apply(prefetch_to_device(device)): TF1 stages elements into `device`'s memory.
+
+    compat_tf's pipelines produce host (NumPy) elements that each Session.run hands to JAX, which
+    places them on the device of the step that consumes them, so this is the input dataset unchanged
+    (the device string is checked); the iterator must still be one-shot/initializable as in TF1.
+    """
+    _check_device(device)
+
+    def apply(dataset):
+        return _DeviceDataset(dataset, device)
+    return apply
+
+
+def copy_to_device(target_device, source_device="/cpu:0"):
+    """Dataset.apply(copy_to_device(target_device)): as prefetch_to_device, the input unchanged
+    (placement is JAX's when the elements are used)."""
+    _check_device(target_device)
+    _check_device(source_device)
+
+    def apply(dataset):
+        return _DeviceDataset(dataset, target_device)
+    return apply
+
+
+def get_structure(dataset_or_iterator):
+    """The element spec of a dataset or iterator (a structure of specs with .dtype / .shape)."""
+    spec = getattr(dataset_or_iterator, "_spec", None)
+    if spec is None:
+        raise TypeError(f"`dataset_or_iterator` must be a `tf.data.Dataset` or tf.data.Iterator object, but "
+                        f"got {type(dataset_or_iterator)}.")
+    return spec
+
+
+_DEBUG_MODE = []
+
+
+def enable_debug_mode():
+    """TF 2: runs tf.data functions eagerly and in order for debugging. compat_tf's pipelines already
+    run synchronously and in order on the calling thread, so this only records the request."""
+    if not _DEBUG_MODE:
+        logging.getLogger("tensorflow").info("tf.data debug mode: pipelines already run synchronously in "
+                                            "compat_tf.")
+    _DEBUG_MODE.append(True)
