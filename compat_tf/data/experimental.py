@@ -9,13 +9,15 @@ from compat_tf._src.data.experimental import (  # noqa: F401
 from compat_tf._src.data.grouping import (  # noqa: F401
     Reducer, bucket_by_sequence_length, group_by_reducer, group_by_window)
 from compat_tf._src.data.interleave_ops import (  # noqa: F401
-    Counter, choose_from_datasets, enumerate_dataset, sample_from_datasets)
+    Counter, RandomDataset, choose_from_datasets, enumerate_dataset, sample_from_datasets)
 from compat_tf._src.data.options import (  # noqa: F401
     AutoShardPolicy, AutotuneAlgorithm, AutotuneOptions, DistributeOptions, ExternalStatePolicy, OptimizationOptions,
     Options, ServiceOptions, ThreadingOptions)
 from compat_tf._src.data.optional_ops import Optional, OptionalStructure, get_next_as_optional  # noqa: F401
 from compat_tf._src.data.scan_ops import scan, take_while, unique  # noqa: F401
 from compat_tf._src.data.single_element import get_single_element  # noqa: F401
+from compat_tf._src.data.sql_dataset import SqlDataset  # noqa: F401
+from compat_tf._src.data.writers import TFRecordWriter  # noqa: F401
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
 
 __getattr__ = _hook("tf.data.experimental")

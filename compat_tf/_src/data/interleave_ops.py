@@ -13,7 +13,7 @@ from compat_tf._src.data.dataset_ops import DatasetV1
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
 
-__all__ = ["Counter", "batch_and_drop_remainder", "choose_from_datasets", "enumerate_dataset",
+__all__ = ["Counter", "RandomDataset", "batch_and_drop_remainder", "choose_from_datasets", "enumerate_dataset",
            "padded_batch_and_drop_remainder", "sample_from_datasets", "sloppy_interleave"]
 
 class _CounterDataset(DatasetV1):
@@ -35,6 +35,28 @@ class _CounterDataset(DatasetV1):
             v = (v + step).astype(v.dtype)
 
 cardinality.register(_CounterDataset, lambda ds, ictx: cardinality.INFINITE)
+
+class RandomDatasetV1(DatasetV1):
+    """tf.data.experimental.RandomDataset(seed=None): an infinite stream of random int64 scalars.
+
+    Seeded as TF1's random ops (graph seed, op seed): with a seed every iterator yields the same
+    sequence (NumPy's generator, not TF's Philox numbers); without one each iterator draws anew."""
+
+    def __init__(self, seed=None):
+        self._seeds = dataset_ops._get_seed(seed)
+        self._spec = structure.Spec(_dtypes.int64, [])
+
+    def _iterate(self, ictx):
+        rng = dataset_ops._rng(self._seeds, 0)
+        info = np.iinfo(np.int64)
+        while True:
+            for v in rng.integers(info.min, info.max, size=64, dtype=np.int64, endpoint=True).tolist():
+                yield (np.int64(v),)
+
+
+RandomDataset = RandomDatasetV1
+cardinality.register(RandomDatasetV1, lambda ds, ictx: cardinality.INFINITE)
+
 
 def Counter(start=0, step=1, dtype=_dtypes.int64):  # noqa: N802 - TF1 name
     """An infinite dataset start, start + step, ... of `dtype`."""
