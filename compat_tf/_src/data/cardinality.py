@@ -155,7 +155,8 @@ def cardinality(dataset):
 
 class _AssertCardinalityDataset(_ds.DatasetV1):
     """TF's AssertCardinalityDataset: the input's elements, failing (FailedPreconditionError) with the
-    element past the asserted count, or at the end when there were fewer."""
+    element past the asserted count, or at the end when there were fewer; once failed, every later
+    get_next fails the same way (TF checks again on each call)."""
 
     def __init__(self, input_ds, expected):
         self._input = input_ds
@@ -175,15 +176,18 @@ class _AssertCardinalityDataset(_ds.DatasetV1):
             if not is_error(el):
                 seen += 1
                 if expected != INFINITE and seen > expected:
-                    yield ElementError(errors.FailedPreconditionError(
-                        None, None, f"Input dataset was expected to contain {_count(expected)} but "
-                        f"contained at least {_count(seen)}."))
-                    return
+                    yield from _forever(f"Input dataset was expected to contain {_count(expected)} but "
+                                        f"contained at least {_count(seen)}.")
             yield el
         if seen != expected:
-            yield ElementError(errors.FailedPreconditionError(
-                None, None, f"Input dataset was expected to contain {_count(expected)} but contained only "
-                f"{_count(seen)}."))
+            yield from _forever(f"Input dataset was expected to contain {_count(expected)} but contained only "
+                                f"{_count(seen)}.")
+
+
+def _forever(message):
+    error = ElementError(errors.FailedPreconditionError(None, None, message))
+    while True:
+        yield error
 
 
 def _count(n):

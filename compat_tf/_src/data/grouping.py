@@ -77,7 +77,7 @@ class _GroupByWindowDataset(DatasetV1):
 
 
 def _is_int64_scalar(spec):
-    return isinstance(spec, structure.Spec) and spec.dtype == _dtypes.int64 and spec.shape.ndims == 0
+    return isinstance(spec, structure.Spec) and spec.dtype == _dtypes.int64 and spec.shape.is_compatible_with([])
 
 
 def group_by_window(key_func, reduce_func, window_size=None, window_size_func=None):
