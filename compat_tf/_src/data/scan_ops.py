@@ -32,7 +32,7 @@ def trace_state_function(fn, state_spec, arg_spec, what, with_output):
         traced = TracedFunction(fn, (state_spec, arg_spec), "map", what)
         ret = traced.output_spec
         if with_output:
-            if not (isinstance(ret, tuple) and len(ret) == 2):
+            if not (structure.is_nested(ret) and isinstance(ret, tuple) and len(ret) == 2):
                 raise TypeError(f"The {what} function must return a pair comprising the new state and the "
                                 "output value.")
             new_state, out_spec = ret
