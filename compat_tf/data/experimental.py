@@ -14,6 +14,7 @@ from compat_tf._src.data.options import (  # noqa: F401
     AutoShardPolicy, AutotuneAlgorithm, AutotuneOptions, DistributeOptions, ExternalStatePolicy, OptimizationOptions,
     Options, ServiceOptions, ThreadingOptions)
 from compat_tf._src.data.optional_ops import Optional, OptionalStructure, get_next_as_optional  # noqa: F401
+from compat_tf._src.data.resampling import rejection_resample  # noqa: F401
 from compat_tf._src.data.scan_ops import scan, take_while, unique  # noqa: F401
 from compat_tf._src.data.single_element import get_single_element  # noqa: F401
 from compat_tf._src.data.sql_dataset import SqlDataset  # noqa: F401

@@ -215,7 +215,40 @@ def test_device_placement_and_structure_helpers():
     assert [b.tolist() for b in got] == [[0, 2], [4, 6], [8]]
 
 
+@pytest.mark.parametrize("initial", [[0.6, 0.3, 0.1], None])
+def test_rejection_resample_tends_to_the_target(initial):
+    labels = np.random.RandomState(0).choice(3, size=2000, p=[0.6, 0.3, 0.1]).astype(np.int32)
+    tf.set_random_seed(1)
+    ds = tf.data.Dataset.from_tensor_slices(labels).apply(
+        E.rejection_resample(lambda x: x, [1 / 3, 1 / 3, 1 / 3], initial, seed=5))
+    assert ds.output_types == (tf.int32, tf.int32)
+    out = drain(ds, limit=600)
+    classes = np.array([c for c, _ in out])
+    assert len(out) == 600 and all(c == d for c, d in out)
+    np.testing.assert_allclose(np.bincount(classes, minlength=3) / len(out), [1 / 3] * 3, atol=0.08)
+
+
+def test_rejection_resample_static_mixing_extremes():
+    labels = np.array([0, 1, 0, 2, 1, 0, 0, 1], np.int32)
+    same = tf.data.Dataset.from_tensor_slices(labels).apply(
+        E.rejection_resample(lambda x: x, [0.5, 0.375, 0.125], [0.5, 0.375, 0.125]))
+    assert [c for c, _ in drain(same)] == labels.tolist()      # target == initial: the input as it is
+    many = np.random.RandomState(1).choice(3, size=1500, p=[0.6, 0.3, 0.1]).astype(np.int32)
+    only_filtered = tf.data.Dataset.from_tensor_slices(many).apply(
+        E.rejection_resample(lambda x: x, [0.5, 0.5, 0.0], [0.6, 0.3, 0.1], seed=3))
+    classes = np.array([c for c, _ in drain(only_filtered, limit=2000)])
+    assert 2 not in classes and abs(np.mean(classes == 0) - 0.5) < 0.08
+
+
+def test_sample_from_datasets_with_a_weights_dataset():
+    weights = tf.data.Dataset.from_tensors(tf.constant([0.0, 1.0])).repeat(5)
+    ds = E.sample_from_datasets([tf.data.Dataset.range(10), tf.data.Dataset.range(100, 110)], weights, seed=1)
+    assert drain(ds) == [100, 101, 102, 103, 104]       # the weights dataset ends the result
+    with pytest.raises(TypeError, match="tf.float32"):
+        E.sample_from_datasets([tf.data.Dataset.range(3)], tf.data.Dataset.range(3))
+
+
 def test_unimplemented_names_raise_not_implemented():
-    for name in ("rejection_resample", "dense_to_sparse_batch", "to_variant", "snapshot"):
+    for name in ("dense_to_sparse_batch", "to_variant", "snapshot"):
         with pytest.raises(NotImplementedError, match=f"tf.data.experimental.{name}"):
             getattr(E, name)

@@ -10,11 +10,13 @@ import numpy as np
 
 from compat_tf._src.data import cardinality, dataset_ops, structure
 from compat_tf._src.data.dataset_ops import DatasetV1
+from compat_tf._src.data.element_error import is_error
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
 
 __all__ = ["Counter", "RandomDataset", "batch_and_drop_remainder", "choose_from_datasets", "enumerate_dataset",
            "padded_batch_and_drop_remainder", "sample_from_datasets", "sloppy_interleave"]
+
 
 class _CounterDataset(DatasetV1):
     """start, start + step, ... of `dtype`, forever (TF1's Counter: a scan over an infinite repeat)."""
@@ -34,7 +36,9 @@ class _CounterDataset(DatasetV1):
             yield (v,)
             v = (v + step).astype(v.dtype)
 
+
 cardinality.register(_CounterDataset, lambda ds, ictx: cardinality.INFINITE)
+
 
 class RandomDatasetV1(DatasetV1):
     """tf.data.experimental.RandomDataset(seed=None): an infinite stream of random int64 scalars.
@@ -62,11 +66,13 @@ def Counter(start=0, step=1, dtype=_dtypes.int64):  # noqa: N802 - TF1 name
     """An infinite dataset start, start + step, ... of `dtype`."""
     return _CounterDataset(start, step, dtype)
 
+
 def enumerate_dataset(start=0):
     """Dataset.apply(enumerate_dataset()): (index, element) pairs, indices int64 from `start`."""
     def apply(dataset):
         return dataset_ops.DatasetV1.zip((Counter(start), dataset))
     return apply
+
 
 def batch_and_drop_remainder(batch_size):
     """tf.contrib.data.batch_and_drop_remainder: Dataset.batch(batch_size, drop_remainder=True)."""
@@ -74,17 +80,20 @@ def batch_and_drop_remainder(batch_size):
         return dataset.batch(batch_size, drop_remainder=True)
     return apply
 
+
 def padded_batch_and_drop_remainder(batch_size, padded_shapes, padding_values=None):
     """tf.contrib.data.padded_batch_and_drop_remainder."""
     def apply(dataset):
         return dataset.padded_batch(batch_size, padded_shapes, padding_values, drop_remainder=True)
     return apply
 
+
 def sloppy_interleave(map_func, cycle_length, block_length=1):
     """tf.contrib.data.sloppy_interleave: an interleave (compat_tf's order is the deterministic one)."""
     def apply(dataset):
         return dataset.interleave(map_func, cycle_length=cycle_length, block_length=block_length)
     return apply
+
 
 class _DirectedInterleaveDataset(DatasetV1):
     def __init__(self, selector, datasets, pick):
@@ -120,24 +129,50 @@ class _DirectedInterleaveDataset(DatasetV1):
                 if not any(alive):
                     return
 
+
 def sample_from_datasets(datasets, weights=None, seed=None):
-    """Elements drawn from `datasets` at random, with probabilities `weights` (uniform by default)."""
+    """Elements drawn from `datasets` at random, with probabilities `weights`: uniform by default, a
+    vector, or (TF 1.15) a dataset of float32 vectors, one per draw, which ends the result when it
+    ends."""
     datasets = list(datasets)
     if not datasets:
         raise ValueError("`datasets` must be a non-empty list of datasets.")
-    w = np.full(len(datasets), 1.0 / len(datasets)) if weights is None else np.asarray(weights, np.float64)
-    if w.shape != (len(datasets),):
-        raise ValueError(f"`weights` must have {len(datasets)} elements, got shape {w.shape}")
     seeds = dataset_ops._get_seed(seed)
+    if isinstance(weights, DatasetV1):
+        spec = weights._spec
+        if not isinstance(spec, structure.Spec) or spec.dtype != _dtypes.float32:
+            raise TypeError("`weights` must be a dataset of `tf.float32` tensors.")
+        if not spec.shape.is_compatible_with([len(datasets)]):
+            raise TypeError(f"`weights` must be a dataset of tensors of shape [{len(datasets)}]; got "
+                            f"{spec.shape}.")
+
+        def weight_stream(ictx):
+            for el in weights._iterate(ictx):
+                if is_error(el):
+                    raise el.error
+                yield np.asarray(el[0], np.float64)
+        selector = weights
+    else:
+        w = np.full(len(datasets), 1.0 / len(datasets)) if weights is None else np.asarray(weights, np.float64)
+        if w.shape != (len(datasets),):
+            raise ValueError(f"`weights` must have {len(datasets)} elements, got shape {w.shape}")
+
+        def weight_stream(ictx):
+            while True:
+                yield w
+        selector = None
 
     def pick(ictx, alive):
         rng = dataset_ops._rng(seeds, 0)
-        while any(alive):
+        for w in weight_stream(ictx):
+            if not any(alive):
+                return
             p = np.where(alive, w, 0.0)
             if p.sum() <= 0:
                 return
             yield int(rng.choice(len(w), p=p / p.sum()))
-    return _DirectedInterleaveDataset(None, datasets, pick)
+    return _DirectedInterleaveDataset(selector, datasets, pick)
+
 
 def choose_from_datasets(datasets, choice_dataset):
     """The element of datasets[i] for each i of `choice_dataset` (a tf.int64 scalar dataset)."""
