@@ -14,10 +14,13 @@ from compat_tf._src.data.options import (  # noqa: F401
     AutoShardPolicy, AutotuneAlgorithm, AutotuneOptions, DistributeOptions, ExternalStatePolicy, OptimizationOptions,
     Options, ServiceOptions, ThreadingOptions)
 from compat_tf._src.data.optional_ops import Optional, OptionalStructure, get_next_as_optional  # noqa: F401
+from compat_tf._src.data.parsing import make_batched_features_dataset, parse_example_dataset  # noqa: F401
 from compat_tf._src.data.resampling import rejection_resample  # noqa: F401
 from compat_tf._src.data.scan_ops import scan, take_while, unique  # noqa: F401
 from compat_tf._src.data.single_element import get_single_element  # noqa: F401
 from compat_tf._src.data.sql_dataset import SqlDataset  # noqa: F401
+from compat_tf._src.data.type_structures import (  # noqa: F401
+    DatasetStructure, RaggedTensorStructure, SparseTensorStructure, Structure, TensorArrayStructure, TensorStructure)
 from compat_tf._src.data.writers import TFRecordWriter  # noqa: F401
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
 

@@ -248,6 +248,50 @@ def test_sample_from_datasets_with_a_weights_dataset():
         E.sample_from_datasets([tf.data.Dataset.range(3)], tf.data.Dataset.range(3))
 
 
+def _example(i):
+    return tf.train.Example(features=tf.train.Features(feature={
+        "x": tf.train.Feature(float_list=tf.train.FloatList(value=[i, i + 0.5])),
+        "y": tf.train.Feature(int64_list=tf.train.Int64List(value=[i % 2]))})).SerializeToString()
+
+
+def test_make_batched_features_dataset(tmp_path):
+    for f in range(2):
+        with tf.python_io.TFRecordWriter(str(tmp_path / f"f{f}.tfr")) as w:
+            for i in range(5):
+                w.write(_example(f * 10 + i))
+    feats = {"x": tf.FixedLenFeature([2], tf.float32), "y": tf.FixedLenFeature([], tf.int64)}
+    ds = E.make_batched_features_dataset(str(tmp_path / "*.tfr"), 4, feats, label_key="y", num_epochs=1,
+                                         shuffle=False)
+    assert ds.output_shapes[0]["x"].as_list() == [None, 2] and ds.output_shapes[1].as_list() == [None]
+    batches = drain(ds)
+    ids = [0, 1, 2, 3, 4, 10, 11, 12, 13, 14]      # TF: the files in order, the last batch partial
+    assert [b[0]["x"][:, 0].tolist() for b in batches] == [ids[0:4], ids[4:8], ids[8:]]
+    assert np.concatenate([b[1] for b in batches]).tolist() == [i % 2 for i in ids]
+    with pytest.raises(ValueError, match="label_key"):
+        E.make_batched_features_dataset(str(tmp_path / "*.tfr"), 4, feats, label_key="z")
+    with pytest.raises(NotImplementedError, match="VarLenFeature"):
+        E.parse_example_dataset({"v": tf.VarLenFeature(tf.int64)})
+    parsed = tf.data.Dataset.from_tensors([_example(3), _example(4)]).apply(E.parse_example_dataset(feats))
+    assert drain(parsed)[0]["y"].tolist() == [1, 0]
+    with pytest.raises(TypeError, match="vectors of strings"):
+        tf.data.Dataset.range(3).apply(E.parse_example_dataset(feats))
+
+
+def test_structures():
+    spec = E.TensorStructure(tf.int64, [])
+    assert spec == tf.data.Dataset.range(3).element_spec and isinstance(spec, E.Structure)
+    assert E.TensorStructure(tf.int64, [None]).is_compatible_with(E.TensorStructure(tf.int64, [3]))
+    assert not E.TensorStructure(tf.int32, [None]).is_compatible_with(E.TensorStructure(tf.int64, [3]))
+    assert E.TensorStructure.from_value(np.zeros([2, 3], np.float32)) == E.TensorStructure(tf.float32, [2, 3])
+    sparse = E.SparseTensorStructure(tf.float32, [None, 3])
+    assert sparse == E.SparseTensorStructure(tf.float32, [None, 3]) and sparse.dense_shape.as_list() == [None, 3]
+    assert sparse.is_compatible_with(E.SparseTensorStructure(tf.float32, [2, 3]))
+    assert not sparse.is_compatible_with(E.SparseTensorStructure(tf.float32, [2, 4]))
+    assert E.DatasetStructure(spec).is_compatible_with(E.DatasetStructure(E.TensorStructure(tf.int64, [])))
+    assert E.Optional.none_from_structure(spec).element_spec == spec
+    assert isinstance(E.OptionalStructure(spec), E.Structure)
+
+
 def test_unimplemented_names_raise_not_implemented():
     for name in ("dense_to_sparse_batch", "to_variant", "snapshot"):
         with pytest.raises(NotImplementedError, match=f"tf.data.experimental.{name}"):

@@ -8,7 +8,7 @@ The variant value passed between them is an `OptionalValue` (None or the flat tu
 """
 import numpy as np
 
-from compat_tf._src.data import structure
+from compat_tf._src.data import structure, type_structures
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
 from compat_tf._src.framework import graph as _graph
@@ -133,7 +133,7 @@ def _bad(s):
     raise TypeError(f"Expected a structure of tf.data element specs, got {s!r}")
 
 
-class OptionalStructure:
+class OptionalStructure(type_structures.Structure):
     """tf.data.experimental.OptionalStructure: the type of an Optional whose value has
     `value_structure` (TF 2's OptionalSpec)."""
 
