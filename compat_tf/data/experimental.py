@@ -4,8 +4,9 @@ from compat_tf._src.data.cardinality import (  # noqa: F401
 from compat_tf._src.data.csv_dataset import CsvDataset, make_csv_dataset  # noqa: F401
 from compat_tf._src.data.dataset_ops import AUTOTUNE  # noqa: F401
 from compat_tf._src.data.experimental import (  # noqa: F401
-    SHARD_HINT, copy_to_device, enable_debug_mode, get_structure, ignore_errors, map_and_batch,
-    map_and_batch_with_legacy_function, parallel_interleave, prefetch_to_device, shuffle_and_repeat, unbatch)
+    SHARD_HINT, copy_to_device, enable_debug_mode, from_list, get_structure, ignore_errors, map_and_batch,
+    map_and_batch_with_legacy_function, pad_to_cardinality, parallel_interleave, prefetch_to_device,
+    shuffle_and_repeat, unbatch)
 from compat_tf._src.data.grouping import (  # noqa: F401
     Reducer, bucket_by_sequence_length, group_by_reducer, group_by_window)
 from compat_tf._src.data.interleave_ops import (  # noqa: F401
@@ -13,6 +14,8 @@ from compat_tf._src.data.interleave_ops import (  # noqa: F401
 from compat_tf._src.data.options import (  # noqa: F401
     AutoShardPolicy, AutotuneAlgorithm, AutotuneOptions, DistributeOptions, ExternalStatePolicy, OptimizationOptions,
     Options, ServiceOptions, ThreadingOptions)
+from compat_tf._src.data.lookup_ops import (  # noqa: F401
+    DatasetInitializer, index_table_from_dataset, table_from_dataset)
 from compat_tf._src.data.optional_ops import Optional, OptionalStructure, get_next_as_optional  # noqa: F401
 from compat_tf._src.data.parsing import make_batched_features_dataset, parse_example_dataset  # noqa: F401
 from compat_tf._src.data.resampling import rejection_resample  # noqa: F401

@@ -292,6 +292,33 @@ def test_structures():
     assert isinstance(E.OptionalStructure(spec), E.Structure)
 
 
+def test_tables_from_datasets():
+    words = tf.data.Dataset.from_tensor_slices(["a", "b", "c"])
+    index = E.index_table_from_dataset(words)
+    buckets = E.index_table_from_dataset(words, num_oov_buckets=2)
+    pairs = E.table_from_dataset(tf.data.Dataset.zip((words, tf.data.Dataset.range(10, 13))), default_value=-5,
+                                 vocab_size=2)
+    with tf.Session() as s:
+        s.run(tf.tables_initializer())
+        # TF: the same lookups (the OOV key hashes to bucket 3 - 3 = 0 of 2)
+        assert s.run(index.lookup(tf.constant(["b", "z", "a"]))).tolist() == [1, -1, 0]
+        assert s.run(buckets.lookup(tf.constant(["c", "zz"]))).tolist() == [2, 3]
+        assert s.run(pairs.lookup(tf.constant(["a", "b", "c"]))).tolist() == [10, 11, -5]
+    with pytest.raises(ValueError, match="key_dtype"):
+        E.table_from_dataset(tf.data.Dataset.zip((tf.data.Dataset.range(2), tf.data.Dataset.range(2))))
+
+
+def test_from_list_and_pad_to_cardinality():
+    ds = E.from_list([(1, "a"), (2, "b")])
+    assert drain(ds) == [(1, b"a"), (2, b"b")]
+    with pytest.raises(ValueError):
+        E.from_list([])
+    padded = drain(tf.data.Dataset.from_tensor_slices({"x": [1, 2]}).apply(E.pad_to_cardinality(4)))
+    assert [(int(e["x"]), bool(e["valid"])) for e in padded] == [(1, True), (2, True), (0, False), (0, False)]
+    with pytest.raises(TypeError, match="dictionary"):
+        tf.data.Dataset.range(3).apply(E.pad_to_cardinality(4))
+
+
 def test_unimplemented_names_raise_not_implemented():
     for name in ("dense_to_sparse_batch", "to_variant", "snapshot"):
         with pytest.raises(NotImplementedError, match=f"tf.data.experimental.{name}"):

@@ -1,8 +1,14 @@
 """A few of tf.data.experimental's transformations (TF 1.15), built from Dataset methods, and its
 device-placement and debugging entry points."""
+import collections.abc
 import logging
 
-from compat_tf._src.data import cardinality, dataset_ops
+import numpy as np
+
+from compat_tf._src.data import cardinality, dataset_ops, structure
+from compat_tf._src.data.element_error import ElementError, is_error
+from compat_tf._src.framework import dtypes as _dtypes
+from compat_tf._src.framework import errors
 from compat_tf._src.data.dataset_ops import AUTOTUNE  # noqa: F401
 from compat_tf._src.data.csv_dataset import make_csv_dataset  # noqa: F401
 from compat_tf._src.data.grouping import bucket_by_sequence_length, group_by_window  # noqa: F401
@@ -130,3 +136,74 @@ def enable_debug_mode():
         logging.getLogger("tensorflow").info("tf.data debug mode: pipelines already run synchronously in "
                                             "compat_tf.")
     _DEBUG_MODE.append(True)
+
+
+def from_list(elements, name=None):
+    """A dataset whose elements are `elements` (a non-empty list of same-structured values): their
+    components stacked and sliced (TF's from_list)."""
+    from compat_tf._src.ops import array_ops
+    elements = list(elements)
+    if not elements:
+        raise ValueError("Invalid `elements`. `elements` should not be empty.")
+    first = elements[0]
+    for e in elements[1:]:
+        structure.assert_same_structure(first, e)
+    flat = [structure.flatten(e) for e in elements]
+    stacked = [array_ops.stack([f[i] for f in flat]) for i in range(len(flat[0]))]
+    return dataset_ops.DatasetV1.from_tensor_slices(structure.pack_as(first, stacked))
+
+
+class _PadToCardinalityDataset(dataset_ops.DatasetV1):
+    """pad_to_cardinality: the input's dict elements with `mask_key` True, then zero-filled elements
+    with `mask_key` False up to `cardinality` (an input longer than that fails the element past it)."""
+
+    def __init__(self, input_ds, count, mask_key):
+        spec = input_ds._spec
+        if not isinstance(spec, collections.abc.Mapping):
+            raise TypeError(f"`pad_to_cardinality` requires its input dataset to be a dictionary, got {spec}.")
+        if mask_key in spec:
+            raise ValueError(f"mask_key '{mask_key}' is already a key of the dataset's elements.")
+        for s in structure.flatten(spec):
+            if not s.shape.is_fully_defined():
+                raise ValueError(f"pad_to_cardinality needs fully defined component shapes, got {s.shape}.")
+        self._input = input_ds
+        self._count = int(count)
+        self._mask_key = mask_key
+        full = dict(spec)
+        full[mask_key] = structure.Spec(_dtypes.bool, [])
+        self._spec = full
+        self._mask_pos = sorted(full).index(mask_key)
+        self._input_specs = structure.flatten(spec)
+
+    def _children(self):
+        return [self._input]
+
+    def _iterate(self, ictx):
+        seen = 0
+        for el in self._input._iterate(ictx):
+            if is_error(el):
+                yield el
+                continue
+            seen += 1
+            if seen > self._count:
+                yield ElementError(errors.InvalidArgumentError(
+                    None, None, f"The dataset has more than {self._count} elements (pad_to_cardinality)."))
+                return
+            yield self._with_mask(el, np.bool_(True))
+        zeros = tuple(np.full(s.shape.as_list(), b"", dtype=object) if s.dtype == _dtypes.string
+                      else np.zeros(s.shape.as_list(), s.dtype.as_numpy_dtype) for s in self._input_specs)
+        for _ in range(self._count - seen):
+            yield self._with_mask(zeros, np.bool_(False))
+
+    def _with_mask(self, el, mask):
+        el = list(el)
+        el.insert(self._mask_pos, mask)
+        return tuple(el)
+
+
+def pad_to_cardinality(cardinality, mask_key="valid"):
+    """Dataset.apply(pad_to_cardinality(n)): pads a dataset of dicts to n elements (TF 2), marking the
+    real ones with `mask_key`."""
+    def apply(dataset):
+        return _PadToCardinalityDataset(dataset, cardinality, mask_key)
+    return apply
