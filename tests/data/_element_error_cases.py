@@ -74,6 +74,14 @@ def _records(tf, tmp, bad_kind):
     return [bad, good]
 
 
+def _csv(tmp):
+    """Rows: good, too few fields, float missing (required), good, bad int, good."""
+    path = os.path.join(tmp, "rows.csv")
+    with open(path, "w") as f:
+        f.write("1,2.5\n7\n2,\n3,1.5\nx,1\n,0.5\n")
+    return path
+
+
 def _bad_map(tf):
     return tf.data.Dataset.range(8).map(lambda x: tf.py_func(_bad, [x], tf.int64))
 
@@ -174,6 +182,22 @@ CASES = {
         _records(tf, tmp, "corrupt"), num_parallel_reads=2), [b"x1", b"a", "DataLossError", b"b", b"c", OOR]),
     "tfrecord_missing": (lambda tf, tmp: tf.data.TFRecordDataset(_records(tf, tmp, "missing")),
                          ["NotFoundError"] * 8),
+    # tf.data.experimental transformations (failed elements pass through, the state is unchanged)
+    "scan": (lambda tf, tmp: _bad_map(tf).apply(tf.data.experimental.scan(
+        tf.constant(0, tf.int64), lambda s, x: (s + x, s + x))), [0, 2, 6, IAE, 14, 24, IAE, 38, OOR]),
+    "take_while": (lambda tf, tmp: _bad_map(tf).apply(tf.data.experimental.take_while(lambda x: x < 9)),
+                   [0, 2, 4, IAE, 8, OOR]),
+    "unique": (lambda tf, tmp: _bad_map(tf).map(lambda x: x % 4).apply(tf.data.experimental.unique()),
+               [0, 2, IAE, IAE, OOR]),
+    "group_by_reducer": (lambda tf, tmp: _bad_map(tf).apply(tf.data.experimental.group_by_reducer(
+        lambda x: x % 4, tf.data.experimental.Reducer(lambda k: tf.constant(0, tf.int64), lambda s, x: s + x,
+                                                      lambda s: s))), [IAE, IAE, 12, 26, OOR]),
+    "assert_cardinality": (lambda tf, tmp: _bad_map(tf).apply(tf.data.experimental.assert_cardinality(6)),
+                           [0, 2, 4, IAE, 8, 10, IAE, 14, OOR]),
+    "assert_cardinality_short": (lambda tf, tmp: _bad_map(tf).apply(tf.data.experimental.assert_cardinality(7)),
+                                 [0, 2, 4, IAE, 8, 10, IAE, 14] + ["FailedPreconditionError"] * 3),
+    "csv": (lambda tf, tmp: tf.data.experimental.CsvDataset(_csv(tmp), [0, tf.float32]),
+            [[1, 2.5], IAE, IAE, [3, 1.5], IAE, [0, 0.5], OOR]),
 }
 
 # TF 2.x's SkipDataset skips through its input's Skip(), which fails differently; TF 1.15 calls

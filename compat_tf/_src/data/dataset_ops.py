@@ -36,6 +36,7 @@ from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.graph import Tensor
 from compat_tf._src.data import structure
 from compat_tf._src.data.element_error import ElementError, is_error
+from compat_tf._src.data.options import Options
 from compat_tf._src.data.structure import Spec
 
 AUTOTUNE = -1
@@ -374,10 +375,17 @@ class DatasetV1(structure.HasElementSpec):
         return UnbatchDataset(self)
 
     def with_options(self, options):
-        return self
+        """This dataset with `options` merged into its inputs' options (TF's _OptionsDataset)."""
+        if not isinstance(options, Options):
+            raise TypeError(f"options must be a tf.data.Options, got {type(options).__name__}")
+        return OptionsDataset(self, options)
 
     def options(self):
-        return Options()
+        """The options of this dataset: those of its inputs merged (see options.py)."""
+        out = Options()
+        for child in self._children():
+            out = out.merge(child.options())
+        return out
 
     # -- iterators --------------------------------------------------------------------------
     def make_one_shot_iterator(self):
@@ -399,19 +407,6 @@ class DatasetV1(structure.HasElementSpec):
 
 
 Dataset = DatasetV1
-
-
-class Options:
-    """tf.data.Options (accepted; compat_tf has nothing to tune)."""
-
-    def __init__(self):
-        self.experimental_deterministic = None
-        self.experimental_optimization = None
-        self.experimental_threading = None
-        self.experimental_stats = None
-
-    def merge(self, options):
-        return self
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1119,6 +1114,27 @@ class CacheDataset(DatasetV1):
                 got.append(el)
             yield el
         ictx.state[key] = got
+
+
+class OptionsDataset(DatasetV1):
+    """Dataset.with_options: the input unchanged, with options (compat_tf tunes nothing)."""
+
+    def __init__(self, input_ds, options):
+        self._input = input_ds
+        self._options = input_ds.options().merge(options)
+        self._spec = input_ds._spec
+
+    def _children(self):
+        return [self._input]
+
+    def options(self):
+        return self._options
+
+    def _index_source(self, ictx):
+        return self._input._index_source(ictx)
+
+    def _iterate(self, ictx):
+        return self._input._iterate(ictx)
 
 
 class IgnoreErrorsDataset(DatasetV1):

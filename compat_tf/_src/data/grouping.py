@@ -12,10 +12,11 @@ import numpy as np
 
 from compat_tf._src.data import structure
 from compat_tf._src.data.dataset_ops import DatasetV1
+from compat_tf._src.data.element_error import ElementError, is_error
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
 
-__all__ = ["bucket_by_sequence_length", "group_by_window"]
+__all__ = ["Reducer", "bucket_by_sequence_length", "group_by_reducer", "group_by_window"]
 
 
 class _WindowDataset(DatasetV1):
@@ -76,7 +77,7 @@ class _GroupByWindowDataset(DatasetV1):
 
 
 def _is_int64_scalar(spec):
-    return isinstance(spec, structure.Spec) and spec.dtype == _dtypes.int64 and spec.shape.ndims == 0
+    return isinstance(spec, structure.Spec) and spec.dtype == _dtypes.int64 and spec.shape.is_compatible_with([])
 
 
 def group_by_window(key_func, reduce_func, window_size=None, window_size_func=None):
@@ -195,4 +196,80 @@ def bucket_by_sequence_length(element_length_func, bucket_boundaries, bucket_bat
         return _BucketBySequenceLengthDataset(dataset, element_length_func, bucket_boundaries, bucket_batch_sizes,
                                               padded_shapes, padding_values, pad_to_bucket_boundary, no_padding,
                                               drop_remainder)
+    return apply
+
+
+class Reducer:
+    """tf.data.experimental.Reducer: `init_func(key) -> state`, `reduce_func(state, element) -> state`,
+    `finalize_func(state) -> output`."""
+
+    def __init__(self, init_func, reduce_func, finalize_func):
+        self._init_func = init_func
+        self._reduce_func = reduce_func
+        self._finalize_func = finalize_func
+
+    @property
+    def init_func(self):
+        return self._init_func
+
+    @property
+    def reduce_func(self):
+        return self._reduce_func
+
+    @property
+    def finalize_func(self):
+        return self._finalize_func
+
+
+class _GroupByReducerDataset(DatasetV1):
+    """TF's GroupByReducerDataset: the whole input is reduced per key (the state of a key starts as
+    `init_func(key)`); then one element per key, `finalize_func(state)`, in increasing key order
+    (TF's std::map). A failed input element or reduce call is passed on when met (that key's state is
+    unchanged); the rest of the input is still reduced."""
+
+    def __init__(self, input_ds, key_func, reducer):
+        from compat_tf._src.data.function import TracedFunction
+        from compat_tf._src.data.scan_ops import trace_state_function
+        self._input = input_ds
+        self._key_fn = TracedFunction(key_func, input_ds._spec, "map", "key_func")
+        if not _is_int64_scalar(self._key_fn.output_spec):
+            raise ValueError("`key_func` must return a single tf.int64 scalar tensor.")
+        key_spec = structure.Spec(_dtypes.int64, [])
+        self._init_fn = TracedFunction(reducer.init_func, key_spec, "map", "init_func")
+        self._reduce_fn, state_spec, _ = trace_state_function(
+            reducer.reduce_func, self._init_fn.output_spec, input_ds._spec, "reduce_func", with_output=False)
+        self._n_state = len(structure.flatten(state_spec))
+        self._finalize_fn = TracedFunction(reducer.finalize_func, state_spec, "map", "finalize_func")
+        self._spec = self._finalize_fn.output_spec
+
+    def _children(self):
+        return [self._input]
+
+    def _functions(self):
+        return [self._key_fn, self._init_fn, self._reduce_fn, self._finalize_fn]
+
+    def _iterate(self, ictx):
+        states = {}
+        for el in self._input._iterate(ictx):
+            if is_error(el):
+                yield el
+                continue
+            try:
+                key = int(self._key_fn.call(ictx, el)[0])
+                if key not in states:
+                    states[key] = tuple(self._init_fn.call(ictx, (np.int64(key),)))
+                states[key] = tuple(self._reduce_fn.call(ictx, states[key] + tuple(el))[:self._n_state])
+            except errors.OpError as e:
+                yield ElementError(e)
+        for key in sorted(states):
+            try:
+                yield tuple(self._finalize_fn.call(ictx, states[key]))
+            except errors.OpError as e:
+                yield ElementError(e)
+
+
+def group_by_reducer(key_func, reducer):
+    """Dataset.apply(group_by_reducer(key_func, reducer)): one reduced element per key."""
+    def apply(dataset):
+        return _GroupByReducerDataset(dataset, key_func, reducer)
     return apply

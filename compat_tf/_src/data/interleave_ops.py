@@ -8,24 +8,63 @@ exhausted. Random picks use NumPy's generator seeded as TF1's ops are (not TF's 
 """
 import numpy as np
 
-from compat_tf._src.data import dataset_ops, structure
+from compat_tf._src.data import cardinality, dataset_ops, structure
 from compat_tf._src.data.dataset_ops import DatasetV1
+from compat_tf._src.data.element_error import is_error
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
 
-__all__ = ["Counter", "batch_and_drop_remainder", "choose_from_datasets", "enumerate_dataset",
+__all__ = ["Counter", "RandomDataset", "batch_and_drop_remainder", "choose_from_datasets", "enumerate_dataset",
            "padded_batch_and_drop_remainder", "sample_from_datasets", "sloppy_interleave"]
 
-_INT64_MAX = np.iinfo(np.int64).max
+
+class _CounterDataset(DatasetV1):
+    """start, start + step, ... of `dtype`, forever (TF1's Counter: a scan over an infinite repeat)."""
+
+    def __init__(self, start, step, dtype):
+        self._dtype = _dtypes.as_dtype(dtype).base_dtype
+        self._p = [dataset_ops._param(start, self._dtype), dataset_ops._param(step, self._dtype)]
+        self._spec = structure.Spec(self._dtype, [])
+
+    def _params(self):
+        return self._p
+
+    def _iterate(self, ictx):
+        start, step = (p.get(ictx) for p in self._p)
+        v = start
+        while True:
+            yield (v,)
+            v = (v + step).astype(v.dtype)
+
+
+cardinality.register(_CounterDataset, lambda ds, ictx: cardinality.INFINITE)
+
+
+class RandomDatasetV1(DatasetV1):
+    """tf.data.experimental.RandomDataset(seed=None): an infinite stream of random int64 scalars.
+
+    Seeded as TF1's random ops (graph seed, op seed): with a seed every iterator yields the same
+    sequence (NumPy's generator, not TF's Philox numbers); without one each iterator draws anew."""
+
+    def __init__(self, seed=None):
+        self._seeds = dataset_ops._get_seed(seed)
+        self._spec = structure.Spec(_dtypes.int64, [])
+
+    def _iterate(self, ictx):
+        rng = dataset_ops._rng(self._seeds, 0)
+        info = np.iinfo(np.int64)
+        while True:
+            for v in rng.integers(info.min, info.max, size=64, dtype=np.int64, endpoint=True).tolist():
+                yield (np.int64(v),)
+
+
+RandomDataset = RandomDatasetV1
+cardinality.register(RandomDatasetV1, lambda ds, ictx: cardinality.INFINITE)
 
 
 def Counter(start=0, step=1, dtype=_dtypes.int64):  # noqa: N802 - TF1 name
     """An infinite dataset start, start + step, ... of `dtype`."""
-    from compat_tf._src.ops import math_ops
-    stop = _INT64_MAX if step > 0 else np.iinfo(np.int64).min
-    ds = dataset_ops.DatasetV1.range(start, stop, step)
-    dtype = _dtypes.as_dtype(dtype)
-    return ds if dtype == _dtypes.int64 else ds.map(lambda x: math_ops.cast(x, dtype))
+    return _CounterDataset(start, step, dtype)
 
 
 def enumerate_dataset(start=0):
@@ -92,23 +131,47 @@ class _DirectedInterleaveDataset(DatasetV1):
 
 
 def sample_from_datasets(datasets, weights=None, seed=None):
-    """Elements drawn from `datasets` at random, with probabilities `weights` (uniform by default)."""
+    """Elements drawn from `datasets` at random, with probabilities `weights`: uniform by default, a
+    vector, or (TF 1.15) a dataset of float32 vectors, one per draw, which ends the result when it
+    ends."""
     datasets = list(datasets)
     if not datasets:
         raise ValueError("`datasets` must be a non-empty list of datasets.")
-    w = np.full(len(datasets), 1.0 / len(datasets)) if weights is None else np.asarray(weights, np.float64)
-    if w.shape != (len(datasets),):
-        raise ValueError(f"`weights` must have {len(datasets)} elements, got shape {w.shape}")
     seeds = dataset_ops._get_seed(seed)
+    if isinstance(weights, DatasetV1):
+        spec = weights._spec
+        if not isinstance(spec, structure.Spec) or spec.dtype != _dtypes.float32:
+            raise TypeError("`weights` must be a dataset of `tf.float32` tensors.")
+        if not spec.shape.is_compatible_with([len(datasets)]):
+            raise TypeError(f"`weights` must be a dataset of tensors of shape [{len(datasets)}]; got "
+                            f"{spec.shape}.")
+
+        def weight_stream(ictx):
+            for el in weights._iterate(ictx):
+                if is_error(el):
+                    raise el.error
+                yield np.asarray(el[0], np.float64)
+        selector = weights
+    else:
+        w = np.full(len(datasets), 1.0 / len(datasets)) if weights is None else np.asarray(weights, np.float64)
+        if w.shape != (len(datasets),):
+            raise ValueError(f"`weights` must have {len(datasets)} elements, got shape {w.shape}")
+
+        def weight_stream(ictx):
+            while True:
+                yield w
+        selector = None
 
     def pick(ictx, alive):
         rng = dataset_ops._rng(seeds, 0)
-        while any(alive):
+        for w in weight_stream(ictx):
+            if not any(alive):
+                return
             p = np.where(alive, w, 0.0)
             if p.sum() <= 0:
                 return
             yield int(rng.choice(len(w), p=p / p.sum()))
-    return _DirectedInterleaveDataset(None, datasets, pick)
+    return _DirectedInterleaveDataset(selector, datasets, pick)
 
 
 def choose_from_datasets(datasets, choice_dataset):
