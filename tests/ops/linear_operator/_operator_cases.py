@@ -82,3 +82,58 @@ def methods(name, op, tf):
         out["solve_adjoint"] = op.solve(xm, adjoint=True)
         out["solvevec"] = op.solvevec(xm[:, 0])
     return out
+
+
+def _solve_singular(tf):
+    tf.linalg.LinearOperatorFullMatrix(DATA["full"], is_non_singular=False).solve(DATA["x"])
+
+
+def _solve_nonsquare(tf):
+    tf.linalg.LinearOperatorFullMatrix(DATA["nonsq"]).solve(DATA["nonsq"])
+
+
+def _det_nonsquare(tf):
+    tf.linalg.LinearOperatorFullMatrix(DATA["nonsq"]).determinant()
+
+
+# name -> (build with `tf`, the exception class TF 1.15 raises at build time)
+ERRORS = {
+    "pd_but_singular_hint": (lambda tf: tf.linalg.LinearOperatorFullMatrix(
+        DATA["sym"], is_positive_definite=True, is_non_singular=False), ValueError),
+    "self_adjoint_but_not_square": (lambda tf: tf.linalg.LinearOperatorFullMatrix(
+        DATA["sym"], is_self_adjoint=True, is_square=False), ValueError),
+    "square_hint_false_on_square": (lambda tf: tf.linalg.LinearOperatorFullMatrix(
+        DATA["sym"], is_square=False).is_square, ValueError),
+    "int_matrix": (lambda tf: tf.linalg.LinearOperatorFullMatrix(np.eye(2, dtype=np.int32)), TypeError),
+    "matmul_wrong_dtype": (lambda tf: tf.linalg.LinearOperatorFullMatrix(DATA["sym"]).matmul(
+        DATA["x"][0].astype(np.float32)), TypeError),
+    "matmul_wrong_dim": (lambda tf: tf.linalg.LinearOperatorFullMatrix(DATA["sym"]).matmul(np.ones((2, 2))),
+                         ValueError),
+    "solve_singular_hint": (_solve_singular, NotImplementedError),
+    "solve_nonsquare": (_solve_nonsquare, NotImplementedError),
+    "det_nonsquare": (_det_nonsquare, NotImplementedError),
+    "cholesky_without_hints": (lambda tf: tf.linalg.LinearOperatorFullMatrix(DATA["sym"]).cholesky(), ValueError),
+    "inverse_of_singular": (lambda tf: tf.linalg.LinearOperatorFullMatrix(
+        DATA["sym"], is_non_singular=False).inverse(), ValueError),
+    "real_diag_not_self_adjoint": (lambda tf: tf.linalg.LinearOperatorDiag(DATA["diag"], is_self_adjoint=False),
+                                   ValueError),
+    "identity_not_pd": (lambda tf: tf.linalg.LinearOperatorIdentity(3, is_positive_definite=False), ValueError),
+    "identity_negative_rows": (lambda tf: tf.linalg.LinearOperatorIdentity(-1), ValueError),
+    "zeros_non_singular": (lambda tf: tf.linalg.LinearOperatorZeros(3, is_non_singular=True), ValueError),
+    "householder_not_self_adjoint": (lambda tf: tf.linalg.LinearOperatorHouseholder(
+        DATA["v"], is_self_adjoint=False), ValueError),
+    "householder_pd": (lambda tf: tf.linalg.LinearOperatorHouseholder(DATA["v"], is_positive_definite=True),
+                       ValueError),
+    "permutation_float_perm": (lambda tf: tf.linalg.LinearOperatorPermutation(np.array([1.0, 0.0])), TypeError),
+    "composition_empty": (lambda tf: tf.linalg.LinearOperatorComposition([]), ValueError),
+    "composition_dtypes": (lambda tf: tf.linalg.LinearOperatorComposition([
+        tf.linalg.LinearOperatorDiag(DATA["diag"][0]),
+        tf.linalg.LinearOperatorDiag(DATA["diag"][0].astype(np.float32))]), TypeError),
+    "inversion_of_singular": (lambda tf: tf.linalg.LinearOperatorInversion(
+        tf.linalg.LinearOperatorFullMatrix(DATA["sym"], is_non_singular=False)), ValueError),
+    "block_lower_triangular_ragged": (lambda tf: tf.linalg.LinearOperatorBlockLowerTriangular(
+        [[tf.linalg.LinearOperatorFullMatrix(DATA["a2"])], [tf.linalg.LinearOperatorFullMatrix(DATA["a2"])]]),
+        ValueError),
+    "tridiag_bad_format": (lambda tf: tf.linalg.LinearOperatorTridiag(DATA["tri"], diagonals_format="x"),
+                           ValueError),
+}
