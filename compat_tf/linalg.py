@@ -10,6 +10,7 @@ from compat_tf._src.ops.linalg_ops import (  # noqa: F401
 from compat_tf._src.ops.array_ops import diag as tensor_diag, diag_part as tensor_diag_part  # noqa: F401
 from compat_tf._src.ops.clip_ops import global_norm  # noqa: F401
 from compat_tf._src.ops.linear_operator import *  # noqa: F401,F403
+from compat_tf._src.ops.linear_operator import experimental  # noqa: F401
 from compat_tf._src.ops.linalg_impl import (  # noqa: F401
     adjoint, eigh_tridiagonal, lu, lu_matrix_inverse, lu_reconstruct, lu_solve, matrix_rank, normalize, pinv)
 from compat_tf._src.ops.matrix_function_ops import matrix_logarithm as logm, matrix_square_root as sqrtm  # noqa: F401

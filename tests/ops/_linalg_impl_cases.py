@@ -29,7 +29,14 @@ def fetches(tf, x):
                         t["diags"][:, 2, 1:], k=-1)
     sq = la.sqrtm(t["spd"])
     ts = la.tridiagonal_solve(t["diags"], t["rhs"])
+    spd_op = la.LinearOperatorFullMatrix(t["spd"], is_self_adjoint=True, is_positive_definite=True)
+    jacobi = la.LinearOperatorDiag(1.0 / la.diag_part(t["spd"]), is_self_adjoint=True, is_positive_definite=True)
+    cg = la.experimental.conjugate_gradient(spd_op, t["rhs_v"][:, :4])
+    cg_pre = la.experimental.conjugate_gradient(spd_op, t["rhs_v"][:, :4], preconditioner=jacobi, max_iter=2)
+    cg_x0 = la.experimental.conjugate_gradient(spd_op, t["rhs_v"][:, :4], x=t["rhs_v"][:, 1:], tol=1e-12)
     return {
+        "cg_i": cg.i, "cg_x": cg.x, "cg_pre_i": cg_pre.i, "cg_pre_x": cg_pre.x, "cg_pre_r": cg_pre.r,
+        "cg_pre_gamma": cg_pre.gamma, "cg_x0_x": cg_x0.x,
         "lu": lu, "p": p, "lu_solve": la.lu_solve(lu, p, t["b"]), "lu_matrix_inverse": la.lu_matrix_inverse(lu, p),
         "lu_reconstruct": la.lu_reconstruct(lu, p),
         "rank_def_rank": la.matrix_rank(t["rank_def"]), "a_rank": la.matrix_rank(t["a"]),

@@ -49,6 +49,8 @@ def test_op_types_are_tf1s():
     assert tf.linalg.tridiagonal_matmul(d, r).op.type == "TridiagonalMatMul"
     assert tf.linalg.tensor_diag(tf.constant([1.0, 2.0])).op.type == "Diag"
     assert tf.linalg.global_norm is tf.global_norm
+    with pytest.raises(ValueError):    # CG needs the self-adjoint and positive definite hints, as TF
+        tf.linalg.experimental.conjugate_gradient(tf.linalg.LinearOperatorFullMatrix(INPUTS["spd"][0]), [1.0] * 4)
 
 
 def test_graphdef_round_trip_of_the_new_ops():

@@ -441,7 +441,7 @@ class LinearOperatorLowRankUpdate(LinearOperator):
             if is_positive_definite is False:
                 raise ValueError("Operator is positive definite, but is_positive_definite was set to False.")
             is_positive_definite = True
-        super().__init__(dtype, [base_operator] and list(base_operator.graph_parents) + [self._u, self._v],
+        super().__init__(dtype, list(base_operator.graph_parents) + [self._u, self._v],
                          is_non_singular, is_self_adjoint, is_positive_definite, True, name)
 
     base_operator = property(lambda self: self._base_operator)
