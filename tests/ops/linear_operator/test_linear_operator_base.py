@@ -143,3 +143,30 @@ def test_eigvals_and_cond():
     np.testing.assert_allclose(cond, np.linalg.cond(DATA["sym"]), rtol=1e-10)
     with pytest.raises(NotImplementedError):
         la.LinearOperatorFullMatrix(DATA["full"]).eigvals()
+
+
+class _UserMatmulOnly(tf.linalg.LinearOperator):
+    """A TF1-style user subclass that defines only the shape and matmul."""
+
+    def __init__(self, matrix):
+        self._m = tf.convert_to_tensor(matrix)
+        super().__init__(dtype=self._m.dtype, graph_parents=[self._m], is_square=True, name="UserOp")
+
+    def _shape(self):
+        return self._m.shape
+
+    def _shape_tensor(self):
+        return tf.shape(self._m)
+
+    def _matmul(self, x, adjoint=False, adjoint_arg=False):
+        return tf.matmul(self._m, x, adjoint_a=adjoint, adjoint_b=adjoint_arg)
+
+
+def test_a_user_subclass_gets_the_dense_defaults():
+    op = _UserMatmulOnly(DATA["full"])
+    dense, solved, lad, tr = run([op.to_dense(), op.solve(DATA["x"]), op.log_abs_determinant(), op.trace()])
+    np.testing.assert_allclose(dense, DATA["full"], rtol=1e-12)
+    np.testing.assert_allclose(solved, np.linalg.solve(DATA["full"], DATA["x"]), rtol=1e-10)
+    np.testing.assert_allclose(lad, np.linalg.slogdet(DATA["full"])[1], rtol=1e-10)
+    np.testing.assert_allclose(tr, np.trace(DATA["full"], axis1=-2, axis2=-1), rtol=1e-12)
+    assert op.graph_parents[0] is op._m and op.batch_shape.as_list() == [2]
