@@ -27,3 +27,28 @@ def test_tensorflow_raises_the_recorded_error(name):
     with real_tf.Graph().as_default():
         with pytest.raises(error):
             build(real_tf)
+
+
+def test_tensorflow_runs_a_graphdef_exported_with_the_new_linalg_ops():
+    import numpy as np
+
+    import compat_tf as tf
+
+    rs = np.random.RandomState(0)
+    a = rs.randn(2, 3, 3) + 3 * np.eye(3)
+    diags, rhs = rs.randn(3, 4) + np.array([[0.0], [4.0], [0.0]]), rs.randn(4, 2)
+    with tf.Graph().as_default() as g:
+        outs = [tf.linalg.lu(a, name="lu")[0], tf.linalg.lu(a, name="lu")[1], tf.linalg.sqrtm(a @ a.transpose(0, 2, 1),
+                                                                                             name="sq"),
+                tf.linalg.logm(a.astype(np.complex128), name="lg"),
+                tf.linalg.tridiagonal_solve(diags, rhs, name="ts"), tf.linalg.tridiagonal_matmul(diags, rhs, name="tm")]
+        with tf.Session() as sess:
+            want = sess.run(outs)
+        data = g.as_graph_def().SerializeToString()
+    gd = real_tf.GraphDef.FromString(data)
+    with real_tf.Graph().as_default():
+        got_t = real_tf.import_graph_def(gd, return_elements=[t.name for t in outs], name="")
+        with real_tf.Session() as sess:
+            got = sess.run(got_t)
+    for w, v in zip(want, got):
+        np.testing.assert_allclose(v, w, rtol=1e-8, atol=1e-10)
