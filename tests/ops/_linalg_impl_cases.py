@@ -59,6 +59,7 @@ def fetches(tf, x):
         "tri_matmul_matrix": la.tridiagonal_matmul(dense, t["rhs"], diagonals_format="matrix"),
         "eigh_tri": la.eigh_tridiagonal(t["alpha"], t["beta"]),
         "eigh_tri_i": la.eigh_tridiagonal(t["alpha"], t["beta"], select="i", select_range=[1, 3]),
+        "eigh_tri_v": la.eigh_tridiagonal(t["alpha"], t["beta"], select="v", select_range=[-1.0, 1.5]),
         "sqrtm": sq, "sqrtm_grad": tf.gradients(sq, t["spd"], grad_ys=t["w"])[0],
         "sqrtm_c": la.sqrtm(t["c"]), "logm_c": la.logm(t["c"]),
         "tri_solve_grad_diags": tf.gradients(ts, t["diags"], grad_ys=t["rhs"] * 0.5 + 1.0)[0],

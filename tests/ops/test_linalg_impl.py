@@ -128,9 +128,23 @@ def test_eigh_tridiagonal_complex_hermitian_and_vectors():
     (lambda: tf.linalg.tridiagonal_solve(np.ones((3, 4)), np.ones((4, 1)), diagonals_format="bad"), ValueError),
     (lambda: tf.linalg.tridiagonal_matmul([np.ones(4)], np.ones((4, 1)), diagonals_format="sequence"), ValueError),
     (lambda: tf.linalg.eigh_tridiagonal(np.ones(3), np.ones(2, np.float32)), ValueError),
-    (lambda: tf.linalg.eigh_tridiagonal(np.ones(3), np.ones(2), select="v", select_range=[0, 1]),
-     NotImplementedError),
+    (lambda: tf.linalg.eigh_tridiagonal(np.ones(3), np.ones(2), select="v"), ValueError),
 ])
 def test_bad_input_raises_tf1s_error_class(build, error):
     with pytest.raises(error):
         build()
+
+
+def test_eigh_tridiagonal_value_range_with_vectors():
+    alpha, beta = INPUTS["alpha"], INPUTS["beta"]
+    lo_hi = tf.placeholder(tf.float64, [2])
+    values, vectors = tf.linalg.eigh_tridiagonal(alpha, beta, eigvals_only=False, select="v",
+                                                 select_range=[lo_hi[0], lo_hi[1]])
+    dense = np.diag(alpha) + np.diag(beta, 1) + np.diag(beta, -1)
+    all_w = np.linalg.eigvalsh(dense)
+    with tf.Session() as sess:
+        for lo, hi in ((-1.0, 1.5), (all_w[0], all_w[0]), (10.0, 11.0)):
+            w, v = sess.run([values, vectors], {lo_hi: [lo, hi]})
+            np.testing.assert_allclose(w, all_w[(all_w >= lo) & (all_w <= hi)], rtol=1e-10)
+            assert v.shape == (5, len(w))
+            np.testing.assert_allclose(dense @ v, v * w, atol=1e-10)

@@ -169,8 +169,8 @@ def eigh_tridiagonal(alpha, beta, eigvals_only=True, select="a", select_range=No
 
     Deviation: TF computes by bisection and inverse iteration; compat_tf builds the dense matrix
     and uses SelfAdjointEigV2 (same values to rounding; eigenvectors up to sign/phase; `tol`
-    unused). select='i' (an index range) is supported; select='v' (a value range, whose output
-    size depends on the data) raises NotImplementedError.
+    unused). select='v' keeps the eigenvalues in [lo, hi] (TF documents (lo, hi], but its bisection
+    keeps an eigenvalue equal to lo too), a count known at run time (host Where).
     """
     with _scope(name, "eigh_tridiagonal"):
         alpha = _constant.convert_to_tensor(alpha, name="alpha")
@@ -179,9 +179,6 @@ def eigh_tridiagonal(alpha, beta, eigvals_only=True, select="a", select_range=No
             raise ValueError("'alpha' and 'beta' must have the same type.")
         if select not in ("a", "v", "i"):
             raise ValueError("'select' must have a value in {'a', 'v', 'i'}.")
-        if select == "v":
-            raise NotImplementedError("tf.linalg.eigh_tridiagonal(select='v') is not supported by compat_tf "
-                                      "(the number of eigenvalues depends on the data); use select='a' or 'i'")
         n = alpha.shape[-1].value if alpha.shape.ndims == 1 else None
         if alpha.shape.ndims is not None and alpha.shape.ndims != 1:
             raise ValueError(f"tf.linalg.eigh_tridiagonal: alpha must be a vector, got shape {alpha.shape}")
@@ -192,9 +189,13 @@ def eigh_tridiagonal(alpha, beta, eigvals_only=True, select="a", select_range=No
         values, vectors = linalg_ops.self_adjoint_eig(matrix)
         if values.dtype.is_complex:
             values = math_ops.real(values)
+        if select in ("i", "v") and (select_range is None or len(select_range) != 2):
+            raise ValueError(f"select_range must be a pair (lo, hi) with select={select!r}")
         if select == "i":
-            if select_range is None or len(select_range) != 2:
-                raise ValueError("select_range must be a pair (lo, hi) of eigenvalue indices with select='i'")
             lo, hi = (int(i) for i in select_range)
             values, vectors = values[lo:hi + 1], vectors[:, lo:hi + 1]
+        elif select == "v":      # a run-time count of eigenvalues, through the host Where
+            lo, hi = (_constant.convert_to_tensor(v, dtype=values.dtype) for v in select_range)
+            keep = math_ops.logical_and(values >= lo, values <= hi)
+            values, vectors = array_ops.boolean_mask(values, keep), array_ops.boolean_mask(vectors, keep, axis=1)
         return values if eigvals_only else (values, vectors)
