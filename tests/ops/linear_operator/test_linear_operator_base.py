@@ -170,3 +170,14 @@ def test_a_user_subclass_gets_the_dense_defaults():
     np.testing.assert_allclose(lad, np.linalg.slogdet(DATA["full"])[1], rtol=1e-10)
     np.testing.assert_allclose(tr, np.trace(DATA["full"], axis1=-2, axis2=-1), rtol=1e-12)
     assert op.graph_parents[0] is op._m and op.batch_shape.as_list() == [2]
+
+
+def test_circulant_hermitian_spectrum_check_and_kernel():
+    spectrum = tf.placeholder(tf.complex128, [3])
+    op = la.LinearOperatorCirculant(spectrum, input_output_dtype=tf.complex128)
+    check, kernel = op.assert_hermitian_spectrum(), op.convolution_kernel()
+    hermitian = np.array([6.0, 1.0 + 2.0j, 1.0 - 2.0j])
+    got = run([check, kernel], {spectrum: hermitian})[1]
+    np.testing.assert_allclose(got, np.fft.ifft(hermitian), atol=1e-12)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        run(check, {spectrum: DATA["spectrum"]})

@@ -592,6 +592,16 @@ class _BaseCirculant(LinearOperator):
     def _eigvals(self):
         return self._cast_out(self._flat_spectrum())
 
+    def assert_hermitian_spectrum(self, name="assert_hermitian_spectrum"):
+        """An op failing (InvalidArgumentError) unless the spectrum is Hermitian, i.e. the matrix real."""
+        with self._name_scope(name):
+            kernel = self._ffts[self._block_depth][1](self._complex_spectrum)
+            eps = float(np.finfo(kernel.dtype.real_dtype.as_numpy_dtype).eps)
+            max_err = _constant.constant(eps * self._n(), dtype=kernel.dtype.real_dtype)
+            from compat_tf._src.ops import check_ops
+            return check_ops.assert_less(math_ops.abs(math_ops.imag(kernel)), max_err,
+                                         message="Spectrum was not Hermitian")
+
     def convolution_kernel(self, name="convolution_kernel"):
         with self._name_scope(name):
             return self._cast_out(self._ffts[self._block_depth][1](self._complex_spectrum))
