@@ -39,6 +39,7 @@ from compat_tf._src.ops.math_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.array_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.gather_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.linalg_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.matrix_function_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.clip_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.random_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.init_ops import *  # noqa: E402,F401,F403
