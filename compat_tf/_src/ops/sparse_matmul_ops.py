@@ -11,6 +11,7 @@ fully known shape); a dense_shape fed at run time raises a ValueError saying so.
 import jax
 import jax.numpy as jnp
 
+from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.registry import register_op
@@ -71,4 +72,31 @@ def _sparse_dense_matmul(a_indices, a_values, a_shape, b, adjoint_a=False, adjoi
 
 run_checks.register_checked_op("SparseTensorDenseMatMul")
 
-__all__ = ["sparse_tensor_dense_matmul"]
+
+@register_op("SparseMatMul")
+def _sparse_mat_mul(a, b, transpose_a=False, transpose_b=False, **_):
+    a = jnp.asarray(a).astype(jnp.float32)
+    b = jnp.asarray(b).astype(jnp.float32)
+    return jnp.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
+
+
+def sparse_matmul(a, b, transpose_a=False, transpose_b=False, a_is_sparse=False, b_is_sparse=False, name=None):
+    """tf.sparse_matmul (op SparseMatMul): a dense matrix product; `a_is_sparse`/`b_is_sparse` are hints
+    TF1's CPU kernel uses to skip zeros, which XLA does not need (no effect here). Inputs float32 or
+    bfloat16, the output float32, as TF1."""
+    allowed = (_dtypes.float32, _dtypes.bfloat16)
+    a = _constant.convert_to_tensor(a, name="a", preferred_dtype=_dtypes.float32)
+    b = _constant.convert_to_tensor(b, name="b", preferred_dtype=_dtypes.float32)
+    for what, t in (("a", a), ("b", b)):
+        if t.dtype.base_dtype not in allowed:
+            raise TypeError(f"Value passed to parameter '{what}' has DataType {t.dtype.base_dtype.name} not in "
+                            "list of allowed values: float32, bfloat16")
+    for what, t in (("a", a), ("b", b)):
+        if t.shape.ndims not in (None, 2):
+            raise ValueError(f"Shape must be rank 2 but is rank {t.shape.ndims} for 'SparseMatMul' input {what}")
+    return make_tensor("SparseMatMul", [a, b], {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b),
+                                                "a_is_sparse": bool(a_is_sparse), "b_is_sparse": bool(b_is_sparse)},
+                       name=name or "SparseMatMul")
+
+
+__all__ = ["sparse_matmul", "sparse_tensor_dense_matmul"]

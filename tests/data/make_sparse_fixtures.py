@@ -1,0 +1,52 @@
+"""Records the tf.sparse oracle cases (tests/ops/sparse_oracle_cases.py) from REAL TensorFlow (tf.compat.v1,
+graph mode) into tests/data/sparse/sparse_oracle.json.
+
+Run: /tmp/tfvenv/bin/python tests/data/make_sparse_fixtures.py
+"""
+import base64
+import json
+import os
+import sys
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "ops"))
+from sparse_oracle_cases import CASES, ERROR_CASES  # noqa: E402
+
+tf.disable_eager_execution()
+
+
+def encode(v):
+    if isinstance(v, tf.SparseTensorValue) or type(v).__name__ == "SparseTensorValue":
+        return {"sparse": [encode(v.indices), encode(v.values), encode(v.dense_shape)]}
+    if isinstance(v, (list, tuple)):
+        return {"list": [encode(x) for x in v]}
+    a = np.asarray(v)
+    if a.dtype == object:
+        return {"dtype": "string", "shape": list(a.shape),
+                "data": [base64.b64encode(x).decode() for x in a.reshape(-1).tolist()]}
+    return {"dtype": a.dtype.name, "shape": list(a.shape), "data": a.reshape(-1).tolist()}
+
+
+def main():
+    out = {"values": {}, "errors": {}}
+    for name, f in CASES.items():
+        with tf.Graph().as_default(), tf.Session() as sess:
+            out["values"][name] = encode(sess.run(f(tf)))
+    for name, f in ERROR_CASES.items():
+        with tf.Graph().as_default(), tf.Session() as sess:
+            try:
+                sess.run(f(tf))
+                out["errors"][name] = None
+            except Exception as e:  # noqa: BLE001 - recording the class
+                out["errors"][name] = type(e).__name__
+    path = os.path.join(HERE, "sparse", "sparse_oracle.json")
+    with open(path, "w") as fh:
+        json.dump(out, fh, indent=0, sort_keys=True)
+    print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""tf.sparse programs (sparse_oracle_cases.py) on compat_tf against the values real TensorFlow gave them
+(recorded by tests/data/make_sparse_fixtures.py): indices, values, dense shapes, dtypes and error classes."""
+import base64
+import json
+import os
+
+import numpy as np
+import pytest
+
+import compat_tf as tf
+from compat_tf._src.framework import errors
+from tests.ops.sparse_oracle_cases import CASES, ERROR_CASES
+
+_FIXTURE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "sparse", "sparse_oracle.json")
+
+with open(_FIXTURE) as _fh:
+    _RECORDED = json.load(_fh)
+
+
+def _decode(e):
+    if "sparse" in e:
+        return tf.SparseTensorValue(*[_decode(x) for x in e["sparse"]])
+    if "list" in e:
+        return [_decode(x) for x in e["list"]]
+    if e["dtype"] == "string":
+        return np.array([base64.b64decode(x) for x in e["data"]], object).reshape(e["shape"])
+    return np.array(e["data"], e["dtype"]).reshape(e["shape"])
+
+
+def _compare(got, want, where):
+    if isinstance(want, tf.SparseTensorValue):
+        assert isinstance(got, tf.SparseTensorValue), where
+        for field in ("indices", "values", "dense_shape"):
+            _compare(getattr(got, field), getattr(want, field), f"{where}.{field}")
+        return
+    if isinstance(want, list):
+        assert len(got) == len(want), where
+        for i, (g, w) in enumerate(zip(got, want)):
+            _compare(g, w, f"{where}[{i}]")
+        return
+    got = np.asarray(got)
+    assert got.shape == want.shape, f"{where}: shape {got.shape} != {want.shape}"
+    if want.dtype == object:
+        assert got.tolist() == want.tolist(), where
+        return
+    assert got.dtype == want.dtype, f"{where}: dtype {got.dtype} != {want.dtype}"
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6, err_msg=where)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_matches_tensorflow(name):
+    with tf.Graph().as_default(), tf.Session() as sess:
+        got = sess.run(CASES[name](tf))
+    _compare(got, _decode(_RECORDED["values"][name]), name)
+
+
+@pytest.mark.parametrize("name", sorted(ERROR_CASES))
+def test_error_class_matches_tensorflow(name):
+    cls = getattr(errors, _RECORDED["errors"][name])
+    with tf.Graph().as_default(), tf.Session() as sess:
+        fetches = ERROR_CASES[name](tf)
+        with pytest.raises(cls):
+            sess.run(fetches)
