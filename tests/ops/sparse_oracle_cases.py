@@ -113,3 +113,46 @@ ERROR_CASES = {
         _a(tf), tf.cast(tf.random.uniform([2], 1., 1.5), tf.int64)),     # [1, 1], known at run time only
     "fill_empty_rows_bad_row": lambda tf: tf.sparse.fill_empty_rows(_st(tf, [[5, 0]], [1.], [3, 2]), 0.),
 }
+
+
+def _grad_of_values(tf, build, n, weights_seed=0):
+    """d(sum(w * f(values)))/d(values) for a function of a SparseTensor whose values are a constant."""
+    values = tf.constant(np.linspace(-1.0, 2.0, n).astype(np.float32))
+    out = build(values)
+    if isinstance(out, tf.SparseTensor):
+        out = out.values
+    # uneven weights, so a gradient sent to the wrong value shows
+    w = tf.cos(tf.cast(tf.reshape(tf.range(tf.size(out)), tf.shape(out)), tf.float32) + weights_seed)
+    grad = tf.gradients(tf.reduce_sum(out * w), [values])[0]
+    return None if grad is None else tf.convert_to_tensor(grad)     # TF's IndexedSlices made dense
+
+
+_R3_IDX = [[0, 0, 1], [0, 1, 0], [0, 2, 2], [1, 0, 3], [1, 2, 0]]
+_SOFT_IDX = [[0, 0], [0, 2], [1, 1], [1, 2], [2, 0]]
+
+GRADIENT_CASES = {
+    "grad_softmax": lambda tf: _grad_of_values(
+        tf, lambda v: tf.sparse.softmax(tf.SparseTensor(_SOFT_IDX, v, [3, 3])), 5),
+    "grad_reduce_sum": lambda tf: _grad_of_values(
+        tf, lambda v: tf.sparse.reduce_sum(tf.SparseTensor(_R3_IDX, v, [2, 3, 4]), 1), 5),
+    "grad_reorder": lambda tf: _grad_of_values(
+        tf, lambda v: tf.sparse.reorder(tf.SparseTensor([[1, 1], [0, 2], [1, 0], [0, 0]], v, [2, 3])), 4),
+    "grad_concat": lambda tf: _grad_of_values(
+        tf, lambda v: tf.sparse.concat(1, [tf.SparseTensor([[0, 2], [1, 0]], v[:2], [2, 3]),
+                                           tf.SparseTensor([[0, 0], [1, 1]], v[2:], [2, 2])]), 4),
+    "grad_dense_add": lambda tf: _grad_of_values(
+        tf, lambda v: tf.sparse.add(tf.SparseTensor([[0, 1], [1, 0], [1, 2]], v, [2, 3]), tf.ones([2, 3])), 3),
+    "grad_retain": lambda tf: _grad_of_values(
+        tf, lambda v: tf.sparse.retain(tf.SparseTensor([[0, 1], [1, 0], [1, 2]], v, [2, 3]), [True, False, True]),
+        3),
+    "grad_transpose": lambda tf: _grad_of_values(
+        tf, lambda v: tf.sparse.transpose(tf.SparseTensor(_R3_IDX, v, [2, 3, 4])), 5),
+    "grad_segment_sqrt_n": lambda tf: _grad_of_values(
+        tf, lambda v: tf.sparse.segment_sqrt_n(tf.reshape(v, [3, 2]), [0, 2, 1, 2], [0, 0, 1, 3]), 6),
+    "grad_segment_mean_num": lambda tf: _grad_of_values(
+        tf, lambda v: tf.sparse.segment_mean(tf.reshape(v, [3, 2]), [0, 2, 1], [0, 0, 2], num_segments=4), 6),
+    "grad_sparse_dense_matmul_after_reorder": lambda tf: _grad_of_values(
+        tf, lambda v: tf.sparse.sparse_dense_matmul(
+            tf.sparse.reorder(tf.SparseTensor([[1, 1], [0, 2], [1, 0]], v, [2, 3])), tf.ones([3, 2])), 3),
+}
+CASES.update(GRADIENT_CASES)

@@ -33,6 +33,9 @@ __all__ = ["sparse_add", "sparse_maximum", "sparse_minimum", "sparse_reduce_max"
            "sparse_reduce_sum", "sparse_reduce_sum_sparse", "sparse_softmax"]
 
 _HOST = dict(host=True, differentiable=False)
+# host ops with float outputs: tf.gradients through them raises LookupError naming the op (not None), as
+# TF1 does for ops without a gradient (where TF1 has one, that is this module's documented deviation)
+_HOST_GRADIENT_RAISES = dict(host=True)
 
 
 def _invalid(msg):
@@ -81,7 +84,7 @@ def _sparse_add_shape(op):
     return [([None, rank], _dtypes.int64), ([None], op.inputs[1].dtype.base_dtype), ([rank], _dtypes.int64)]
 
 
-@register_op("SparseAdd", num_outputs=3, shape=_sparse_add_shape, **_HOST)
+@register_op("SparseAdd", num_outputs=3, shape=_sparse_add_shape, **_HOST_GRADIENT_RAISES)
 def _sparse_add(ctx, a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh, **_):
     a_idx, a_val, a_sh = (np.asarray(x) for x in (a_indices, a_values, a_shape))
     b_idx, b_val, b_sh = (np.asarray(x) for x in (b_indices, b_values, b_shape))
@@ -143,7 +146,7 @@ def _minmax_shape(op):
 
 
 def _register_minmax(op_type, fn):
-    @register_op(op_type, num_outputs=2, shape=_minmax_shape, **_HOST)
+    @register_op(op_type, num_outputs=2, shape=_minmax_shape, **_HOST_GRADIENT_RAISES)
     def lower(ctx, a_indices, a_values, a_shape, b_indices, b_values, b_shape, **_):
         a_idx, a_val, a_sh = (np.asarray(x) for x in (a_indices, a_values, a_shape))
         b_idx, b_val, b_sh = (np.asarray(x) for x in (b_indices, b_values, b_shape))
@@ -242,7 +245,7 @@ def _reduce_sparse_shape(op):
 
 
 def _register_reduce_sparse(op_type, np_reduce):
-    @register_op(op_type, num_outputs=3, shape=_reduce_sparse_shape, **_HOST)
+    @register_op(op_type, num_outputs=3, shape=_reduce_sparse_shape, **_HOST_GRADIENT_RAISES)
     def lower(ctx, input_indices, input_values, input_shape, reduction_axes, keep_dims=False, **_):
         idx, vals, shape = np.asarray(input_indices, np.int64), np.asarray(input_values), np.asarray(input_shape)
         _check_components(idx, vals, shape)

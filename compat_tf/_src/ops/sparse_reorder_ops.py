@@ -1,10 +1,11 @@
 """Reordering and reshaping SparseTensors: TF1's SparseReorder, SparseReshape and SparseConcat ops.
 
 The number of stored values is the same before and after each of these, so they lower onto the
-device (jnp) and gradients reach the values (TF1 registers gradients for SparseReorder and
-SparseConcat; SparseReshape leaves the values untouched). Canonical order is row-major
-(lexicographic) order of the index tuples; duplicates keep their input order (a stable sort; TF1
-leaves it unspecified).
+device (jnp). Gradients reach the values through SparseReorder (TF1 has its gradient); SparseReshape
+leaves the values untouched; SparseConcat is NotDifferentiable in TF1 and here. Canonical order is
+row-major (lexicographic) order of the index tuples; duplicates keep their input order (a stable
+sort; TF1 leaves it unspecified). Shapes only known at run time work (computed in the step), with
+SparseReshape's size check as a run-time check.
 """
 import jax.numpy as jnp
 import numpy as np
@@ -17,6 +18,7 @@ from compat_tf._src.framework.registry import register_op
 from compat_tf._src.framework.sparse_tensor import SparseTensor
 from compat_tf._src.ops._op_util import make_op
 from compat_tf._src.ops.sparse_ops import _convert_to_sparse_tensor
+from compat_tf._src.runtime import run_checks
 from compat_tf._src.runtime.interp import eager as _interp_eager
 
 __all__ = ["sparse_concat", "sparse_reorder", "sparse_reshape"]
@@ -135,6 +137,8 @@ def _sparse_reshape(input_indices, input_shape, new_shape, **_):
         size = jnp.prod(ins)
         known = jnp.prod(jnp.where(news == -1, 1, news))
         out_shape = jnp.where(news == -1, size // jnp.maximum(known, 1), news)
+        run_checks.check(jnp.prod(out_shape) != size, lambda have, want: f"Input to reshape is a tensor with "
+                         f"{have} dense values, but the requested shape has {want}", size, jnp.prod(out_shape))
     idx = jnp.asarray(input_indices, jnp.int64)
     linear = idx @ _strides(input_shape) if idx.shape[1] else jnp.zeros([idx.shape[0]], jnp.int64)
     out_strides = _strides(out_shape)
@@ -142,6 +146,9 @@ def _sparse_reshape(input_indices, input_shape, new_shape, **_):
         return jnp.zeros([idx.shape[0], 0], jnp.int64), out_shape
     out = (linear[:, None] // out_strides[None, :]) % jnp.maximum(out_shape, 1)[None, :]
     return out.astype(jnp.int64), out_shape.astype(jnp.int64)
+
+
+run_checks.register_checked_op("SparseReshape", "SparseConcat")
 
 
 def sparse_reshape(sp_input, shape, name=None):
@@ -152,6 +159,13 @@ def sparse_reshape(sp_input, shape, name=None):
 
     sp_input = _convert_to_sparse_tensor(sp_input)
     new_shape = _constant.convert_to_tensor(shape, dtype=_dtypes.int64)
+    from compat_tf._src.framework.shape_inference import constant_value
+    in_c, new_c = constant_value(sp_input.dense_shape), constant_value(new_shape)
+    if in_c is not None and new_c is not None and (np.asarray(new_c) >= 0).all():
+        n_in, n_new = int(np.prod(in_c)), int(np.prod(new_c))
+        if n_in != n_new:
+            raise ValueError(f"Cannot reshape a tensor with {n_in} elements to shape "
+                             f"{[int(d) for d in new_c]} ({n_new} elements).")
     try:
         op = make_op("SparseReshape", [sp_input.indices, sp_input.dense_shape, new_shape],
                      name=name or "SparseReshape")
@@ -170,7 +184,8 @@ def _concat_shape(op):
     return [([None, rank], _dtypes.int64), ([None], dt), ([rank], _dtypes.int64)]
 
 
-@register_op("SparseConcat", num_outputs=3, shape=_concat_shape)
+# TF1 declares SparseConcat NotDifferentiable (sparse_grad.py): tf.gradients through it gives None
+@register_op("SparseConcat", num_outputs=3, shape=_concat_shape, differentiable=False)
 def _sparse_concat(*args, concat_dim, N, **_):  # noqa: N803 - TF's attr name
     indices, values, shapes = args[:N], args[N:2 * N], args[2 * N:]
     rank = np.shape(shapes[0])[0]
@@ -181,12 +196,13 @@ def _sparse_concat(*args, concat_dim, N, **_):  # noqa: N803 - TF's attr name
     dim = concat_dim + rank if concat_dim < 0 else concat_dim
     if not 0 <= dim < rank:
         raise _invalid(f"Concat dimension must be in range [{-rank}, {rank}), got {concat_dim}")
-    cs = [_concrete(s) for s in shapes]
-    if all(c is not None for c in cs):
-        for i, c in enumerate(cs[1:], 1):
-            if any(c[d] != cs[0][d] for d in range(rank) if d != dim):
-                raise _invalid(f"All dimensions except {dim} must match. Input {i} has shape "
-                               f"{_fmt(c)} and doesn't match input 0 with shape {_fmt(cs[0])}.")
+    stacked = jnp.stack([jnp.asarray(s, jnp.int64) for s in shapes])
+    other = np.array([d != dim for d in range(rank)])
+    bad = (stacked != stacked[:1]) & other[None, :]
+    first = jnp.argmax(bad.reshape(-1))
+    at, d = first // max(rank, 1), first % max(rank, 1)
+    run_checks.check(bad, lambda d, want, got, at: f"Input shapes must match: expected {want} for dimension {d} "
+                     f"but got {got} at position {at}", d, stacked[0, d], stacked.reshape(-1)[first], at)
     sizes = jnp.stack([jnp.asarray(s, jnp.int64)[dim] for s in shapes])
     offsets = jnp.concatenate([jnp.zeros([1], jnp.int64), jnp.cumsum(sizes)[:-1]])
     shifted = []
@@ -209,7 +225,8 @@ def sparse_concat(axis, sp_inputs, name=None, expand_nonconcat_dim=False, concat
                   expand_nonconcat_dims=None):
     """tf.sparse.concat / tf.sparse_concat (op SparseConcat): concatenation along `axis`, the output in
     canonical order. With `expand_nonconcat_dim` the other dimensions become the largest among the
-    inputs (TF1 computes it with Max over the stacked shapes). Gradients reach every input's values."""
+    inputs (TF1 computes it with Max over the stacked shapes). No gradient flows through it (TF1's
+    SparseConcat is NotDifferentiable)."""
     from compat_tf._src.ops import array_ops, math_ops
 
     if concat_dim is not None:

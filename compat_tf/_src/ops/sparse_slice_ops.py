@@ -21,6 +21,9 @@ from compat_tf._src.ops.sparse_ops import _convert_to_sparse_tensor
 __all__ = ["sparse_fill_empty_rows", "sparse_slice", "sparse_split"]
 
 _HOST = dict(host=True, differentiable=False)
+# host ops with float outputs: tf.gradients through them raises LookupError naming the op (not None), as
+# TF1 does for ops without a gradient (where TF1 has one, that is this module's documented deviation)
+_HOST_GRADIENT_RAISES = dict(host=True)
 
 
 def _invalid(msg):
@@ -58,7 +61,7 @@ def _slice_np(idx, vals, shape, start, size):
     return idx[keep] - start, vals[keep], out_shape.astype(np.int64)
 
 
-@register_op("SparseSlice", num_outputs=3, shape=_slice_shape, **_HOST)
+@register_op("SparseSlice", num_outputs=3, shape=_slice_shape, **_HOST_GRADIENT_RAISES)
 def _sparse_slice(ctx, indices, values, shape, start, size, **_):
     idx, vals, sh = _components(indices, values, shape)
     start, size = np.asarray(start, np.int64), np.asarray(size, np.int64)
@@ -91,7 +94,8 @@ def _split_shape(op):
     return ([([None, rank], _dtypes.int64)] * n + [([None], dt)] * n + [([rank], _dtypes.int64)] * n)
 
 
-@register_op("SparseSplit", num_outputs=lambda attrs, n: 3 * attrs["num_split"], shape=_split_shape, **_HOST)
+@register_op("SparseSplit", num_outputs=lambda attrs, n: 3 * attrs["num_split"], shape=_split_shape,
+             **_HOST_GRADIENT_RAISES)
 def _sparse_split(ctx, split_dim, indices, values, shape, num_split, **_):
     idx, vals, sh = _components(indices, values, shape)
     rank = sh.shape[0]
@@ -146,7 +150,7 @@ def _fill_shape(op):
             ([n], _dtypes.int64)]
 
 
-@register_op("SparseFillEmptyRows", num_outputs=4, shape=_fill_shape, **_HOST)
+@register_op("SparseFillEmptyRows", num_outputs=4, shape=_fill_shape, **_HOST_GRADIENT_RAISES)
 def _sparse_fill_empty_rows(ctx, indices, values, dense_shape, default_value, **_):
     idx, vals, sh = _components(indices, values, dense_shape)
     default = np.asarray(default_value)
