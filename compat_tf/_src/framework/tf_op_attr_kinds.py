@@ -381,6 +381,7 @@ KINDS = {
     'SparseApplyRMSProp': {'T': 'type', 'Tindices': 'type', 'use_locking': 'b'},
     'SparseConcat': {'N': 'i', 'T': 'type', 'concat_dim': 'i'},
     'SparseCross': {'N': 'i', 'dense_types': 'list', 'hash_key': 'i', 'hashed_output': 'b', 'internal_type': 'type', 'num_buckets': 'i', 'out_type': 'type', 'sparse_types': 'list'},
+    'SparseCrossV2': {'N': 'i', 'dense_types': 'list', 'sparse_types': 'list'},
     'SparseFillEmptyRows': {'T': 'type'},
     'SparseMatMul': {'Ta': 'type', 'Tb': 'type', 'a_is_sparse': 'b', 'b_is_sparse': 'b', 'transpose_a': 'b', 'transpose_b': 'b'},
     'SparseReduceMax': {'T': 'type', 'keep_dims': 'b'},

@@ -140,9 +140,7 @@ def _serialize_many_sparse(ctx, sparse_indices, sparse_values, sparse_shape, out
 
 
 def _deserialize_shape(op):
-    rank = op._attrs.get("_rank")
-    r = None if rank is None else rank + 1
-    return [([None, r], _dtypes.int64), ([None], op.get_attr("dtype")), ([r], _dtypes.int64)]
+    return [([None, None], _dtypes.int64), ([None], op.get_attr("dtype")), ([None], _dtypes.int64)]
 
 
 @register_op("DeserializeManySparse", num_outputs=3, shape=_deserialize_shape, **_HOST)
@@ -199,9 +197,11 @@ def deserialize_many_sparse(serialized_sparse, dtype, rank=None, name=None):
     serialized SparseTensors stacked along a new first dimension, the other dimensions the largest
     among them; `rank` (of the stacked result) sets the static rank."""
     serialized = _constant.convert_to_tensor(serialized_sparse, dtype=_dtypes.string)
-    op = make_op("DeserializeManySparse", [serialized],
-                 {"dtype": _dtypes.as_dtype(dtype).base_dtype, "_rank": None if rank is None else int(rank) - 1},
+    op = make_op("DeserializeManySparse", [serialized], {"dtype": _dtypes.as_dtype(dtype).base_dtype},
                  name=name or "DeserializeManySparse")
+    if rank is not None:
+        op.outputs[0].set_shape([None, int(rank)])
+        op.outputs[2].set_shape([int(rank)])
     return SparseTensor(*op.outputs)
 
 
@@ -231,6 +231,22 @@ def _num_outputs(attrs, n):
 @register_op("SparseCross", num_outputs=_num_outputs, shape=_cross_shape, **_HOST)
 def _sparse_cross(ctx, *inputs, N, hashed_output, num_buckets, hash_key, out_type, **_):  # noqa: N803
     indices, values, shapes, dense = inputs[:N], inputs[N:2 * N], inputs[2 * N:3 * N], inputs[3 * N:]
+    return _cross_np(indices, values, shapes, dense, hashed_output, num_buckets, hash_key, b"_X_")
+
+
+def _cross_v2_shape(op):
+    return [([None, 2], _dtypes.int64), ([None], _dtypes.string), ([2], _dtypes.int64)]
+
+
+@register_op("SparseCrossV2", num_outputs=_num_outputs, shape=_cross_v2_shape, **_HOST)
+def _sparse_cross_v2(ctx, *inputs, N, **_):  # noqa: N803
+    """TF 2's string cross with a separator input (what graphs TF 2's tf.sparse.cross writes hold)."""
+    indices, values, shapes, dense = inputs[:N], inputs[N:2 * N], inputs[2 * N:3 * N], inputs[3 * N:-1]
+    sep = np.asarray(inputs[-1]).item()
+    return _cross_np(indices, values, shapes, dense, False, 0, 0, sep if isinstance(sep, bytes) else sep.encode())
+
+
+def _cross_np(indices, values, shapes, dense, hashed_output, num_buckets, hash_key, sep):
     batch = None
     for s in shapes:
         b = int(np.asarray(s)[0])
@@ -270,7 +286,7 @@ def _sparse_cross(ctx, *inputs, N, hashed_output, num_buckets, hash_key, out_typ
                     h = _fingerprint_cat64(h, fh)
                 out_val.append(h % num_buckets if num_buckets > 0 else h % ((1 << 63) - 1))
             else:
-                out_val.append(b"_X_".join(f if isinstance(f, bytes) else str(int(f)).encode() for f in combo))
+                out_val.append(sep.join(f if isinstance(f, bytes) else str(int(f)).encode() for f in combo))
             out_idx.append([b, k])
             k += 1
         width = max(width, k)
