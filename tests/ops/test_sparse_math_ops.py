@@ -97,9 +97,16 @@ def test_reduce_sum_gradient_and_unknown_dense_shape():
     g, = tf.gradients(tf.reduce_sum(out * [10.0, 100.0]), [vals])
     with tf.Session() as s:
         np.testing.assert_allclose(s.run(g), [10, 10, 100])
-    ph = tf.sparse_placeholder(tf.float32)                   # dense_shape fed: not known when compiled
-    with tf.Session() as s, pytest.raises(tf.errors.InvalidArgumentError, match="must be known when the graph"):
-        s.run(tf.sparse.reduce_sum(ph, 0), _feed(ph, [[0, 0]], [1.0], [2, 3]))
+    ph = tf.sparse_placeholder(tf.float32)                   # dense_shape fed: the reduction runs on the host
+    outs = [tf.sparse.reduce_sum(ph, 0), tf.sparse.reduce_max(ph, 1, keepdims=True)]
+    with tf.Session() as s:
+        rsum, rmax = s.run(outs, _feed(ph, [[0, 0], [1, 2]], [1.0, -2.0], [2, 3]))
+    np.testing.assert_allclose(rsum, [1.0, 0.0, -2.0])
+    np.testing.assert_allclose(rmax, [[1.0], [-2.0]])
+    fed_vals = tf.placeholder(tf.float32, [None])
+    dynamic = tf.sparse.reduce_sum(tf.SparseTensor(ph.indices, fed_vals, ph.dense_shape), 0)
+    with pytest.raises(LookupError, match="SparseReduceSum"):
+        tf.gradients(tf.reduce_sum(dynamic), [fed_vals])
 
 
 def test_softmax_matches_numpy_with_unordered_indices():
@@ -125,3 +132,18 @@ def test_no_gradient_through_two_sparse_add_is_a_lookup_error():
     out = tf.sparse.add(tf.SparseTensor([[0, 0]], vals, [2, 2]), tf.SparseTensor([[1, 1]], [2.0], [2, 2]))
     with pytest.raises(LookupError, match="SparseAdd"):
         tf.gradients(tf.reduce_sum(out.values), [vals])
+
+
+def test_eager_mode_runs_the_host_and_device_sparse_ops():
+    from compat_tf._src.eager import context
+
+    with context.eager_mode():
+        a = tf.SparseTensor([[0, 0], [0, 2], [1, 1]], [1.0, 2.0, 3.0], [2, 3])
+        b = tf.SparseTensor([[0, 0], [1, 0]], [1.0, 5.0], [2, 3])
+        total = tf.sparse.add(a, b)
+        np.testing.assert_allclose(to_dense(tf.SparseTensorValue(total.indices.numpy(), total.values.numpy(),
+                                                                 total.dense_shape.numpy())),
+                                   [[2.0, 0, 2.0], [5.0, 3.0, 0]])
+        np.testing.assert_allclose(tf.sparse.reduce_sum(a, 1).numpy(), [3.0, 3.0])
+        np.testing.assert_allclose(tf.sparse.softmax(a).values.numpy(), [1 / (1 + np.e), np.e / (1 + np.e), 1.0],
+                                   rtol=1e-6)

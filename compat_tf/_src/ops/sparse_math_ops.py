@@ -3,9 +3,10 @@ SparseReduceSum/Max (dense and Sparse outputs) and SparseSoftmax.
 
 Where the output holds as many values as the input (SparseSoftmax) or is dense (SparseTensorDenseAdd,
 SparseReduceSum/Max) the op lowers onto the device, so gradients reach the values (TF1 has gradients
-for SparseTensorDenseAdd, SparseReduceSum and SparseSoftmax). The dense reductions need the dense
-shape when the step is compiled (a constant, as a SparseTensor built from NumPy values or a
-tf.sparse_placeholder with a known shape), like tf.sparse.sparse_dense_matmul.
+for SparseTensorDenseAdd, SparseReduceSum and SparseSoftmax). The dense reductions lower onto the
+device when the dense shape and axes are build-time constants (a SparseTensor built from NumPy
+values, a tf.sparse_placeholder with a known shape); otherwise (a parsed VarLenFeature, a fed
+dense_shape) they run on the host, where tf.gradients through them raises LookupError.
 Ops whose number of output values depends on the index values (SparseAdd of two SparseTensors,
 SparseSparseMaximum/Minimum, the *Sparse reductions) run on the host between jitted segments, as
 tf.where and tf.unique do. Deviation: no gradient flows through SparseAdd of two SparseTensors
@@ -214,16 +215,33 @@ def _reduce_dense_shape(op):
     return [([int(shape[d]) for d in range(rank) if d not in ax], dt)]
 
 
-@register_op("SparseReduceSum", shape=_reduce_dense_shape)
-def _sparse_reduce_sum(input_indices, input_values, input_shape, reduction_axes, keep_dims=False, **_):
+def _shape_known_at_build(op):
+    return constant_value(op.inputs[2]) is not None and constant_value(op.inputs[3]) is not None
+
+
+def _on_host_when_shape_is_dynamic(op):
+    """The dense reductions run in the step when the dense shape and axes are build-time constants
+    (gradients flow), else on the host, where the fed or computed shape is a concrete value."""
+    return not _shape_known_at_build(op)
+
+
+def _host_result(out):
+    return out if isinstance(out, jax.core.Tracer) else np.asarray(out)
+
+
+@register_op("SparseReduceSum", shape=_reduce_dense_shape, host=_on_host_when_shape_is_dynamic)
+def _sparse_reduce_sum(*args, keep_dims=False, **_):
+    input_indices, input_values, input_shape, reduction_axes = args[-4:]   # a host call passes the context first
     shape = static_ints(input_shape, "the dense_shape of tf.sparse.reduce_sum's input")
     axes = static_ints(reduction_axes, "tf.sparse.reduce_sum's axis")
     seg, n, out_shape = _reduce_plan(input_indices, shape, axes, keep_dims)
-    return jax.ops.segment_sum(jnp.asarray(input_values), seg, num_segments=n).reshape(out_shape)
+    return _host_result(jax.ops.segment_sum(jnp.asarray(input_values), seg, num_segments=n).reshape(out_shape))
 
 
-@register_op("SparseReduceMax", shape=_reduce_dense_shape, differentiable=False)
-def _sparse_reduce_max(input_indices, input_values, input_shape, reduction_axes, keep_dims=False, **_):
+@register_op("SparseReduceMax", shape=_reduce_dense_shape, host=_on_host_when_shape_is_dynamic,
+             differentiable=False)
+def _sparse_reduce_max(*args, keep_dims=False, **_):
+    input_indices, input_values, input_shape, reduction_axes = args[-4:]   # a host call passes the context first
     shape = static_ints(input_shape, "the dense_shape of tf.sparse.reduce_max's input")
     axes = static_ints(reduction_axes, "tf.sparse.reduce_max's axis")
     seg, n, out_shape = _reduce_plan(input_indices, shape, axes, keep_dims)
@@ -231,7 +249,7 @@ def _sparse_reduce_max(input_indices, input_values, input_shape, reduction_axes,
     out = jax.ops.segment_max(values, seg, num_segments=n)
     count = jax.ops.segment_sum(jnp.ones_like(seg), seg, num_segments=n)
     # TF1's kernel reduces the stored values only (implicit zeros ignored); a cell with none is 0
-    return jnp.where(count > 0, out, jnp.zeros([], values.dtype)).reshape(out_shape)
+    return _host_result(jnp.where(count > 0, out, jnp.zeros([], values.dtype)).reshape(out_shape))
 
 
 def _reduce_sparse_shape(op):
@@ -294,7 +312,7 @@ def _reduce_builder(op_type, sparse_output):
     builder.__doc__ = (f"tf.sparse.reduce_{kind}{'_sparse' if sparse_output else ''} (op {op_type}): the {kind} "
                        "over `axis` (all axes by default) of the stored values "
                        + ("as a SparseTensor of the non-empty cells (host op, no gradient)." if sparse_output else
-                          "as a dense tensor (cells with no value are 0); the dense_shape must be a constant."))
+                          "as a dense tensor (cells with no value are 0)."))
     return builder
 
 
