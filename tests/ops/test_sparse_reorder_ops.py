@@ -76,3 +76,15 @@ def test_concat_errors():
     out = tf.sparse.concat(0, [a, b])
     with tf.Session() as s, pytest.raises(tf.errors.InvalidArgumentError):
         s.run(out, {a: _value([[0, 0]], [1.0], [2, 2]), b: _value([[0, 0]], [1.0], [2, 3])})
+
+
+def test_string_values_reorder_concat_and_transpose():
+    words = tf.SparseTensor([[1, 0], [0, 1]], tf.constant([b"x", b"y"]), [2, 2])
+    more = tf.SparseTensor([[0, 0]], tf.constant([b"z"]), [1, 2])
+    outs = [tf.sparse.reorder(words), tf.sparse.concat(0, [words, more]), tf.sparse.transpose(words)]
+    with tf.Session() as s:
+        r, c, t = s.run(outs)
+    assert r.indices.tolist() == [[0, 1], [1, 0]] and r.values.tolist() == [b"y", b"x"]
+    assert c.indices.tolist() == [[0, 1], [1, 0], [2, 0]] and c.values.tolist() == [b"y", b"x", b"z"]
+    assert c.dense_shape.tolist() == [3, 2]
+    assert t.indices.tolist() == [[0, 1], [1, 0]] and t.values.tolist() == [b"x", b"y"]

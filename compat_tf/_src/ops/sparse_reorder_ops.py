@@ -40,6 +40,19 @@ def canonical_permutation(indices):
     return jnp.lexsort(tuple(indices[:, d] for d in reversed(range(indices.shape[1]))))
 
 
+def _is_strings(values):
+    return isinstance(values, np.ndarray) and values.dtype == object
+
+
+def _permute(indices, values, perm):
+    """indices and values in the order `perm`; string values (host: a string input makes the op a host op)
+    stay NumPy object arrays."""
+    if _is_strings(values):
+        perm = np.asarray(perm)
+        return np.asarray(indices)[perm], values[perm]
+    return jnp.take(jnp.asarray(indices), perm, axis=0), jnp.take(jnp.asarray(values), perm, axis=0)
+
+
 # -- SparseReorder -----------------------------------------------------------------------------
 
 def _reorder_shape(op):
@@ -56,8 +69,7 @@ def _sparse_reorder(input_indices, input_values, input_shape, **_):
         raise _invalid(f"Input indices should be a matrix but received shape {list(np.shape(input_indices))}")
     if np.ndim(input_values) != 1:
         raise _invalid(f"Input values should be a vector but received shape {list(np.shape(input_values))}")
-    perm = canonical_permutation(input_indices)
-    return jnp.take(jnp.asarray(input_indices), perm, axis=0), jnp.take(jnp.asarray(input_values), perm, axis=0)
+    return _permute(input_indices, input_values, canonical_permutation(input_indices))
 
 
 def sparse_reorder(sp_input, name=None):
@@ -210,10 +222,13 @@ def _sparse_concat(*args, concat_dim, N, **_):  # noqa: N803 - TF's attr name
         idx = jnp.asarray(idx, jnp.int64)
         shifted.append(idx.at[:, dim].add(offsets[i]))
     out_idx = jnp.concatenate(shifted, axis=0)
-    out_vals = jnp.concatenate([jnp.asarray(v) for v in values], axis=0)
-    perm = canonical_permutation(out_idx)
+    if any(_is_strings(v) for v in values):
+        out_vals = np.concatenate([np.asarray(v, object) for v in values], axis=0)
+    else:
+        out_vals = jnp.concatenate([jnp.asarray(v) for v in values], axis=0)
+    out_idx, out_vals = _permute(out_idx, out_vals, canonical_permutation(out_idx))
     out_shape = jnp.asarray(shapes[0], jnp.int64).at[dim].set(jnp.sum(sizes))
-    return jnp.take(out_idx, perm, axis=0), jnp.take(out_vals, perm, axis=0), out_shape
+    return out_idx, out_vals, (np.asarray(out_shape) if _is_strings(out_vals) else out_shape)
 
 
 def _fmt(s):
