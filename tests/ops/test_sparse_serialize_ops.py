@@ -57,3 +57,8 @@ def test_cross_of_fed_inputs_and_hashing_into_buckets():
     assert c.dense_shape.tolist() == [2, 4]
     assert h.indices.tolist() == c.indices.tolist()
     assert ((h.values >= 0) & (h.values < 5)).all() and h.values.dtype == np.int64
+
+
+def test_variant_serialization_is_not_implemented():
+    with pytest.raises(NotImplementedError, match="serialize_sparse"):
+        tf.serialize_sparse(tf.SparseTensor([[0]], [1.0], [2]), out_type=tf.variant)

@@ -173,10 +173,17 @@ def _deserialize_many_sparse(ctx, serialized_sparse, dtype, **_):
         np.concatenate([[len(parts)], out_shape]).astype(np.int64)
 
 
+def _check_out_type(out_type, fn):
+    if _dtypes.as_dtype(out_type) != _dtypes.string:
+        raise NotImplementedError(f"tf.io.{fn}(out_type={_dtypes.as_dtype(out_type).name}) is not supported by "
+                                  "compat_tf (variant tensors); use the default out_type=tf.string")
+
+
 def serialize_sparse(sp_input, name=None, out_type=_dtypes.string):
     """tf.serialize_sparse / tf.io.serialize_sparse (op SerializeSparse): a [3] string vector of the
     serialized indices, values and dense_shape TensorProtos."""
     sp_input = _convert_to_sparse_tensor(sp_input)
+    _check_out_type(out_type, "serialize_sparse")
     return make_tensor("SerializeSparse", [sp_input.indices, sp_input.values, sp_input.dense_shape],
                        {"out_type": _dtypes.as_dtype(out_type)},
                        name=name or "SerializeSparse")
@@ -187,6 +194,7 @@ def serialize_many_sparse(sp_input, name=None, out_type=_dtypes.string):
     SparseTensor per minibatch row (the first dimension), a [N, 3] string matrix; the input must be
     ordered along the first dimension."""
     sp_input = _convert_to_sparse_tensor(sp_input)
+    _check_out_type(out_type, "serialize_many_sparse")
     return make_tensor("SerializeManySparse", [sp_input.indices, sp_input.values, sp_input.dense_shape],
                        {"out_type": _dtypes.as_dtype(out_type)},
                        name=name or "SerializeManySparse")
