@@ -1,4 +1,4 @@
-"""Records the tf.sparse oracle cases (tests/ops/sparse_oracle_cases.py) from REAL TensorFlow (tf.compat.v1,
+"""Records the tf.sparse oracle cases (tests/ops/_sparse_oracle_cases.py) from REAL TensorFlow (tf.compat.v1,
 graph mode) into tests/data/sparse/sparse_oracle.json.
 
 Run: /tmp/tfvenv/bin/python tests/data/make_sparse_fixtures.py
@@ -13,7 +13,7 @@ import tensorflow.compat.v1 as tf
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "ops"))
-from sparse_oracle_cases import CASES, ERROR_CASES, GRADIENT_CASES  # noqa: E402
+from _sparse_oracle_cases import CASES, ERROR_CASES, GRADIENT_CASES  # noqa: E402
 
 tf.disable_eager_execution()
 

@@ -4,7 +4,7 @@ import numpy as np
 
 import compat_tf as tf
 from compat_tf._src.framework import tf_export
-from tests.ops.sparse_oracle_cases import CASES
+from _sparse_oracle_cases import CASES
 
 _NAMES = ["add_thresh", "add_dense", "maximum", "reduce_sum_02_keep", "reduce_max_sparse", "softmax_r3",
           "fill_empty_rows", "slice", "split_1", "reorder", "reshape", "concat_1", "segment_mean", "cross_hashed",

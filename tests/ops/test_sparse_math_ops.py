@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import compat_tf as tf
-from tests.ops._sparse_util import assert_canonical, random_sparse, to_dense
+from _sparse_util import assert_canonical, random_sparse, to_dense
 
 
 @pytest.fixture(autouse=True)

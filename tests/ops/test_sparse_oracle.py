@@ -1,4 +1,4 @@
-"""tf.sparse programs (sparse_oracle_cases.py) on compat_tf against the values real TensorFlow gave them
+"""tf.sparse programs (_sparse_oracle_cases.py) on compat_tf against the values real TensorFlow gave them
 (recorded by tests/data/make_sparse_fixtures.py): indices, values, dense shapes, dtypes and error classes."""
 import base64
 import json
@@ -9,7 +9,7 @@ import pytest
 
 import compat_tf as tf
 from compat_tf._src.framework import errors
-from tests.ops.sparse_oracle_cases import CASES, ERROR_CASES
+from _sparse_oracle_cases import CASES, ERROR_CASES
 
 _FIXTURE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "sparse", "sparse_oracle.json")
 

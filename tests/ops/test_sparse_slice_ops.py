@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import compat_tf as tf
-from tests.ops._sparse_util import random_sparse, to_dense
+from _sparse_util import random_sparse, to_dense
 
 
 @pytest.fixture(autouse=True)

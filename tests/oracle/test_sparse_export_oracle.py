@@ -15,7 +15,9 @@ import numpy as np
 import pytest
 
 from compat_tf._src.framework import tf_export
-from tests.ops.test_sparse_graph_def import _assert_same, _run_all
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "ops"))
+from test_sparse_graph_def import _assert_same, _run_all  # noqa: E402
 
 pytestmark = pytest.mark.oracle
 
