@@ -58,7 +58,13 @@ from compat_tf._src.ops.reader_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.string_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.framework.sparse_tensor import SparseTensor, SparseTensorValue  # noqa: E402,F401
 from compat_tf._src.ops.sparse_ops import *  # noqa: E402,F401,F403
-from compat_tf._src.ops.sparse_matmul_ops import sparse_tensor_dense_matmul  # noqa: E402,F401
+from compat_tf._src.ops.sparse_matmul_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.sparse_reorder_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.sparse_compose_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.sparse_math_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.sparse_slice_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.sparse_segment_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.sparse_serialize_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.parsing_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.io_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops import checkpoint_ops as _checkpoint_ops  # noqa: E402,F401 - SaveV2/RestoreV2 host ops

@@ -81,8 +81,26 @@ def test_errors_as_tf1():
     y = tf.sparse_tensor_dense_matmul(tf.SparseTensor(IND, VAL, shape), np.zeros((4, 2)))
     assert y.shape.as_list() == [None, 2]
     with tf.Session() as s:
-        with pytest.raises(tf.errors.InvalidArgumentError, match="dense_shape of tf.sparse_tensor_dense_matmul"):
-            s.run(y, {shape: [3, 4]})
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"i \(2\) from index\[1,0\] out of bounds \(>=2\)"):
+            s.run(y, {shape: [2, 4]})     # the fed row count bounds the indices
+
+
+def test_a_dense_shape_fed_at_run_time_gives_values_and_gradients():
+    sp = tf.sparse_placeholder(tf.float64)               # no shape: dense_shape is fed with the values
+    w = tf.Variable(np.ones((4, 2)))
+    y = tf.sparse_tensor_dense_matmul(sp, w)
+    assert y.shape.as_list() == [None, 2]
+    g, = tf.gradients(tf.reduce_sum(y * y), [w])
+    a = _dense()
+    with tf.Session() as s:
+        s.run(w.initializer)
+        for rows in (3, 5):                               # two row counts: one trace each
+            feed = {sp: tf.SparseTensorValue(IND, VAL, np.array([rows, 4], np.int64))}
+            got_y, got_g = s.run([y, g], feed)
+            dense = np.zeros((rows, 4))
+            dense[:3] = a
+            np.testing.assert_allclose(got_y, dense @ np.ones((4, 2)), rtol=1e-12)
+            np.testing.assert_allclose(got_g, 2 * dense.T @ (dense @ np.ones((4, 2))), rtol=1e-12)
 
 
 def test_graph_def_round_trip():

@@ -413,6 +413,9 @@ _TYPE_ATTRS = {
     # TF requires U (the dtype of scale/offset/mean/variance) and Einsum's N (its input count)
     "FusedBatchNormV3": {"T": 0, "U": 1}, "FusedBatchNormGradV3": {"T": 0, "U": 2},
     "Einsum": {"T": 0, "N": _N},
+    # sparse ops whose input 0 is the indices: every type attr comes from TF's OpDef signature
+    **dict.fromkeys(("SparseTensorDenseAdd", "SparseReorder", "SparseReshape", "SparseReduceSum", "SparseReduceMax",
+                     "SparseSoftmax", "SparseConcat", "SparseMatMul"), {}),
 }
 _NO_T = frozenset([
     "Const", "Placeholder", "VariableV2", "NoOp", "Cast", "LogicalAnd", "LogicalOr", "LogicalNot",

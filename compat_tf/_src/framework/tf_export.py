@@ -46,6 +46,8 @@ _WHY = {
     "a compat_tf-internal TensorArray op", "TensorArrayZeros": "a compat_tf-internal TensorArray op",
     "_CTCLossCheck": "a compat_tf-internal CTC check", "_IndexLimit": "a compat_tf-internal index check",
     "_OrthogonalQ": "a compat_tf-internal QR factor", "_LoopVar": "a loop variable outside its loop",
+    "_SparseShapeDims": "a compat_tf-internal read of a run-time sparse dense_shape (give the SparseTensor a "
+    "constant shape)",
 }
 _OWNERS = ("If", "While", "FunctionalScan", "RnnScan")
 _RENAMED = {"_HostRange": "Range", "_HostFill": "Fill"}

@@ -299,7 +299,7 @@ def _build(ys, xs, grad_ys, name, stop_gradients, unconnected_gradients, mode):
         if op.type == "PreventGradient":       # TF raises when backprop reaches it from the ys
             raise _prevent_gradient_error(op)
         opdef = registry.lookup(op.type)
-        if opdef is not None and opdef.host:
+        if opdef is not None and (opdef.host(op) if callable(opdef.host) else opdef.host):
             raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {op.type}): it "
                               "runs on the host (a py_func or string op); wrap it in tf.stop_gradient")
     # An x computed from another x needs its own vjp: TF1's gradient for the upstream x is

@@ -4,20 +4,22 @@ SparseTensorDenseMatMul op, a sparse [m, k] (or its adjoint) times a dense [k, n
 Lowered as TF's CPU kernel computes it: each stored value times its row of `b`, summed into its
 output row (a segment sum), so gradients to the values and to `b` come from JAX's derivative of
 that program. Out-of-range indices raise TF1's InvalidArgumentError (a run-time check).
-Deviation: the output's row count must be known when the step is compiled: `sp_a`'s dense_shape
-must be a constant (a SparseTensor built from NumPy values, or `tf.sparse_placeholder` with a
-fully known shape); a dense_shape fed at run time raises a ValueError saying so.
+A dense_shape known only at run time (a tf.sparse_placeholder without a full shape) reaches the step
+as the static shape of a host `_SparseShapeDims` array, so the output row count is static and the
+step is traced once per distinct dense_shape; such a graph is not exportable in TF's vocabulary.
 """
 import jax
 import jax.numpy as jnp
+import numpy as np
 
+from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.registry import register_op
 from compat_tf._src.framework.shape_inference import constant_value
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops._op_util import make_tensor, static_ints
-from compat_tf._src.ops.sparse_ops import _convert_to_sparse_tensor
+from compat_tf._src.ops.sparse_ops import _convert_to_sparse_tensor, dense_shape_dims
 from compat_tf._src.runtime import run_checks
 
 
@@ -29,7 +31,9 @@ def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=N
         if b.dtype.base_dtype != sp_a.dtype.base_dtype:
             raise TypeError(f"SparseTensorDenseMatMul: a's values are {sp_a.dtype.base_dtype.name}, b is "
                             f"{b.dtype.base_dtype.name}")
-        return make_tensor("SparseTensorDenseMatMul", [sp_a.indices, sp_a.values, sp_a.dense_shape, b],
+        dims = dense_shape_dims(sp_a.dense_shape, scope + "dense_shape_dims")
+        extra = [] if dims is None else [dims]
+        return make_tensor("SparseTensorDenseMatMul", [sp_a.indices, sp_a.values, sp_a.dense_shape, b] + extra,
                            {"T": b.dtype.base_dtype, "Tindices": sp_a.indices.dtype.base_dtype,
                             "adjoint_a": bool(adjoint_a), "adjoint_b": bool(adjoint_b)}, name=scope)
 
@@ -50,8 +54,11 @@ def _shape(op):
 
 
 @register_op("SparseTensorDenseMatMul", shape=_shape)
-def _sparse_dense_matmul(a_indices, a_values, a_shape, b, adjoint_a=False, adjoint_b=False, **_):
-    shape = static_ints(a_shape, "the dense_shape of tf.sparse_tensor_dense_matmul's sparse operand")
+def _sparse_dense_matmul(a_indices, a_values, a_shape, b, *dims, adjoint_a=False, adjoint_b=False, **_):
+    if dims:        # a run-time dense_shape, as the shape of a `_SparseShapeDims` array
+        shape = np.asarray(np.shape(dims[0])[:-1], np.int64)
+    else:
+        shape = static_ints(a_shape, "the dense_shape of tf.sparse_tensor_dense_matmul's sparse operand")
     idx = jnp.asarray(a_indices).astype(jnp.int32)
     rows, cols = (idx[:, 1], idx[:, 0]) if adjoint_a else (idx[:, 0], idx[:, 1])
     n_rows, n_inner = (int(shape[1]), int(shape[0])) if adjoint_a else (int(shape[0]), int(shape[1]))
@@ -71,4 +78,31 @@ def _sparse_dense_matmul(a_indices, a_values, a_shape, b, adjoint_a=False, adjoi
 
 run_checks.register_checked_op("SparseTensorDenseMatMul")
 
-__all__ = ["sparse_tensor_dense_matmul"]
+
+@register_op("SparseMatMul")
+def _sparse_mat_mul(a, b, transpose_a=False, transpose_b=False, **_):
+    a = jnp.asarray(a).astype(jnp.float32)
+    b = jnp.asarray(b).astype(jnp.float32)
+    return jnp.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
+
+
+def sparse_matmul(a, b, transpose_a=False, transpose_b=False, a_is_sparse=False, b_is_sparse=False, name=None):
+    """tf.sparse_matmul (op SparseMatMul): a dense matrix product; `a_is_sparse`/`b_is_sparse` are hints
+    TF1's CPU kernel uses to skip zeros, which XLA does not need (no effect here). Inputs float32 or
+    bfloat16, the output float32, as TF1."""
+    allowed = (_dtypes.float32, _dtypes.bfloat16)
+    a = _constant.convert_to_tensor(a, name="a", preferred_dtype=_dtypes.float32)
+    b = _constant.convert_to_tensor(b, name="b", preferred_dtype=_dtypes.float32)
+    for what, t in (("a", a), ("b", b)):
+        if t.dtype.base_dtype not in allowed:
+            raise TypeError(f"Value passed to parameter '{what}' has DataType {t.dtype.base_dtype.name} not in "
+                            "list of allowed values: float32, bfloat16")
+    for what, t in (("a", a), ("b", b)):
+        if t.shape.ndims not in (None, 2):
+            raise ValueError(f"Shape must be rank 2 but is rank {t.shape.ndims} for 'SparseMatMul' input {what}")
+    return make_tensor("SparseMatMul", [a, b], {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b),
+                                                "a_is_sparse": bool(a_is_sparse), "b_is_sparse": bool(b_is_sparse)},
+                       name=name or "SparseMatMul")
+
+
+__all__ = ["sparse_matmul", "sparse_tensor_dense_matmul"]

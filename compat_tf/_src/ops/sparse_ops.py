@@ -115,6 +115,31 @@ def sparse_to_dense(
     )
 
 
+def _shape_dims_rule(op):
+    n = op.inputs[0].shape[0].value if op.inputs[0].shape.ndims == 1 else None
+    return [(_ts.TensorShape(None if n is None else [None] * n + [0]), _dtypes.int8)]
+
+
+@register_op("_SparseShapeDims", shape=_shape_dims_rule, host=True, differentiable=False)
+def _sparse_shape_dims(ctx, dense_shape, **_):
+    """An empty int8 array shaped dense_shape + [0]: a run-time dense_shape as a static shape in the step
+    (the way op `_IndexLimit` passes segment counts), for ops whose output size it fixes."""
+    dims = np.asarray(dense_shape, np.int64).reshape(-1)
+    if (dims < 0).any():
+        raise errors.InvalidArgumentError(None, ctx.op if ctx is not None else None,
+                                          f"dense_shape has negative dimensions: {_fmt(dims)}")
+    return np.zeros(tuple(int(d) for d in dims) + (0,), np.int8)
+
+
+def dense_shape_dims(dense_shape, name):
+    """The `_SparseShapeDims` of a dense_shape tensor (see there); None when its value is a build-time constant."""
+    from compat_tf._src.framework.shape_inference import constant_value
+
+    if constant_value(dense_shape) is not None:
+        return None
+    return make_tensor("_SparseShapeDims", [dense_shape], name=name)
+
+
 def _convert_to_sparse_tensor(sp_input):
     if isinstance(sp_input, SparseTensorValue):
         return SparseTensor.from_value(sp_input)
