@@ -62,3 +62,19 @@ def test_cross_of_fed_inputs_and_hashing_into_buckets():
 def test_variant_serialization_is_not_implemented():
     with pytest.raises(NotImplementedError, match="serialize_sparse"):
         tf.serialize_sparse(tf.SparseTensor([[0]], [1.0], [2]), out_type=tf.variant)
+
+
+def test_deserialize_of_corrupt_string_contents_is_invalid_argument():
+    """A serialized string component whose length prefixes run past its bytes (a truncated or
+    corrupted record) is TF1's InvalidArgumentError, not an IndexError."""
+    ser = tf.serialize_many_sparse(tf.SparseTensor([[0, 0], [0, 1]], [b"abc", b"defg"], [1, 2]))
+    with tf.Session() as s:
+        good = s.run(ser)
+    from compat_tf._src.protos import tensor_pb2
+    values = tensor_pb2.TensorProto.FromString(good[0, 1])
+    values.tensor_content = b"\x83\x80"            # a varint that never ends
+    bad = good.copy()
+    bad[0, 1] = values.SerializeToString()
+    out = tf.deserialize_many_sparse(tf.constant(bad), tf.string)
+    with tf.Session() as s, pytest.raises(tf.errors.InvalidArgumentError, match="serialized"):
+        s.run(out)

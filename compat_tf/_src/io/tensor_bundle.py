@@ -41,6 +41,7 @@ from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
 from compat_tf._src.io.ordered_code import decode_tensor_name_slice
 from compat_tf._src.io.tf_record import crc32c
+from compat_tf._src.io import varint
 
 __all__ = ["BundleReader", "is_tensor_bundle_index", "is_tensor_bundle_prefix", "read_table"]
 
@@ -68,29 +69,14 @@ def _data_loss(msg):
     return errors.DataLossError(None, None, msg)
 
 
-def _varint(buf, pos, limit, what, max_bytes=10):
-    """Decodes a varint at buf[pos:]; returns (value, new pos)."""
-    result = shift = 0
-    for i in range(max_bytes):
-        if pos >= limit:
-            break
-        b = buf[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        if not b & 0x80:
-            return result, pos
-        shift += 7
-    raise ValueError(f"bad varint in {what}")
-
-
 def is_tensor_bundle_index(raw):
     """Whether `raw` (the bytes of a PREFIX.index file) ends with the SSTable footer magic."""
     return len(raw) >= FOOTER_SIZE and struct.unpack("<Q", raw[-8:])[0] == TABLE_MAGIC
 
 
 def _block_handle(buf, pos, limit, what):
-    offset, pos = _varint(buf, pos, limit, what)
-    size, pos = _varint(buf, pos, limit, what)
+    offset, pos = varint.decode(buf, pos, limit, what)
+    size, pos = varint.decode(buf, pos, limit, what)
     return (offset, size), pos
 
 
@@ -125,9 +111,9 @@ def _block_entries(block, what):
         raise ValueError(f"{what}: bad restart count {num_restarts}")
     out, pos, key = [], 0, b""
     while pos < restarts_at:
-        shared, pos = _varint(block, pos, restarts_at, what, 5)
-        unshared, pos = _varint(block, pos, restarts_at, what, 5)
-        vlen, pos = _varint(block, pos, restarts_at, what, 5)
+        shared, pos = varint.decode(block, pos, restarts_at, what, 5)
+        unshared, pos = varint.decode(block, pos, restarts_at, what, 5)
+        vlen, pos = varint.decode(block, pos, restarts_at, what, 5)
         if shared > len(key) or pos + unshared + vlen > restarts_at:
             raise ValueError(f"{what}: corrupted block entry")
         key = key[:shared] + bytes(block[pos:pos + unshared])
@@ -327,7 +313,7 @@ class BundleReader:
         try:
             pos, lengths, crc = 0, [], 0
             for _ in range(count):
-                n, pos = _varint(data, pos, len(data), where)
+                n, pos = varint.decode(data, pos, len(data), where)
                 lengths.append(n)
                 crc = crc32c(struct.pack(order + ("I" if n <= 0xFFFFFFFF else "Q"), n), crc)
             if pos + 4 > len(data):

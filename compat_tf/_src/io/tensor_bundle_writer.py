@@ -21,23 +21,12 @@ import numpy as np
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.io import tensor_bundle as _tb
 from compat_tf._src.io.tf_record import crc32c
+from compat_tf._src.io import varint
 
 __all__ = ["write_bundle", "table_bytes", "tensor_bytes"]
 
 BLOCK_SIZE = 256 * 1024
 RESTART_INTERVAL = 16
-
-
-def _varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
 
 
 class _BlockBuilder:
@@ -59,7 +48,7 @@ class _BlockBuilder:
         else:
             self.restarts.append(len(self.buf))
             self.counter = 0
-        self.buf += _varint(shared) + _varint(len(key) - shared) + _varint(len(value))
+        self.buf += varint.encode(shared) + varint.encode(len(key) - shared) + varint.encode(len(value))
         self.buf += key[shared:] + value
         self.last_key = key
         self.counter += 1
@@ -74,7 +63,7 @@ class _BlockBuilder:
 
 
 def _handle(offset, size):
-    return _varint(offset) + _varint(size)
+    return varint.encode(offset) + varint.encode(size)
 
 
 def table_bytes(entries):
@@ -113,7 +102,7 @@ def tensor_bytes(arr):
     """(bytes as the bundle stores them, masked CRC32C) of one tensor (strings as TF encodes them)."""
     if arr.dtype == object or arr.dtype.kind in "SU":
         elems = [x if isinstance(x, bytes) else str(x).encode() for x in arr.ravel().tolist()]
-        lengths = b"".join(_varint(len(e)) for e in elems)
+        lengths = b"".join(varint.encode(len(e)) for e in elems)
         crc = 0
         for e in elems:
             crc = crc32c(struct.pack("<I" if len(e) <= 0xFFFFFFFF else "<Q", len(e)), crc)

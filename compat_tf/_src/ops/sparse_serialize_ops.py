@@ -21,6 +21,7 @@ from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops._op_util import make_op, make_tensor
 from compat_tf._src.ops.sparse_ops import _convert_to_sparse_tensor
 from compat_tf._src.protos import tensor_pb2
+from compat_tf._src.io import varint
 
 __all__ = ["deserialize_many_sparse", "serialize_many_sparse", "serialize_sparse"]
 
@@ -34,16 +35,6 @@ def _invalid(msg):
     return errors.InvalidArgumentError(None, None, msg)
 
 
-def _varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
 
 
 def _proto_bytes(array, dtype):
@@ -52,21 +43,10 @@ def _proto_bytes(array, dtype):
     if array.size:
         if dtype == _dtypes.string:
             items = [v if isinstance(v, bytes) else str(v).encode() for v in array.reshape(-1).tolist()]
-            proto.tensor_content = b"".join(_varint(len(s)) for s in items) + b"".join(items)
+            proto.tensor_content = b"".join(varint.encode(len(s)) for s in items) + b"".join(items)
         else:
             proto.tensor_content = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes()
     return proto.SerializeToString()
-
-
-def _read_varint(buf, pos):
-    shift = n = 0
-    while True:
-        b = buf[pos]
-        pos += 1
-        n |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return n, pos
 
 
 def _proto_array(data, dtype):
@@ -82,9 +62,12 @@ def _proto_array(data, dtype):
     if dtype == _dtypes.string and proto.tensor_content:
         n, pos, buf = int(np.prod(shape)), 0, proto.tensor_content
         lengths = []
-        for _ in range(n):
-            length, pos = _read_varint(buf, pos)
-            lengths.append(length)
+        try:
+            for _ in range(n):
+                length, pos = varint.decode(buf, pos, len(buf), "a serialized string tensor")
+                lengths.append(length)
+        except ValueError as e:
+            raise _invalid(f"Could not parse serialized sparse tensor component: {e}") from None
         items = []
         for length in lengths:
             items.append(buf[pos:pos + length])

@@ -18,6 +18,7 @@ import weakref
 from tensorboardX.event_file_writer import EventsWriter as _TBXEventsWriter
 
 from compat_tf._src.summary import protos as _pb
+from compat_tf._src.io import varint
 
 try:
     import queue as _queue
@@ -149,21 +150,8 @@ def _as_summary(summary):
     return out
 
 
-def _varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
 
 
-def _ld(field, payload):
-    """A length-delimited protobuf field."""
-    return _varint(field << 3 | 2) + _varint(len(payload)) + payload
 
 
 def _meta_graph_bytes(graph_def_bytes):
@@ -179,8 +167,8 @@ def _meta_graph_bytes(graph_def_bytes):
         m.meta_info_def.tensorflow_git_version = "compat_tf"
         m.graph_def.ParseFromString(graph_def_bytes)
         return m.SerializeToString()
-    info = _ld(5, b"1.15.5") + _ld(6, b"compat_tf")
-    return _ld(1, info) + _ld(2, graph_def_bytes)
+    info = varint.length_delimited(5, b"1.15.5") + varint.length_delimited(6, b"compat_tf")
+    return varint.length_delimited(1, info) + varint.length_delimited(2, graph_def_bytes)
 
 
 def _graph_def_bytes(graph, graph_def):
