@@ -48,7 +48,7 @@ def test_columns_restore_tensorflows_checkpoint_and_give_its_values(sparse):
 
 
 def test_fingerprint_cat64_is_tfs():
-    from compat_tf._src.feature_column.combined_columns import fingerprint_cat64
+    from compat_tf._src.ops.string_transform_ops import fingerprint_cat64
     # FingerprintCat64 is order-dependent and mixes both halves
     assert fingerprint_cat64(1, 2) != fingerprint_cat64(2, 1)
     assert 0 <= fingerprint_cat64(2 ** 64 - 1, 2 ** 64 - 1) < 2 ** 64

@@ -35,21 +35,7 @@ from compat_tf._src.feature_column import feature_column as fc
 __all__ = ["crossed_column", "shared_embedding_columns", "weighted_categorical_column"]
 
 _DEFAULT_HASH_KEY = 0xDECAFCAFFE
-_MUL = 0xC6A4A7935BD1E995
 _M64 = (1 << 64) - 1
-
-
-def _shift_mix(v):
-    return v ^ (v >> 47)
-
-
-def fingerprint_cat64(fp1, fp2):
-    """TF's FingerprintCat64 (core/lib/hash/hash.h... fingerprint.h): folds fp2 into fp1."""
-    result = fp1 ^ _MUL
-    result ^= (_shift_mix((fp2 * _MUL) & _M64) * _MUL) & _M64
-    result = (result * _MUL) & _M64
-    result = (_shift_mix(result) * _MUL) & _M64
-    return _shift_mix(result)
 
 
 # --------------------------------------------------------------------------------------------
@@ -70,7 +56,7 @@ def _cross_shape(op):
 @register_op("_CrossedColumnHash", shape=_cross_shape, num_outputs=2, host=True, differentiable=False)
 def _crossed_column_hash(ctx, *values_and_masks, num_buckets=1, hash_key=_DEFAULT_HASH_KEY):
     from compat_tf._src.ops.string_ops import _bytes
-    from compat_tf._src.ops.string_transform_ops import fingerprint64
+    from compat_tf._src.ops.string_transform_ops import fingerprint64, fingerprint_cat64
     n = len(values_and_masks) // 2
     values = [np.asarray(v) for v in values_and_masks[:n]]
     masks = [np.asarray(m, bool) for m in values_and_masks[n:]]

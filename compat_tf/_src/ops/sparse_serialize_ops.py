@@ -22,13 +22,13 @@ from compat_tf._src.ops._op_util import make_op, make_tensor
 from compat_tf._src.ops.sparse_ops import _convert_to_sparse_tensor
 from compat_tf._src.protos import tensor_pb2
 from compat_tf._src.io import varint
+from compat_tf._src.ops.string_transform_ops import fingerprint64, fingerprint_cat64
 
 __all__ = ["deserialize_many_sparse", "serialize_many_sparse", "serialize_sparse"]
 
 _HOST = dict(host=True, differentiable=False)
 _DEFAULT_HASH_KEY = 0xDECAFCAFFE
 _U64 = (1 << 64) - 1
-_K_MUL = 0xC6A4A7935BD1E995
 
 
 def _invalid(msg):
@@ -198,19 +198,6 @@ def deserialize_many_sparse(serialized_sparse, dtype, rank=None, name=None):
 
 # -- SparseCross -------------------------------------------------------------------------------
 
-def _shift_mix(v):
-    return v ^ (v >> 47)
-
-
-def _fingerprint_cat64(fp1, fp2):
-    """TF's FingerprintCat64 (tensorflow/core/platform/fingerprint.h) on uint64 Python ints."""
-    result = fp1 ^ _K_MUL
-    result ^= (_shift_mix((fp2 * _K_MUL) & _U64) * _K_MUL) & _U64
-    result = (result * _K_MUL) & _U64
-    result = (_shift_mix(result) * _K_MUL) & _U64
-    return _shift_mix(result)
-
-
 def _cross_shape(op):
     return [([None, 2], _dtypes.int64), ([None], op.get_attr("out_type")), ([2], _dtypes.int64)]
 
@@ -269,12 +256,7 @@ def _cross_np(indices, values, shapes, dense, hashed_output, num_buckets, hash_k
             if hashed_output:
                 h = hash_key & _U64
                 for f in combo:
-                    if isinstance(f, bytes):
-                        import farmhash
-                        fh = farmhash.fingerprint64(f)
-                    else:
-                        fh = int(f) & _U64
-                    h = _fingerprint_cat64(h, fh)
+                    h = fingerprint_cat64(h, fingerprint64(f) if isinstance(f, bytes) else int(f) & _U64)
                 out_val.append(h % num_buckets if num_buckets > 0 else h % ((1 << 63) - 1))
             else:
                 out_val.append(sep.join(f if isinstance(f, bytes) else str(int(f)).encode() for f in combo))

@@ -54,6 +54,21 @@ def fingerprint64(b):
 
 
 _M64 = (1 << 64) - 1
+_MUL = 0xC6A4A7935BD1E995
+
+
+def _shift_mix(v):
+    return v ^ (v >> 47)
+
+
+def fingerprint_cat64(fp1, fp2):
+    """TF's FingerprintCat64 (tensorflow/core/platform/fingerprint.h) of uint64 Python ints: how
+    SparseCrossHashed and crossed_column chain the fingerprints of a cross's features."""
+    result = fp1 ^ _MUL
+    result ^= (_shift_mix((fp2 * _MUL) & _M64) * _MUL) & _M64
+    result = (result * _MUL) & _M64
+    result = (_shift_mix(result) * _MUL) & _M64
+    return _shift_mix(result)
 
 
 def legacy_hash64(b, seed=0xDECAFCAFFE):
