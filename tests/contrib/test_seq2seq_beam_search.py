@@ -39,10 +39,12 @@ def _log_softmax(x):
     return x - np.log(np.exp(x).sum(-1, keepdims=True))
 
 
-def np_beam_search(step, state, start, end_token, beam_width, max_iter, length_penalty_weight=0.0):
+def np_beam_search(step, state, start, end_token, beam_width, max_iter, length_penalty_weight=0.0,
+                   coverage_penalty_weight=0.0, memory_len=0):
     """TF 1.15's beam search through dynamic_decode (impute_finished=False), in NumPy float32.
 
-    step(prev_ids [B, K], state, t) -> (logits [B, K, V], new state): state a dict of [B, K, ...] arrays.
+    step(prev_ids [B, K], state, t) -> (logits [B, K, V], new state): state a dict of [B, K, ...] arrays
+    (with coverage_penalty_weight, state["align"] is the step's attention alignments [B, K, memory_len]).
     Returns scores, predicted (per step) ids, parent ids (all [B, T, K]), gathered ids and final lengths."""
     batch = len(start)
     log_probs = np.full((batch, beam_width), -np.inf, np.float32)
@@ -52,6 +54,7 @@ def np_beam_search(step, state, start, end_token, beam_width, max_iter, length_p
     lengths = np.zeros((batch, beam_width), np.int64)
     prev = np.repeat(np.asarray(start)[:, None], beam_width, 1)
     rows = np.arange(batch)[:, None]
+    acc = np.zeros((batch, beam_width, memory_len), np.float32)
     outs = []
     for t in range(max_iter):
         logits, state = step(prev, state, t)
@@ -67,6 +70,10 @@ def np_beam_search(step, state, start, end_token, beam_width, max_iter, length_p
             penalty = ((5. + new_len.astype(np.float32)) ** length_penalty_weight
                        / np.float32(6.) ** length_penalty_weight).astype(np.float32)
             scores = (total / penalty).astype(np.float32)
+        if coverage_penalty_weight:
+            acc = acc + state["align"] * ~finished[..., None]
+            cov = np.log(np.minimum(np.where(acc == 0, 1, acc), 1)).sum(2) * finished
+            scores = (scores + (coverage_penalty_weight * cov)[..., None]).astype(np.float32)
         flat = scores.reshape(batch, -1)
         idx = np.argsort(-flat, axis=1, kind="stable")[:, :beam_width]    # top_k: lower index first on ties
         word, parent = idx % vocab, idx // vocab
@@ -75,6 +82,7 @@ def np_beam_search(step, state, start, end_token, beam_width, max_iter, length_p
         finished = prev_finished | (word == end_token)
         lengths = lengths[rows, parent] + ~prev_finished
         state = {k: v[rows, parent] for k, v in state.items()}
+        acc = acc[rows, parent]
         outs.append((flat[rows, idx], word, parent))
         prev = word
         if finished.all():
@@ -276,6 +284,65 @@ def test_nmt_inference_graph_with_tiled_attention_memory():
     for r, n in enumerate(lengths):             # a beam's ids end with its first end_token, then end_token
         row = pad[r]
         assert (row[:n - 1] != eos).all() and (row[n:] == eos).all()
+
+
+class AttentionTableCell(TableCell):
+    """TableCell whose state is an AttentionWrapperState: alignments = softmax(x @ ALIGN) * MASK (the last
+    memory position masked to exactly 0, like padding)."""
+
+    def __init__(self, table, mix, align):
+        super().__init__(table, mix)
+        self._align = align
+
+    @property
+    def state_size(self):
+        return s2s.AttentionWrapperState(cell_state=(V, 1), attention=1, time=tf.TensorShape([]),
+                                         alignments=S, alignment_history=(), attention_state=S)
+
+    def zero_state(self, batch_size, dtype):
+        z = super().zero_state(batch_size, dtype)
+        return s2s.AttentionWrapperState(cell_state=(z.cell_state[0], z.cell_state[1]), attention=z.attention,
+                                         time=tf.zeros([], tf.int32), alignments=z.alignments,
+                                         alignment_history=(), attention_state=z.attention_state)
+
+    def call(self, inputs, state):
+        logits, cell_state = super().call(inputs, state.cell_state)
+        align = tf.nn.softmax(tf.matmul(inputs, tf.constant(self._align))) * tf.constant([1.] * (S - 1) + [0.])
+        return logits, state._replace(cell_state=cell_state, time=state.time + 1, alignments=align,
+                                      attention_state=align)
+
+
+S = 4
+
+
+def test_coverage_penalty_matches_numpy():
+    table, mix = _random_tables(4, 6)
+    align = np.random.RandomState(5).randn(V, S).astype(np.float32) * 2
+    start, k, end_token, max_iter, w = [1, 4], 3, 0, 6, 0.7
+
+    def step(prev, state, t):
+        logits, new = table_step(table, mix)(prev, state, t)
+        x = np.eye(V, dtype=np.float32)[prev]
+        e = np.exp(x @ align - (x @ align).max(-1, keepdims=True))
+        new["align"] = e / e.sum(-1, keepdims=True) * np.array([1.] * (S - 1) + [0.], np.float32)
+        return logits, new
+    ref = np_beam_search(step, {"h": np.zeros((2, k, V), np.float32), "align": np.zeros((2, k, S), np.float32)},
+                         start, end_token, k, max_iter, coverage_penalty_weight=w, memory_len=S)
+    plain = np_beam_search(step, {"h": np.zeros((2, k, V), np.float32), "align": np.zeros((2, k, S), np.float32)},
+                           start, end_token, k, max_iter)
+    assert not np.allclose(ref[0], plain[0])             # the penalty matters for these tables
+    with tf.Graph().as_default():
+        cell = AttentionTableCell(table, mix, align)
+        dec = s2s.BeamSearchDecoder(cell, np.eye(V, dtype=np.float32), start, end_token,
+                                    cell.zero_state(2 * k, tf.float32), k, coverage_penalty_weight=w)
+        out, state, _ = s2s.dynamic_decode(dec, maximum_iterations=max_iter)
+        with tf.Session() as s:
+            o, st = s.run([out, state])
+    np.testing.assert_array_equal(o.beam_search_decoder_output.predicted_ids, ref[1])
+    np.testing.assert_array_equal(o.beam_search_decoder_output.parent_ids, ref[2])
+    np.testing.assert_allclose(o.beam_search_decoder_output.scores, ref[0], rtol=1e-5, atol=1e-5)
+    assert st.accumulated_attention_probs.shape == (2, k, S)
+    assert (st.accumulated_attention_probs[..., -1] == 0).all()
 
 
 def test_impute_finished_is_rejected_as_in_tf1():
