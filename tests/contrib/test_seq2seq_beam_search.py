@@ -165,6 +165,28 @@ def test_hand_computed_beams_ties_and_finished_beams():
     np.testing.assert_allclose(np.exp(state.log_probs), [[.3, .135]], rtol=1e-5)
 
 
+def test_maximum_iterations_cuts_the_search_and_time_major_outputs():
+    p = np.full((3, V, V), 1e-9, np.float32)
+    p[0, 1, :3] = [.1, .6, .3]
+    p[1, 1, :3] = [.5, .25, .25]
+    p[1, 2, :3] = [.2, .4, .4]
+    with tf.Graph().as_default():
+        cell = TableCell(np.log(p), np.zeros((V, V), np.float32))
+        dec = s2s.BeamSearchDecoder(cell, np.eye(V, dtype=np.float32), [1], 0, cell.zero_state(2, tf.float32), 2)
+        out, state, lens = s2s.dynamic_decode(dec, output_time_major=True, maximum_iterations=2)
+        assert out.predicted_ids.shape.as_list() == [None, 1, 2]
+        _, _, lens1 = s2s.dynamic_decode(dec, maximum_iterations=1)
+        with tf.Session() as s:
+            o, st, ln, ln1 = s.run([out, state, lens, lens1])
+    np.testing.assert_array_equal(o.beam_search_decoder_output.predicted_ids[:, 0], [[1, 2], [0, 1]])
+    np.testing.assert_array_equal(o.predicted_ids[:, 0], [[1, 1], [0, 1]])
+    np.testing.assert_array_equal(st.finished, [[True, False]])
+    np.testing.assert_array_equal(st.lengths, [[2, 2]])
+    # dynamic_decode's own lengths count the steps each beam slot ran unfinished; slot 1 starts finished
+    np.testing.assert_array_equal(ln, [[2, 2]])
+    np.testing.assert_array_equal(ln1, [[1, 0]])
+
+
 @pytest.mark.parametrize("length_penalty_weight", [0.0, 1.0])
 def test_matches_numpy_beam_search(length_penalty_weight):
     table, mix = _random_tables(0, 7)
@@ -243,27 +265,30 @@ def test_nmt_inference_graph_with_tiled_attention_memory():
     rng = np.random.RandomState(3)
     with tf.Graph().as_default():
         tf.set_random_seed(5)
-        memory = tf.constant(rng.randn(batch, src_len, units).astype(np.float32))
-        src_lens = tf.constant([4, 2])
-        enc_state = tf.nn.rnn_cell.LSTMStateTuple(*(tf.constant(rng.randn(batch, units).astype(np.float32))
-                                                    for _ in range(2)))
+        memory = tf.placeholder(tf.float32, [None, None, units])      # batch and source length fed
+        src_lens = tf.placeholder(tf.int32, [None])
+        enc_state = tf.nn.rnn_cell.LSTMStateTuple(tf.placeholder(tf.float32, [None, units]),
+                                                  tf.placeholder(tf.float32, [None, units]))
+        feed = {memory: rng.randn(batch, src_len, units), src_lens: [4, 2], enc_state.c: rng.randn(batch, units),
+                enc_state.h: rng.randn(batch, units)}
+        n = tf.shape(memory)[0]
         emb = tf.get_variable("embedding_decoder", [vocab, units])
         with tf.variable_scope("decoder") as scope:
             mech = s2s.LuongAttention(units, s2s.tile_batch(memory, k),
                                       memory_sequence_length=s2s.tile_batch(src_lens, k))
             cell = s2s.AttentionWrapper(tf.nn.rnn_cell.BasicLSTMCell(units), mech, attention_layer_size=units,
                                         name="attention")
-            init = cell.zero_state(batch * k, tf.float32).clone(cell_state=s2s.tile_batch(enc_state, k))
+            init = cell.zero_state(n * k, tf.float32).clone(cell_state=s2s.tile_batch(enc_state, k))
             proj = tf.layers.Dense(vocab, use_bias=False, name="output_projection")
-            dec = s2s.BeamSearchDecoder(cell, emb, tf.fill([batch], sos), eos, init, k, output_layer=proj)
+            dec = s2s.BeamSearchDecoder(cell, emb, tf.fill([n], sos), eos, init, k, output_layer=proj)
             out, final_state, _ = s2s.dynamic_decode(dec, maximum_iterations=max_iter, scope=scope)
         names = sorted(v.op.name for v in tf.global_variables())
         assert names == sorted(["embedding_decoder", "decoder/memory_layer/kernel",
                                 "decoder/attention/basic_lstm_cell/kernel", "decoder/attention/basic_lstm_cell/bias",
                                 "decoder/attention/attention_layer/kernel", "decoder/output_projection/kernel"])
         # teacher forcing the found beams through the same cell (rows b*k + j = beam j of entry b)
-        ids_in = tf.placeholder(tf.int32, [batch * k, None])
-        state, prev, logps = init, tf.fill([batch * k], sos), []
+        ids_in = tf.placeholder(tf.int32, [None, None])
+        state, prev, logps = init, tf.fill([n * k], sos), []
         for t in range(max_iter):
             o, state = cell(tf.nn.embedding_lookup(emb, prev), state)
             logps.append(tf.nn.log_softmax(proj(o)))
@@ -271,11 +296,12 @@ def test_nmt_inference_graph_with_tiled_attention_memory():
         assert len(tf.global_variables()) == len(names)
         with tf.Session() as s:
             s.run(tf.global_variables_initializer())
-            o, fs = s.run([out, final_state])
+            o, fs = s.run([out, final_state], feed)
+            assert o.predicted_ids.shape[0] == batch and o.predicted_ids.shape[2] == k
             ids = o.predicted_ids                                           # [batch, T, k]
             flat = ids.transpose(0, 2, 1).reshape(batch * k, -1)
             pad = np.pad(flat, [(0, 0), (0, max_iter - flat.shape[1])], constant_values=eos)
-            lp = np.stack(s.run(logps, {ids_in: pad}), 1)                   # [batch*k, max_iter, vocab]
+            lp = np.stack(s.run(logps, {ids_in: pad, **feed}), 1)                  # [batch*k, max_iter, vocab]
     lengths = fs.lengths.reshape(-1)
     want = np.array([lp[r, np.arange(n), pad[r, :n]].sum() for r, n in enumerate(lengths)])
     final_scores = o.beam_search_decoder_output.scores[:, -1, :].reshape(-1)
