@@ -19,7 +19,7 @@ import collections
 import numpy as np
 
 from compat_tf._src.contrib.seq2seq import beam_search_ops
-from compat_tf._src.contrib.seq2seq.decoder import Decoder
+from compat_tf._src.contrib.seq2seq.decoder import Decoder, rnn_output_size
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework import shape_inference
@@ -273,16 +273,6 @@ class BeamSearchDecoder(Decoder):
     batch_size = property(lambda self: self._batch_size)
     tracks_own_finished = property(lambda self: True)
 
-    def _rnn_output_size(self):
-        size = self._cell.output_size
-        if self._output_layer is None:
-            return size
-        units = getattr(self._output_layer, "units", None)
-        if units is not None:
-            return _ts.TensorShape([units])
-        out = self._output_layer.compute_output_shape(_ts.TensorShape([None]).concatenate(_ts.as_shape(size)))
-        return _ts.as_shape(out)[1:]
-
     @property
     def output_size(self):
         shape = _ts.TensorShape([self._beam_width])
@@ -291,7 +281,8 @@ class BeamSearchDecoder(Decoder):
     @property
     def output_dtype(self):
         dtype = _flatten(self._initial_cell_state)[0].dtype.base_dtype
-        return BeamSearchDecoderOutput(scores=_map_structure(lambda _: dtype, self._rnn_output_size()),
+        rnn_size = rnn_output_size(self._cell, self._output_layer)
+        return BeamSearchDecoderOutput(scores=_map_structure(lambda _: dtype, rnn_size),
                                        predicted_ids=_dtypes.int32, parent_ids=_dtypes.int32)
 
     def initialize(self, name=None):
