@@ -48,6 +48,18 @@ class Decoder:
         raise NotImplementedError
 
 
+def rnn_output_size(cell, output_layer):
+    """The per-step output size of `cell` followed by `output_layer` (if any)."""
+    size = cell.output_size
+    if output_layer is None:
+        return size
+    units = getattr(output_layer, "units", None)
+    if units is not None:
+        return _ts.TensorShape([units])
+    out = output_layer.compute_output_shape(_ts.TensorShape([None]).concatenate(_ts.as_shape(size)))
+    return _ts.as_shape(out)[1:]
+
+
 class BasicDecoderOutput(collections.namedtuple("BasicDecoderOutput", ("rnn_output", "sample_id"))):
     pass
 
@@ -67,14 +79,7 @@ class BasicDecoder(Decoder):
     batch_size = property(lambda self: self._helper.batch_size)
 
     def _rnn_output_size(self):
-        size = self._cell.output_size
-        if self._output_layer is None:
-            return size
-        units = getattr(self._output_layer, "units", None)
-        if units is not None:
-            return _ts.TensorShape([units])
-        out = self._output_layer.compute_output_shape(_ts.TensorShape([None]).concatenate(_ts.as_shape(size)))
-        return _ts.as_shape(out)[1:]
+        return rnn_output_size(self._cell, self._output_layer)
 
     @property
     def output_size(self):
