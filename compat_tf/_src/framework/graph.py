@@ -630,9 +630,23 @@ class Graph:
     def colocate_with(self, op, ignore_existing=False):
         yield
 
+    _gradient_override_map = {}   # op type -> gradient op type (per graph once set)
+
     @contextlib.contextmanager
     def gradient_override_map(self, op_type_map):
-        yield
+        """TF1's Graph.gradient_override_map: ops of a mapped type built inside take their gradient
+        from the mapped type's gradient (tf.RegisterGradient; see ops/gradient_registry.py)."""
+        if not isinstance(op_type_map, dict):
+            raise TypeError("op_type_map must be a dictionary mapping strings to strings")
+        for k, v in op_type_map.items():
+            if not (isinstance(k, str) and isinstance(v, str)):
+                raise TypeError("op_type_map must be a dictionary mapping strings to strings")
+        saved = self._gradient_override_map
+        self._gradient_override_map = {**saved, **op_type_map}
+        try:
+            yield
+        finally:
+            self._gradient_override_map = saved
 
     # -- functions (cond branches, loop bodies) --------------------------------
     @contextlib.contextmanager
@@ -681,6 +695,8 @@ class Graph:
                 if c not in controls:
                     controls.append(c)
             op = Operation(self, op_type, name, inputs, attrs, controls, "")
+            if op_type in self._gradient_override_map:
+                op._gradient_op_type = self._gradient_override_map[op_type]
             if self._device_stack:
                 self._apply_device_functions(op)
             if output_specs is None:
