@@ -234,7 +234,7 @@ class _VariableStore:
             def init_val():
                 return _call_initializer(init, shape_list, dtype)
             var_dtype = dtype
-        v = _variables.Variable(initial_value=init_val, name=name, trainable=trainable,
+        v = _variables.Variable(initial_value=init_val, name=name, trainable=True if trainable is None else trainable,
                                 collections=collections, validate_shape=validate_shape, dtype=var_dtype,
                                 constraint=constraint)
         if not getattr(v, "_unique_id", None) or getattr(self, "_store_eager_variables", False):
