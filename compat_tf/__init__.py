@@ -113,6 +113,17 @@ from compat_tf._src.framework.tensor_shape import dimension_at_index  # noqa: E4
 from compat_tf._src.platform.tf_logging import get_logger  # noqa: E402,F401
 from compat_tf._src.ops.template import make_template  # noqa: E402,F401
 from compat_tf._src.ops.gradient_registry import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.gradient_utils import grad_pass_through, recompute_grad  # noqa: E402,F401
+from compat_tf._src.ops.partitioners import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.manip_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.histogram_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.confusion_matrix import confusion_matrix  # noqa: E402,F401
+from compat_tf._src.ops.switch_case import switch_case  # noqa: E402,F401
+from compat_tf._src.ops.serialization_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.fake_quant_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.volume_patch_ops import extract_volume_patches  # noqa: E402,F401
+from compat_tf._src.ops.image_quality_ops import extract_image_patches  # noqa: E402,F401
+from compat_tf.math import log_sigmoid  # noqa: E402,F401
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _missing_attr_hook  # noqa: E402
 
