@@ -110,3 +110,23 @@ def test_registry_errors_as_tf1(graph):
         n = tf.negative(x)
     with pytest.raises(ValueError, match="Num gradients 2 generated for op Neg do not match num inputs 1"):
         tf.gradients(n, x)
+
+
+def test_override_survives_graph_def_round_trip(graph):
+    name = _unique("Triple")
+    tf.RegisterGradient(name)(lambda op, grad: grad * 3.0)
+    x = tf.placeholder(tf.float32, [3], name="x")
+    with graph.gradient_override_map({"Sign": "Identity", "Square": name}):
+        s, sq = tf.sign(x), tf.square(x)
+    g = tf.gradients(tf.reduce_sum(s * s + sq), x)[0]
+    gd = graph.as_graph_def()
+    assert gd.node[[n.name for n in gd.node].index("Sign")].attr["_gradient_op_type"].s == b"Identity"
+    with tf.Graph().as_default() as g2:
+        tf.import_graph_def(gd, name="")
+        x2 = g2.get_tensor_by_name("x:0")
+        # the Gradients op built before export, and a new tf.gradients over the imported Sign
+        again = tf.gradients(tf.reduce_sum(g2.get_tensor_by_name("Sign:0") * x2), x2)[0]
+        with tf.Session() as s2:
+            old, new = s2.run([g.name, again], {x2: X})
+    np.testing.assert_allclose(old, 2 * np.sign(X) + 3)
+    np.testing.assert_allclose(new, np.sign(X) + X)

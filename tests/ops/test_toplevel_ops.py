@@ -149,3 +149,22 @@ def test_partitioners_as_tf():
     with tf.Graph().as_default(), tf.variable_scope("p", partitioner=tf.fixed_size_partitioner(2)):
         with pytest.raises(NotImplementedError, match="partitioner"):
             tf.get_variable("w", [4, 2])
+
+
+def test_graph_def_round_trip(graph):
+    x = tf.placeholder(tf.float32, [3, 2], name="x")
+    outs = [tf.repeat(x, [1, 2, 0], axis=0), tf.unravel_index([0, 5], [3, 4]), tf.parallel_stack([x[0], x[1]]),
+            tf.bitcast(x, tf.int32), tf.histogram_fixed_width(x, [0.0, 1.0], 3),
+            tf.fake_quant_with_min_max_vars(x, -1.0, 1.0),
+            tf.extract_volume_patches(tf.reshape(x, [1, 3, 2, 1, 1]), [1, 2, 1, 1, 1], [1, 1, 1, 1, 1], "VALID"),
+            tf.parse_tensor(tf.serialize_tensor(x), tf.float32), tf.tensor_scatter_nd_max(x, [[0]], [[5.0, 5.0]])]
+    feed = fixtures.inputs()["x"]
+    with tf.Session() as s:
+        ref = s.run(outs, {x: feed})
+    gd = graph.as_graph_def()
+    with tf.Graph().as_default():
+        tf.import_graph_def(gd, name="")
+        with tf.Session() as s:
+            got = s.run([o.name for o in outs], {"x:0": feed})
+    for a, b in zip(ref, got):
+        np.testing.assert_array_equal(a, b)
