@@ -124,6 +124,7 @@ from compat_tf._src.ops.fake_quant_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.volume_patch_ops import extract_volume_patches  # noqa: E402,F401
 from compat_tf._src.ops.image_quality_ops import extract_image_patches  # noqa: E402,F401
 from compat_tf.math import log_sigmoid  # noqa: E402,F401
+from compat_tf._src.ops.accumulator_ops import ConditionalAccumulator, ConditionalAccumulatorBase  # noqa: E402,F401
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _missing_attr_hook  # noqa: E402
 
