@@ -115,6 +115,7 @@ from compat_tf._src.ops.template import make_template  # noqa: E402,F401
 from compat_tf._src.ops.gradient_registry import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.gradient_utils import grad_pass_through, recompute_grad  # noqa: E402,F401
 from compat_tf._src.ops.partitioners import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.partitioned_variables import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.manip_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.histogram_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.confusion_matrix import confusion_matrix  # noqa: E402,F401

@@ -146,9 +146,6 @@ def test_partitioners_as_tf():
         tf.variable_axis_size_partitioner(0)
     with pytest.raises(ValueError, match="Cannot partition variable along axis 2"):
         tf.min_max_variable_partitioner(axis=2)(shape, tf.float32)
-    with tf.Graph().as_default(), tf.variable_scope("p", partitioner=tf.fixed_size_partitioner(2)):
-        with pytest.raises(NotImplementedError, match="partitioner"):
-            tf.get_variable("w", [4, 2])
 
 
 def test_graph_def_round_trip(graph):
