@@ -121,6 +121,7 @@ from compat_tf._src.ops.histogram_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.confusion_matrix import confusion_matrix  # noqa: E402,F401
 from compat_tf._src.ops.switch_case import switch_case  # noqa: E402,F401
 from compat_tf._src.ops.serialization_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.fingerprint_ops import fingerprint  # noqa: E402,F401
 from compat_tf._src.ops.fake_quant_ops import *  # noqa: E402,F401,F403
 from compat_tf._src.ops.volume_patch_ops import extract_volume_patches  # noqa: E402,F401
 from compat_tf._src.ops.image_quality_ops import extract_image_patches  # noqa: E402,F401

@@ -2,7 +2,8 @@
 mode): the top-level TF1 ops of tests/ops/test_toplevel_ops.py (repeat, unravel_index, bitcast,
 parallel_stack, tensor_scatter_nd_max/min, histograms, confusion_matrix, switch_case,
 batch_scatter_update, serialize/parse_tensor, decode_compressed, fake_quant*, extract_volume_patches,
-vectorized_map, grad_pass_through, log_sigmoid), values and gradients.
+vectorized_map, grad_pass_through, log_sigmoid, fingerprint, decode_json_example), values and
+gradients.
 
 `cases(tf, inp)` builds the same graph with compat_tf in the test (it imports this file).
 Run: /tmp/tfvenv/bin/python tests/data/make_toplevel_fixtures.py
@@ -102,6 +103,14 @@ def cases(tf, inp):
     out["pass_through"] = rounded
     out["pass_through_grad"] = tf.gradients(tf.reduce_sum(rounded * x), x)[0]
     out["log_sigmoid"] = tf.log_sigmoid(x * 10.0)
+    out["fingerprint_float"] = tf.fingerprint(x)
+    out["fingerprint_int"] = tf.fingerprint(tf.constant([[1, 2], [3, 4]], tf.int32))
+    out["fingerprint_str"] = tf.fingerprint(tf.constant(["abc", "de"]))
+    out["fingerprint_str_rows"] = tf.fingerprint(tf.constant([["abc", "de"], ["x", ""]]))
+    out["json_example_parsed"] = tf.parse_example(
+        tf.decode_json_example(['{"features": {"feature": {"a": {"int64List": {"value": ["1", 2]}}, '
+                                '"b": {"floatList": {"value": [0.5]}}}}}']),
+        {"a": tf.FixedLenFeature([2], tf.int64), "b": tf.FixedLenFeature([1], tf.float32)})["a"]
     return out, feeds
 
 

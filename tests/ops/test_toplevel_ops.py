@@ -165,3 +165,16 @@ def test_graph_def_round_trip(graph):
             got = s.run([o.name for o in outs], {"x:0": feed})
     for a, b in zip(ref, got):
         np.testing.assert_array_equal(a, b)
+
+
+def test_fingerprint_and_json_errors(graph):
+    with pytest.raises(ValueError, match="rank 1"):
+        tf.fingerprint(tf.constant(1))
+    bad_method = tf.fingerprint(tf.constant([1, 2]), method="md5")
+    bad_json = tf.decode_json_example(["{bad"])
+    with tf.Session() as s:
+        with pytest.raises(errors.InvalidArgumentError, match="Unsupported fingerprint method: md5"):
+            s.run(bad_method)
+        with pytest.raises(errors.InvalidArgumentError, match="Error while parsing JSON"):
+            s.run(bad_json)
+    assert tf.io.decode_json_example is tf.decode_json_example

@@ -10,6 +10,10 @@ tf.timestamp (Timestamp).
   and for bytes that are no TensorProto); the shape is known only when it runs;
 - decode_compressed: each string of `bytes` decompressed ("" leaves them, "ZLIB", "GZIP");
   corrupt data is DataLossError;
+- decode_json_example: each JSON string (protobuf's JSON form of a tf.train.Example) as the
+  serialized Example; bad JSON is InvalidArgumentError "Error while parsing JSON: ...".
+  Deviation: repeated numbers are written packed (TF's C++ JSON converter writes them
+  unpacked); the parsed Examples are the same;
 - timestamp: seconds since the epoch as float64, read when the op runs (stateful).
 All run on the host between jitted segments.
 """
@@ -28,7 +32,7 @@ from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops._op_util import make_tensor
 from compat_tf._src.protos import tensor_pb2
 
-__all__ = ["decode_compressed", "parse_tensor", "serialize_tensor", "timestamp"]
+__all__ = ["decode_compressed", "decode_json_example", "parse_tensor", "serialize_tensor", "timestamp"]
 
 
 def _serialize(value, dtype):
@@ -112,6 +116,29 @@ def decode_compressed(bytes, compression_type="", name=None):   # noqa: A002
     b = _constant.convert_to_tensor(bytes, dtype=_dtypes.string, name="bytes")
     return make_tensor("DecodeCompressed", [b], {"compression_type": compression_type},
                        name=name or "DecodeCompressed")
+
+
+@register_op("DecodeJSONExample", shape=lambda op: [(op.inputs[0].shape, _dtypes.string)], host=True,
+             differentiable=False)
+def _decode_json_example(ctx, json_examples, **_):
+    from google.protobuf import json_format
+
+    from compat_tf._src.protos import example_pb2
+    arr = np.asarray(json_examples, dtype=object)
+    out = np.empty(arr.shape, dtype=object)
+    for i, text in np.ndenumerate(arr):
+        try:
+            ex = json_format.Parse(text.decode() if isinstance(text, bytes) else str(text), example_pb2.Example())
+        except (json_format.ParseError, UnicodeDecodeError) as e:
+            raise _errors.InvalidArgumentError(None, ctx.op, f"Error while parsing JSON: {e}") from None
+        out[i] = ex.SerializeToString()
+    return out
+
+
+def decode_json_example(json_examples, name=None):
+    """tf.decode_json_example (tf.io.decode_json_example): see the module docstring."""
+    j = _constant.convert_to_tensor(json_examples, dtype=_dtypes.string, name="json_examples")
+    return make_tensor("DecodeJSONExample", [j], name=name or "DecodeJSONExample")
 
 
 @register_op("Timestamp", shape=lambda op: [(_ts.TensorShape([]), _dtypes.float64)], host=True, stateful=True,
