@@ -109,6 +109,7 @@ from compat_tf import bitwise  # noqa: E402,F401
 from compat_tf._src.framework.behavior import *  # noqa: E402,F401,F403
 from compat_tf._src.framework.graph_scopes import *  # noqa: E402,F401,F403
 from compat_tf._src.framework.tensor_util import get_static_value, is_tensor  # noqa: E402,F401
+from compat_tf._src.framework.tensor_conversion import *  # noqa: E402,F401,F403
 from compat_tf._src.framework.tensor_shape import dimension_at_index  # noqa: E402,F401
 from compat_tf._src.platform.tf_logging import get_logger  # noqa: E402,F401
 from compat_tf._src.ops.template import make_template  # noqa: E402,F401

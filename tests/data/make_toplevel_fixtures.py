@@ -103,6 +103,9 @@ def cases(tf, inp):
     out["pass_through"] = rounded
     out["pass_through_grad"] = tf.gradients(tf.reduce_sum(rounded * x), x)[0]
     out["log_sigmoid"] = tf.log_sigmoid(x * 10.0)
+    pads, crops = tf.required_space_to_batch_paddings([5, 7], [2, 3], base_paddings=[[1, 0], [0, 2]])
+    out["space_to_batch_paddings"], out["space_to_batch_crops"] = pads, crops
+    out["guarantee_const"] = tf.guarantee_const(x)
     out["fingerprint_float"] = tf.fingerprint(x)
     out["fingerprint_int"] = tf.fingerprint(tf.constant([[1, 2], [3, 4]], tf.int32))
     out["fingerprint_str"] = tf.fingerprint(tf.constant(["abc", "de"]))

@@ -178,3 +178,25 @@ def test_fingerprint_and_json_errors(graph):
         with pytest.raises(errors.InvalidArgumentError, match="Error while parsing JSON"):
             s.run(bad_json)
     assert tf.io.decode_json_example is tf.decode_json_example
+
+
+def test_conversion_helpers_and_framework_names(graph):
+    st = tf.SparseTensorValue([[0, 1]], [2.0], [2, 3])
+    sp = tf.convert_to_tensor_or_sparse_tensor(st)
+    assert isinstance(sp, tf.SparseTensor)
+    assert tf.convert_to_tensor_or_sparse_tensor(sp) is sp
+    dense = tf.convert_to_tensor_or_sparse_tensor([1.0, 2.0])
+    assert isinstance(dense, tf.Tensor) and dense.dtype == tf.float32
+    with pytest.raises(ValueError):
+        tf.convert_to_tensor_or_sparse_tensor(sp, dtype=tf.int32)
+    sl = tf.IndexedSlices(tf.constant([[1.0]]), tf.constant([0]))
+    assert tf.convert_to_tensor_or_indexed_slices(sl) is sl
+    assert isinstance(tf.convert_to_tensor_or_indexed_slices(np.ones(2)), tf.Tensor)
+    with pytest.raises(ValueError):
+        tf.convert_to_tensor_or_indexed_slices(sl, dtype=tf.int64)
+    assert tf.is_symbolic_tensor(dense) and not tf.is_symbolic_tensor(np.ones(2))
+    assert [(m.name, m.value) for m in tf.VariableAggregation] == [("NONE", 0), ("SUM", 1), ("MEAN", 2),
+                                                                  ("ONLY_FIRST_REPLICA", 3)]
+    assert tf.VariableAggregation.ONLY_FIRST_TOWER is tf.VariableAggregation.ONLY_FIRST_REPLICA
+    assert [m.value for m in tf.VariableSynchronization] == [0, 1, 2, 3]
+    assert issubclass(tf.errors.InvalidArgumentError, tf.OpError)

@@ -1,5 +1,5 @@
 """Array manipulation TF 1.15 has at top level: tf.repeat, tf.unravel_index, tf.parallel_stack,
-tf.bitcast.
+tf.bitcast, tf.guarantee_const, tf.required_space_to_batch_paddings.
 
 - `repeat(input, repeats, axis=None)`: TF 1.15 builds it from several ops; compat_tf has one
   op `_Repeat` (a compat_tf type) whose `repeats` must be known when the step is traced (a
@@ -12,6 +12,11 @@ tf.bitcast.
 - `bitcast(input, type)` (op Bitcast): the bytes reinterpreted; to a narrower type a last
   dimension of size in/out bytes is added, to a wider one the last dimension (of that size) is
   dropped; InvalidArgumentError at build time otherwise, as TF's shape function.
+- `guarantee_const(input)` (op GuaranteeConst): the value (a promise to TF's grappler that it
+  is constant; no effect here, as it has none on values in TF).
+- `required_space_to_batch_paddings(input_shape, block_shape, base_paddings)`: TF's composite:
+  the paddings making each padded dimension a multiple of its block, and the crops undoing the
+  extra end padding, both int32 [num_block_dims, 2].
 """
 import jax
 import jax.numpy as jnp
@@ -26,7 +31,8 @@ from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops._op_util import make_tensor, static_ints
 from compat_tf._src.runtime import run_checks
 
-__all__ = ["bitcast", "parallel_stack", "repeat", "unravel_index"]
+__all__ = ["bitcast", "guarantee_const", "parallel_stack", "repeat", "required_space_to_batch_paddings",
+           "unravel_index"]
 
 
 # -- repeat -------------------------------------------------------------------------------------
@@ -152,3 +158,46 @@ def bitcast(input, type, name=None):   # noqa: A002
     """tf.bitcast (op Bitcast): see the module docstring."""
     x = _constant.convert_to_tensor(input, name="input")
     return make_tensor("Bitcast", [x], {"type": _dtypes.as_dtype(type).base_dtype}, name=name or "Bitcast")
+
+
+# -- guarantee_const ------------------------------------------------------------------------------
+
+@register_op("GuaranteeConst")
+def _guarantee_const(input):   # noqa: A002 - TF's input name
+    return input
+
+
+def guarantee_const(input, name=None):   # noqa: A002
+    """tf.guarantee_const (op GuaranteeConst): see the module docstring."""
+    return make_tensor("GuaranteeConst", [_constant.convert_to_tensor(input, name="input")],
+                       name=name or "GuaranteeConst")
+
+
+# -- required_space_to_batch_paddings ---------------------------------------------------------------
+
+def required_space_to_batch_paddings(input_shape, block_shape, base_paddings=None, name=None):
+    """tf.required_space_to_batch_paddings: see the module docstring."""
+    from compat_tf._src.ops import array_ops
+    g = _graph.get_default_graph()
+    with g.name_scope(name or "required_space_to_batch_paddings"):
+        input_shape = _constant.convert_to_tensor(input_shape, dtype=_dtypes.int32, name="input_shape")
+        block_shape = _constant.convert_to_tensor(block_shape, dtype=_dtypes.int32, name="block_shape")
+        block_shape.shape.assert_is_fully_defined()
+        block_shape.shape.assert_has_rank(1)
+        n = block_shape.shape[0].value
+        if n == 0:
+            return array_ops.zeros([0, 2], _dtypes.int32), array_ops.zeros([0, 2], _dtypes.int32)
+        input_shape.shape.assert_is_compatible_with([n])
+        if base_paddings is not None:
+            base_paddings = _constant.convert_to_tensor(base_paddings, dtype=_dtypes.int32, name="base_paddings")
+            base_paddings.shape.assert_is_compatible_with([n, 2])
+        else:
+            base_paddings = array_ops.zeros([n, 2], _dtypes.int32)
+        pad_start = base_paddings[:, 0]
+        orig_pad_end = base_paddings[:, 1]
+        full_input_shape = input_shape + pad_start + orig_pad_end
+        pad_end_extra = (block_shape - full_input_shape % block_shape) % block_shape
+        pad_end = orig_pad_end + pad_end_extra
+        paddings = array_ops.stack([[pad_start[i], pad_end[i]] for i in range(n)], name="paddings")
+        crops = array_ops.stack([[0, pad_end_extra[i]] for i in range(n)], name="crops")
+        return paddings, crops
