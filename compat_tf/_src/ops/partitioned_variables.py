@@ -264,17 +264,18 @@ class PartitionedVariable:
             values = array_ops.split(value, sizes, axis=axes[0])
         return [assign_fn(v, values[i]) for i, v in enumerate(self._variable_list)]
 
-    def assign(self, value, use_locking=False, name=None, read_value=True):
-        out = self._apply_assign_fn(lambda v, x: v.assign(x, use_locking=use_locking, name=name), value)
+    def _assign_with(self, method, value, use_locking, name, read_value):
+        out = self._apply_assign_fn(lambda v, x: getattr(v, method)(x, use_locking=use_locking, name=name), value)
         return out if read_value else [t.op for t in out]
+
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        return self._assign_with("assign", value, use_locking, name, read_value)
 
     def assign_add(self, value, use_locking=False, name=None, read_value=True):
-        out = self._apply_assign_fn(lambda v, x: v.assign_add(x, use_locking=use_locking, name=name), value)
-        return out if read_value else [t.op for t in out]
+        return self._assign_with("assign_add", value, use_locking, name, read_value)
 
     def assign_sub(self, value, use_locking=False, name=None, read_value=True):
-        out = self._apply_assign_fn(lambda v, x: v.assign_sub(x, use_locking=use_locking, name=name), value)
-        return out if read_value else [t.op for t in out]
+        return self._assign_with("assign_sub", value, use_locking, name, read_value)
 
 
 def _to_tensor(v, dtype=None, name=None, as_ref=False):
