@@ -130,3 +130,14 @@ def test_override_survives_graph_def_round_trip(graph):
             old, new = s2.run([g.name, again], {x2: X})
     np.testing.assert_allclose(old, 2 * np.sign(X) + 3)
     np.testing.assert_allclose(new, np.sign(X) + X)
+
+
+def test_override_inside_a_loop_body_is_refused_clearly(graph):
+    x = tf.placeholder(tf.float32, [3])
+
+    def body(i, acc):
+        with graph.gradient_override_map({"Sign": "Identity"}):
+            return i + 1, acc + tf.sign(x)
+    _, out = tf.while_loop(lambda i, acc: i < 2, body, [0, tf.zeros([3])])
+    with pytest.raises(NotImplementedError, match="overridden gradient"):
+        tf.gradients(tf.reduce_sum(out), x)

@@ -697,6 +697,7 @@ class Graph:
             op = Operation(self, op_type, name, inputs, attrs, controls, "")
             if op_type in self._gradient_override_map:
                 op._gradient_op_type = self._gradient_override_map[op_type]
+                self.__dict__.setdefault("_overridden_ops", []).append(op)
             if self._device_stack:
                 self._apply_device_functions(op)
             if output_specs is None:

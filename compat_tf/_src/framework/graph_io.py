@@ -1022,6 +1022,7 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
                     raise _node_error(n, f"could not be built: {e}") from e
                 if "_gradient_op_type" in n.attr:
                     op._gradient_op_type = n.attr["_gradient_op_type"].s.decode()
+                    graph.__dict__.setdefault("_overridden_ops", []).append(op)
                 if p.owner is not None and p.owner in by_name:
                     lst = owned.setdefault(p.owner, [])
                     lst.append(op)

@@ -16,8 +16,10 @@ evaluates the gradient graph with the op's inputs, outputs and the incoming cota
 to the tensors the function saw. A "builtin" override (gradient_override_map to one of
 compat_tf's op types) uses the vjp of that type's lowering at the op's inputs instead.
 
-Deviation: tf.hessians through a registered gradient raises NotImplementedError (the custom
-backward pass has no forward-mode rule).
+Deviations: tf.hessians through a registered gradient raises NotImplementedError (the custom
+backward pass has no forward-mode rule); so does tf.gradients through an overridden op inside
+a tf.cond / tf.while_loop / map_fn / dynamic_rnn body (those bodies are differentiated by their
+owner op's own vjp).
 """
 import jax
 import jax.numpy as jnp
@@ -97,6 +99,28 @@ def build_overrides(g, ops, mode):
                         tuple(extras), tuple(new_ops)))
         tail += list(op.outputs) + extras
     return tuple(entries), tail
+
+
+def check_not_in_bodies(g, ops):
+    """NotImplementedError when an op with a gradient override lies in the body of a forward op."""
+    overridden = g.__dict__.get("_overridden_ops")
+    if not overridden:
+        return
+    forward = set(ops)
+    for op in overridden:
+        try:
+            if _gradient_registry.gradient_rule(op).kind == "default":
+                continue
+        except LookupError:
+            pass
+        owner = getattr(op, "_func_owner_op", None)
+        while owner is not None and owner not in forward:
+            owner = getattr(owner, "_func_owner_op", None)
+        if owner is not None:
+            raise NotImplementedError(
+                f"tf.gradients through op {op.name} with an overridden gradient ({op._gradient_op_type}) inside "
+                f"{owner.type} op {owner.name} (a tf.cond / tf.while_loop / map_fn / dynamic_rnn body) is not "
+                "supported by compat_tf; apply gradient_override_map outside the loop or branch")
 
 
 def _zero_cotangent(v):

@@ -314,6 +314,7 @@ def _build(ys, xs, grad_ys, name, stop_gradients, unconnected_gradients, mode):
             continue
         if x in ys or any(x in _data_inputs(op) for op in ops):
             connected.append(x)
+    _gradient_override.check_not_in_bodies(g, ops)
     for op in ops:
         if op.type == "PreventGradient":       # TF raises when backprop reaches it from the ys
             raise _prevent_gradient_error(op)
