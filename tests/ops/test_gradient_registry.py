@@ -141,3 +141,13 @@ def test_override_inside_a_loop_body_is_refused_clearly(graph):
     _, out = tf.while_loop(lambda i, acc: i < 2, body, [0, tf.zeros([3])])
     with pytest.raises(NotImplementedError, match="overridden gradient"):
         tf.gradients(tf.reduce_sum(out), x)
+
+
+def test_tf_vocabulary_export_names_the_registered_gradient(graph):
+    from compat_tf._src.framework import tf_export
+    x = tf.placeholder(tf.float32, [3])
+    with graph.gradient_override_map({"Sign": "Identity"}):
+        y = tf.sign(x)
+    tf.gradients(tf.reduce_sum(y), x)
+    with pytest.raises(tf_export.NotExportableError, match="registered gradient"):
+        tf_export.to_tf_graph_def(graph)
