@@ -630,6 +630,21 @@ class Graph:
     def colocate_with(self, op, ignore_existing=False):
         yield
 
+    _container = ""               # Graph.container's name (recorded; resources are per Session)
+
+    @contextlib.contextmanager
+    def container(self, container_name):
+        """TF1's Graph.container: stateful ops built inside belong to resource container
+        `container_name`; compat_tf's resources belong to their Session, so it is only recorded."""
+        if not isinstance(container_name, str):
+            raise TypeError(f"container_name must be a string, got {type(container_name).__name__}")
+        saved = self._container
+        self._container = container_name
+        try:
+            yield container_name
+        finally:
+            self._container = saved
+
     _gradient_override_map = {}   # op type -> gradient op type (per graph once set)
 
     @contextlib.contextmanager

@@ -35,18 +35,9 @@ def init_scope():
         yield
 
 
-@contextlib.contextmanager
 def container(container_name):
-    """tf.container: records `container_name` as the graph's resource container (see above)."""
-    if not isinstance(container_name, str):
-        raise TypeError(f"container_name must be a string, got {type(container_name).__name__}")
-    g = _graph.get_default_graph()
-    saved = getattr(g, "_container", "")
-    g._container = container_name
-    try:
-        yield container_name
-    finally:
-        g._container = saved
+    """tf.container: the default graph's Graph.container (records the name, see above)."""
+    return _graph.get_default_graph().container(container_name)
 
 
 def op_scope(values, name, default_name=None):
