@@ -112,6 +112,31 @@ from compat_tf._src.ops.custom_gradient import custom_gradient  # noqa: E402,F40
 from compat_tf import checkpoints, export, parallel  # noqa: E402,F401
 from compat_tf import bitwise  # noqa: E402,F401
 
+# -- top-level TF1 names: v2 behaviour switches, templates, scopes, gradient registry, misc ops --
+from compat_tf._src.framework.behavior import *  # noqa: E402,F401,F403
+from compat_tf._src.framework.graph_scopes import *  # noqa: E402,F401,F403
+from compat_tf._src.framework.tensor_util import get_static_value, is_tensor  # noqa: E402,F401
+from compat_tf._src.framework.tensor_conversion import *  # noqa: E402,F401,F403
+from compat_tf._src.framework.tensor_shape import dimension_at_index  # noqa: E402,F401
+from compat_tf._src.platform.tf_logging import get_logger  # noqa: E402,F401
+from compat_tf._src.ops.template import make_template  # noqa: E402,F401
+from compat_tf._src.ops.gradient_registry import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.gradient_utils import grad_pass_through, recompute_grad  # noqa: E402,F401
+from compat_tf._src.ops.partitioners import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.partitioned_variables import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.manip_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.histogram_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.confusion_matrix import confusion_matrix  # noqa: E402,F401
+from compat_tf._src.ops.switch_case import switch_case  # noqa: E402,F401
+from compat_tf._src.ops.serialization_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.fingerprint_ops import fingerprint  # noqa: E402,F401
+from compat_tf._src.ops.fake_quant_ops import *  # noqa: E402,F401,F403
+from compat_tf._src.ops.volume_patch_ops import extract_volume_patches  # noqa: E402,F401
+from compat_tf._src.ops.image_quality_ops import extract_image_patches  # noqa: E402,F401
+from compat_tf.math import log_sigmoid  # noqa: E402,F401
+from compat_tf._src.ops.accumulator_ops import ConditionalAccumulator, ConditionalAccumulatorBase  # noqa: E402,F401
+from compat_tf import quantization  # noqa: E402,F401
+
 from compat_tf._src.dropin.missing import missing_attr_hook as _missing_attr_hook  # noqa: E402
 
 __getattr__ = _missing_attr_hook("tf")

@@ -33,6 +33,7 @@ def log_sigmoid(x, name=None):  # noqa: F811
         return _math.negative(_nn.softplus(_math.negative(x)))
 
 
+from compat_tf._src.ops.confusion_matrix import confusion_matrix  # noqa: E402,F401
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
 
 __getattr__ = _hook("tf.math")

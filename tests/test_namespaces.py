@@ -89,3 +89,14 @@ def test_io_gfile(tmp_path):
 def test_io_gfile_is_importable_as_module():
     import compat_tf.io.gfile as gf
     assert gf is tf.io.gfile and sys.modules["compat_tf.io.gfile"] is gf
+
+
+def test_toplevel_names_in_their_tf1_namespaces():
+    assert tf.math.confusion_matrix is tf.confusion_matrix
+    assert tf.quantization.fake_quant_with_min_max_vars is tf.fake_quant_with_min_max_vars
+    assert tf.compat.v1.make_template is tf.make_template
+    for name in ("quantization.quantize", "quantization.dequantize", "wrap_function"):
+        obj = tf
+        with pytest.raises(NotImplementedError, match=f"tf.{name}"):
+            for part in name.split("."):
+                obj = getattr(obj, part)

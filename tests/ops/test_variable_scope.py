@@ -136,6 +136,8 @@ def test_trainable_false_and_custom_getter():
     assert v not in tf.trainable_variables() and v in tf.global_variables()
 
 
-def test_partitioner_is_reported_unsupported():
-    with pytest.raises(NotImplementedError, match="partitioner"):
-        tf.get_variable("p", [4], initializer=const(0.0), partitioner=lambda shape, dtype: [2])
+def test_partitioner_makes_shards_scalar_ignores_it():     # more in test_partitioned_variables.py
+    p = tf.get_variable("p", [4], initializer=const(0.0), partitioner=lambda shape, dtype: [2])
+    assert [v.name for v in p] == ["p/part_0:0", "p/part_1:0"]
+    s = tf.get_variable("s", [], initializer=const(0.0), partitioner=lambda shape, dtype: [2])
+    assert s.name == "s:0"

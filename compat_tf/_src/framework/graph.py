@@ -630,9 +630,38 @@ class Graph:
     def colocate_with(self, op, ignore_existing=False):
         yield
 
+    _container = ""               # Graph.container's name (recorded; resources are per Session)
+
+    @contextlib.contextmanager
+    def container(self, container_name):
+        """TF1's Graph.container: stateful ops built inside belong to resource container
+        `container_name`; compat_tf's resources belong to their Session, so it is only recorded."""
+        if not isinstance(container_name, str):
+            raise TypeError(f"container_name must be a string, got {type(container_name).__name__}")
+        saved = self._container
+        self._container = container_name
+        try:
+            yield container_name
+        finally:
+            self._container = saved
+
+    _gradient_override_map = {}   # op type -> gradient op type (per graph once set)
+
     @contextlib.contextmanager
     def gradient_override_map(self, op_type_map):
-        yield
+        """TF1's Graph.gradient_override_map: ops of a mapped type built inside take their gradient
+        from the mapped type's gradient (tf.RegisterGradient; see ops/gradient_registry.py)."""
+        if not isinstance(op_type_map, dict):
+            raise TypeError("op_type_map must be a dictionary mapping strings to strings")
+        for k, v in op_type_map.items():
+            if not (isinstance(k, str) and isinstance(v, str)):
+                raise TypeError("op_type_map must be a dictionary mapping strings to strings")
+        saved = self._gradient_override_map
+        self._gradient_override_map = {**saved, **op_type_map}
+        try:
+            yield
+        finally:
+            self._gradient_override_map = saved
 
     # -- functions (cond branches, loop bodies) --------------------------------
     @contextlib.contextmanager
@@ -681,6 +710,9 @@ class Graph:
                 if c not in controls:
                     controls.append(c)
             op = Operation(self, op_type, name, inputs, attrs, controls, "")
+            if op_type in self._gradient_override_map:
+                op._gradient_op_type = self._gradient_override_map[op_type]
+                self.__dict__.setdefault("_overridden_ops", []).append(op)
             if self._device_stack:
                 self._apply_device_functions(op)
             if output_specs is None:

@@ -532,6 +532,8 @@ def op_to_node_def(op, add_shapes=False):
         if av is not None:
             nd.attr[k].CopyFrom(av)
     _export_private_attrs(op, nd)
+    if getattr(op, "_gradient_op_type", None):      # Graph.gradient_override_map, as TF writes it
+        nd.attr["_gradient_op_type"].s = op._gradient_op_type.encode()
     if add_shapes:
         shapes = [t.shape for t in op.outputs]
         nd.attr["_output_shapes"].list.shape.extend(tensor_util.shape_to_proto(s) for s in shapes)
@@ -1021,6 +1023,9 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
                                          name=full + "/", control_inputs=controls, output_specs=p.specs)
                 except (ValueError, TypeError) as e:
                     raise _node_error(n, f"could not be built: {e}") from e
+                if "_gradient_op_type" in n.attr:
+                    op._gradient_op_type = n.attr["_gradient_op_type"].s.decode()
+                    graph.__dict__.setdefault("_overridden_ops", []).append(op)
                 if p.owner is not None and p.owner in by_name:
                     lst = owned.setdefault(p.owner, [])
                     lst.append(op)

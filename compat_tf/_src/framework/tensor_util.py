@@ -310,3 +310,62 @@ def make_ndarray_or_lazy(tensor):
     if stored.size >= num:
         return make_ndarray(tensor)
     return LazyConstValue(tensor, shape, stored.dtype, num, stored)
+
+
+# -- tf.is_tensor / tf.get_static_value (TF 1.15's tensor_util.is_tensor / constant_value) --------
+
+def is_tensor(x):
+    """tf.is_tensor: whether `x` is a tensor-like TF object (Tensor, Variable, SparseTensor,
+    IndexedSlices), not a NumPy array or Python value."""
+    from compat_tf._src.framework.graph import Tensor
+    from compat_tf._src.framework.indexed_slices import IndexedSlices
+    from compat_tf._src.framework.sparse_tensor import SparseTensor
+    from compat_tf._src.ops.variables import Variable
+    return isinstance(x, (Tensor, Variable, SparseTensor, IndexedSlices)) or bool(getattr(x, "is_tensor_like", False))
+
+
+def get_static_value(tensor, partial=False):
+    """tf.get_static_value: the value of `tensor` if it is known when the graph is built, else None.
+
+    As TF 1.15: an eager tensor gives its value, a non-tensor is returned as it is, a Variable
+    (or other non-Tensor tensor-like) gives None, only TF's `constant_value` op types fold (Const,
+    Shape/Size/Rank of static shapes, Range, Cast, Concat, Pack, Unpack, Split, Fill, Equal,
+    NotEqual, StopGradient, Identity, CheckNumerics: `tf.constant(3) + 2` has no static value),
+    and a tensor with a known value is marked unfeedable. Deviation: `partial=True` gives the
+    same as False (no partially known values).
+    """
+    from compat_tf._src.framework import shape_inference
+    from compat_tf._src.framework.graph import Tensor
+    if isinstance(tensor, Tensor) and type(tensor).__name__ == "EagerTensor":
+        return tensor.numpy()
+    if not is_tensor(tensor):
+        return tensor
+    if not isinstance(tensor, Tensor):
+        return None
+    result = shape_inference.constant_value(tensor) if _folds_in_tf(tensor) else None
+    if result is not None:
+        tensor.graph.prevent_feeding(tensor)
+        result = np.asarray(result)
+    return result
+
+
+_TF_STATIC_SHAPE_TYPES = frozenset({"Shape", "Size", "Rank"})
+_TF_FOLDED_TYPES = frozenset({"Const", "Range", "Cast", "Concat", "ConcatV2", "Pack", "Unpack", "Split", "Fill",
+                              "Equal", "NotEqual", "StopGradient", "Identity", "CheckNumerics"})
+
+
+def _folds_in_tf(tensor):
+    """Whether TF 1.15's tensor_util.constant_value handles every op `tensor` is computed from."""
+    stack, seen = [tensor], set()
+    while stack:
+        t = stack.pop()
+        if t in seen:
+            continue
+        seen.add(t)
+        op_type = t.op.type
+        if op_type in _TF_STATIC_SHAPE_TYPES:
+            continue
+        if op_type not in _TF_FOLDED_TYPES:
+            return False
+        stack.extend(t.op.inputs)
+    return True

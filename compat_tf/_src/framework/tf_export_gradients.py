@@ -244,6 +244,8 @@ def emit(ex, ops, tmap):
     a = first.attrs
     if a.get("_mode", "vjp") != "vjp":
         return f"{first.name} (Gradients): tf.hessians"
+    if any(o.attrs.get("_overrides") for o in ops):
+        return f"{first.name} (Gradients): a registered gradient (gradient_override_map)"
     ys = list(a["_ys"])
     fwd = sorted({f for o in ops for f in o.attrs["_ops"]}, key=lambda f: f._id)
     n_gy = a.get("_n_grad_ys", 0)

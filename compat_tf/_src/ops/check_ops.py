@@ -36,7 +36,8 @@ from compat_tf._src.runtime import host_checks
 __all__ = ["Assert", "add_check_numerics_ops", "assert_equal", "assert_greater", "assert_greater_equal",
            "assert_integer", "assert_less", "assert_less_equal", "assert_near", "assert_negative",
            "assert_non_negative", "assert_non_positive", "assert_none_equal", "assert_positive", "assert_rank",
-           "assert_rank_at_least", "assert_scalar", "assert_type", "check_numerics", "is_non_decreasing",
+           "assert_rank_at_least", "assert_rank_in", "assert_same_float_dtype", "assert_proper_iterable",
+           "assert_scalar", "assert_type", "check_numerics", "is_non_decreasing",
            "is_numeric_tensor", "is_strictly_increasing", "verify_tensor_all_finite"]
 
 
@@ -434,3 +435,65 @@ def add_check_numerics_ops():
                 with g.control_dependencies(checks[-1:]):
                     checks.append(check_numerics(out, f"{op.name}:{out.value_index}").op)
     return control_flow_ops.group(*checks)
+
+
+def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None):
+    """tf.assert_rank_in: x's rank is one of `ranks`; ValueError at build time when the static rank
+    is known and not among them (TF's message), else a run-time Assert."""
+    from compat_tf._src.ops import array_ops, math_ops
+    g = _graph.get_default_graph()
+    with g.name_scope(name or "assert_rank_in"):
+        x = _constant.convert_to_tensor(x, name="x")
+        statics = [_static_int(r, "rank") for r in ranks]
+        message = message or ""
+        if x.shape.ndims is not None and all(r is not None for r in statics):
+            if x.shape.ndims not in statics:
+                raise ValueError(f"{message}.  Tensor {_display_name(x)} must have rank in {tuple(statics)}.  "
+                                 f"Received rank {x.shape.ndims}, shape {x.shape}")
+            return _no_op("static_checks_determined_all_ok")
+        rank_ts = [_constant.convert_to_tensor(r, dtype=_dtypes.int32, name="rank") for r in ranks]
+        if data is None:
+            data = [message, f"Tensor {_display_name(x)} must have rank in"] + rank_ts + \
+                ["Received shape: ", array_ops.shape(x)]
+        r = array_ops.rank(x)
+        cond = math_ops.reduce_any(math_ops.equal(r, array_ops.stack(rank_ts)))
+        return Assert(cond, data, summarize=summarize)
+
+
+def _assert_same_base_type(items, expected_type=None):
+    """TF's check_ops._assert_same_base_type: the common base dtype; ValueError naming the mismatch."""
+    expected, first_name = expected_type, None
+    for item in items:
+        if item is None:
+            continue
+        item_type = item.dtype.base_dtype
+        if not expected:
+            expected = item_type
+            first_name = getattr(item, "name", str(item))
+        elif expected != item_type:
+            raise ValueError(f"{getattr(item, 'name', str(item))}, type={item_type}, must be of the same type "
+                             f"({expected}){f' as {first_name}' if first_name else ''}.")
+    return expected
+
+
+def assert_same_float_dtype(tensors=None, dtype=None):
+    """tf.assert_same_float_dtype: the one float dtype of `tensors` (and `dtype`), float32 if none;
+    ValueError on a mismatch or a non-float dtype."""
+    if tensors:
+        dtype = _assert_same_base_type(tensors, dtype)
+    if not dtype:
+        return _dtypes.float32
+    dtype = _dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise ValueError(f"Expected floating point type, got {dtype}.")
+    return dtype
+
+
+def assert_proper_iterable(values):
+    """tf.assert_proper_iterable: TypeError for a Tensor, SparseTensor, ndarray, bytes or str (iterable
+    by accident) or a non-iterable."""
+    from compat_tf._src.framework.sparse_tensor import SparseTensor
+    if isinstance(values, (_graph.Tensor, SparseTensor, np.ndarray, bytes, str)):
+        raise TypeError(f'Expected argument "values" to be a "proper" iterable.  Found: {type(values)}')
+    if not hasattr(values, "__iter__"):
+        raise TypeError(f'Expected argument "values" to be iterable.  Found: {type(values)}')

@@ -29,7 +29,9 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
         combiner = "mean"
     if combiner not in ("mean", "sqrtn", "sum"):
         raise ValueError("combiner must be one of 'mean', 'sqrtn' or 'sum'")
-    if not isinstance(params, (list, tuple)):
+    if hasattr(params, "_get_variable_list"):   # a PartitionedVariable: its shards, as TF1
+        params = params._get_variable_list()
+    elif not isinstance(params, (list, tuple)):
         params = [params]
     params = list(params)
     if not isinstance(sp_ids, SparseTensor):

@@ -36,7 +36,7 @@ from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import control_flow_ops as _cf
 from compat_tf._src.runtime import lowering
 
-__all__ = ["foldl", "foldr", "map_fn", "scan"]
+__all__ = ["foldl", "foldr", "map_fn", "scan", "vectorized_map"]
 
 
 def _scan_shape(op):
@@ -201,6 +201,15 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
         specs = [(_stacked(n, t.shape), t.dtype.base_dtype) for t in outs]
         op = _build_op(g, scope, "tf.map_fn", f, vs, flat, [], [], outs, specs, False, False, True)
         return _cf._pack(out_structure, iter(op.outputs))
+
+
+def vectorized_map(fn, elems):
+    """tf.vectorized_map: fn over the leading dimension of `elems` (any nesting), results stacked.
+
+    TF vectorizes fn's ops (pfor); compat_tf builds tf.map_fn, whose single loop op XLA compiles
+    as a whole, with the same values, output structure (fn's, any dtypes) and gradients.
+    """
+    return map_fn(fn, elems, name="vectorized_map")
 
 
 def _flatten_dtypes(dtype):

@@ -1,7 +1,7 @@
 """Gather, scatter, segment and partition ops.
 
 Mirrors TF1's gather/scatter family: GatherV2 (with `axis`, `batch_dims`),
-GatherNd, ScatterNd (duplicates add), TensorScatterUpdate/Add/Sub, the sorted
+GatherNd, ScatterNd (duplicates add), TensorScatterUpdate/Add/Sub/Max/Min, the sorted
 Segment{Sum,Mean,Max,Min,Prod}, UnsortedSegment{Sum,Max,Min,Prod} (plus TF1's
 composite unsorted_segment_mean / sqrt_n), DynamicPartition, DynamicStitch,
 and the ref-variable updates Scatter{Update,Add,Sub,Mul,Div,Max,Min} and
@@ -66,6 +66,7 @@ __all__ = [
     "scatter_nd_add",
     "scatter_nd_sub",
     "scatter_nd_update",
+    "batch_scatter_update",
     "scatter_sub",
     "scatter_update",
     "segment_max",
@@ -75,6 +76,8 @@ __all__ = [
     "segment_sum",
     "tensor_scatter_add",
     "tensor_scatter_nd_add",
+    "tensor_scatter_nd_max",
+    "tensor_scatter_nd_min",
     "tensor_scatter_nd_sub",
     "tensor_scatter_nd_update",
     "tensor_scatter_sub",
@@ -432,6 +435,8 @@ def _register_tensor_scatter(op_type, kind):
         "TensorScatterUpdate": "tensor_scatter_nd_update",
         "TensorScatterAdd": "tensor_scatter_nd_add",
         "TensorScatterSub": "tensor_scatter_nd_sub",
+        "TensorScatterMax": "tensor_scatter_nd_max",
+        "TensorScatterMin": "tensor_scatter_nd_min",
     }[op_type]
     builder.__doc__ = (
         f"tf.{builder.__name__} (op {op_type}): a copy of `tensor` with `updates` {kind} at the nd-`indices`."
@@ -464,6 +469,8 @@ def _check_nd_update_shapes(ref_shape, ind_shape, upd_shape, op_type, name):
 tensor_scatter_nd_update = tensor_scatter_update = _register_tensor_scatter("TensorScatterUpdate", "set")
 tensor_scatter_nd_add = tensor_scatter_add = _register_tensor_scatter("TensorScatterAdd", "add")
 tensor_scatter_nd_sub = tensor_scatter_sub = _register_tensor_scatter("TensorScatterSub", "sub")
+tensor_scatter_nd_max = _register_tensor_scatter("TensorScatterMax", "max")
+tensor_scatter_nd_min = _register_tensor_scatter("TensorScatterMin", "min")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1052,3 +1059,31 @@ def dynamic_stitch(indices, data, name=None):
 def parallel_dynamic_stitch(indices, data, name=None):
     """tf.parallel_dynamic_stitch (op ParallelDynamicStitch): as dynamic_stitch."""
     return _stitch_builder("ParallelDynamicStitch", indices, data, name)
+
+
+def batch_scatter_update(ref, indices, updates, use_locking=True, name=None):
+    """tf.batch_scatter_update (TF 1.15's state_ops.batch_scatter_update): for every leading
+    (batch) position of `indices`, `ref[batch..., indices[batch..., j]] = updates[batch..., j]`,
+    built as TF's: the batch coordinates (tf.range over each leading dimension) concatenated
+    with `indices` feed one ScatterNdUpdate. `indices` must have a known rank (ValueError)."""
+    from compat_tf._src.ops import math_ops
+    g = _graph.get_default_graph()
+    with g.name_scope(name or "batch_scatter_update"):
+        indices = _constant.convert_to_tensor(indices, name="indices")
+        rank = indices.shape.ndims
+        if rank is None:
+            raise ValueError("batch_gather does not allow indices with unknown shape.")
+        indices_shape = array_ops.shape(indices)
+        nd_indices = array_ops.expand_dims(indices, axis=-1)
+        parts = []
+        for dim in range(rank - 1):
+            size = indices_shape[dim]
+            bshape = [1] * (rank + 1)
+            bshape[dim] = size
+            dim_range = array_ops.reshape(array_ops.range(0, size, 1), array_ops.stack(bshape))
+            if dim_range.dtype.base_dtype != nd_indices.dtype.base_dtype:
+                dim_range = math_ops.cast(dim_range, nd_indices.dtype.base_dtype)
+            parts.append(dim_range * array_ops.ones_like(nd_indices))
+        parts.append(nd_indices)
+        final = array_ops.concat(parts, axis=-1)
+        return scatter_nd_update(ref, final, updates, use_locking=use_locking)

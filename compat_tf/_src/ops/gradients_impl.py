@@ -40,6 +40,8 @@ from compat_tf._src.framework import registry
 from compat_tf._src.framework.graph import Tensor
 from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import constant as _constant
+from compat_tf._src.ops import gradient_override as _gradient_override
+from compat_tf._src.ops import gradient_registry as _gradient_registry
 from compat_tf._src.parallel import replica as _replica
 from compat_tf._src.runtime import lowering
 from compat_tf._src.runtime import run_checks
@@ -100,8 +102,21 @@ def _prevent_gradient_error(op):
 _NO_GRAD_TYPES = frozenset({"StopGradient"})
 
 
+def _rule(op):
+    """op's GradientRule (tf.RegisterGradient / gradient_override_map); an unknown override counts
+    as the default here and raises when tf.gradients meets the op on its path (_build)."""
+    try:
+        return _gradient_registry.gradient_rule(op)
+    except LookupError:
+        return _gradient_registry.GradientRule("default")
+
+
 def _passes_gradient(op):
     """Whether gradients may flow from op's inputs to its outputs."""
+    if getattr(op, "_gradient_op_type", None) is not None or op.type in _gradient_registry.registered_types():
+        rule = _rule(op)
+        if rule.kind != "default":
+            return rule.kind != "none"
     if op.type in _NO_GRAD_TYPES:
         return False
     opdef = registry.lookup(op.type)
@@ -199,12 +214,15 @@ def _gradients_shape(op):
     return [(x.shape, x.dtype.base_dtype) for x in op.get_attr("_xs")]
 
 
-def _evaluate_forward(ctx, ops, xs, x_vals, externals, ext_vals, ys):
+def _evaluate_forward(ctx, ops, xs, x_vals, externals, ext_vals, ys, overrides=(), tail_vals=()):
     env = dict(zip(externals, ext_vals))
     env.update(zip(xs, x_vals))
     saved_op = ctx.op
     try:
-        lowering.evaluate(ops, env, ctx, needed=ys)
+        if overrides:
+            _gradient_override.evaluate_with_overrides(ctx, ops, env, ys, overrides, tail_vals)
+        else:
+            lowering.evaluate(ops, env, ctx, needed=ys)
     finally:
         ctx.op = saved_op
     outs = []
@@ -215,14 +233,15 @@ def _evaluate_forward(ctx, ops, xs, x_vals, externals, ext_vals, ys):
 
 
 @register_op("Gradients", shape=_gradients_shape, ctx=True)
-def _gradients(ctx, *inputs, _xs, _ys, _ops, _externals, _n_grad_ys, _mode="vjp", **_):
+def _gradients(ctx, *inputs, _xs, _ys, _ops, _externals, _n_grad_ys, _mode="vjp", _overrides=(), **_):
     nx, ne = len(_xs), len(_externals)
     x_vals = [jnp.asarray(v) for v in inputs[:nx]]
     ext_vals = list(inputs[nx:nx + ne])
     grad_ys = list(inputs[nx + ne:nx + ne + _n_grad_ys])
+    tail_vals = list(inputs[nx + ne + _n_grad_ys:])
 
     def f(*xv):
-        return _evaluate_forward(ctx, _ops, _xs, xv, _externals, ext_vals, _ys)
+        return _evaluate_forward(ctx, _ops, _xs, xv, _externals, ext_vals, _ys, _overrides, tail_vals)
 
     if _mode == "hessian":
         def grad_fn(*xv):
@@ -295,9 +314,12 @@ def _build(ys, xs, grad_ys, name, stop_gradients, unconnected_gradients, mode):
             continue
         if x in ys or any(x in _data_inputs(op) for op in ops):
             connected.append(x)
+    _gradient_override.check_not_in_bodies(g, ops)
     for op in ops:
         if op.type == "PreventGradient":       # TF raises when backprop reaches it from the ys
             raise _prevent_gradient_error(op)
+        if _gradient_registry.gradient_rule(op).kind in ("python", "builtin"):
+            continue      # a registered gradient replaces the op's own (a py_func's, a Sign's)
         opdef = registry.lookup(op.type)
         if opdef is not None and (opdef.host(op) if callable(opdef.host) else opdef.host):
             raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {op.type}): it "
@@ -339,11 +361,14 @@ def _gradient_op(g, name, xs, ys, grad_ys, ops, reached, mode):
     externals = _external_inputs(ops, xs)
     attrs = {"_xs": tuple(xs), "_ys": tuple(diff_ys), "_ops": tuple(ops),
              "_externals": tuple(externals), "_n_grad_ys": len(gys), "_mode": mode}
+    overrides, tail = _gradient_override.build_overrides(g, ops, mode)
+    if overrides:
+        attrs["_overrides"] = overrides
     if mode == "hessian":
         specs = [(x.shape.concatenate(x.shape), x.dtype.base_dtype) for x in xs]
     else:
         specs = [(x.shape, x.dtype.base_dtype) for x in xs]
-    gop = g.create_op("Gradients", list(xs) + externals + gys, attrs, name=name or "Gradients",
+    gop = g.create_op("Gradients", list(xs) + externals + gys + tail, attrs, name=name or "Gradients",
                       output_specs=specs)
     if mode == "vjp":
         op_set = set(ops)

@@ -242,7 +242,9 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         raise ValueError("Need at least one param")
     if partition_strategy not in ("mod", "div"):
         raise ValueError(f"Unrecognized partition strategy: {partition_strategy}")
-    if not isinstance(params, (list, tuple)):
+    if hasattr(params, "_get_variable_list"):   # a PartitionedVariable: its shards, as TF1
+        params = params._get_variable_list()
+    elif not isinstance(params, (list, tuple)):
         params = [params]
     params = list(params)
     with _g().name_scope(name or "embedding_lookup") as scope:

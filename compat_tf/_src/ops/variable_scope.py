@@ -17,8 +17,8 @@ Mirrors TF 1.15's variable_scope.py for what programs use:
 - a regularizer's loss is added to REGULARIZATION_LOSSES once, when the
   variable is created.
 
-Deviations: partitioners are not supported (NotImplementedError);
-`caching_device` and `use_resource` are accepted and ignored (variables are
+Partitioners (TF1's PartitionedVariable) are in partitioned_variables.py.
+Deviations: `caching_device` and `use_resource` are accepted and ignored (variables are
 always TF1 reference variables).
 """
 import contextlib
@@ -125,9 +125,6 @@ class VariableScope:
         """Fills in this scope's defaults, then asks the store (TF1 VariableScope.get_variable)."""
         if partitioner is None:
             partitioner = self._partitioner
-        if partitioner is not None:
-            raise NotImplementedError("tf.get_variable(partitioner=...) / variable_scope(partitioner=...) "
-                                      "is not supported by compat_tf")
         if custom_getter is None:
             custom_getter = self._custom_getter
         if reuse is None:
@@ -147,7 +144,8 @@ class VariableScope:
             return var_store.get_variable(full_name, shape=shape, dtype=dtype, initializer=initializer,
                                           regularizer=regularizer, reuse=reuse, trainable=trainable,
                                           collections=collections, validate_shape=validate_shape,
-                                          custom_getter=custom_getter, constraint=constraint)
+                                          custom_getter=custom_getter, constraint=constraint,
+                                          partitioner=partitioner)
 
 
 class _VariableStore:
@@ -155,6 +153,7 @@ class _VariableStore:
 
     def __init__(self):
         self._vars = {}
+        self._partitioned_vars = {}       # name -> PartitionedVariable (partitioned_variables.py)
         self.variable_scopes_count = {}   # scope name -> times a default_name scope was opened
 
     def open_variable_scope(self, scope_name):
@@ -171,25 +170,37 @@ class _VariableStore:
 
     def get_variable(self, name, shape=None, dtype=_dtypes.float32, initializer=None, regularizer=None,
                      reuse=None, trainable=None, collections=None, validate_shape=True,
-                     custom_getter=None, constraint=None):
+                     custom_getter=None, constraint=None, partitioner=None):
+        def true_getter(name, shape=None, dtype=_dtypes.float32, initializer=None, regularizer=None,
+                        reuse=None, trainable=None, collections=None, validate_shape=True,
+                        constraint=None, partitioner=None, **_):
+            # TF1's _true_getter: a partitioner (for a non-scalar) makes a PartitionedVariable; reuse=True
+            # finds one without the partitioner
+            is_scalar = isinstance(shape, (list, tuple)) and not shape
+            if (partitioner is not None and not is_scalar) or (
+                    reuse is True and partitioner is None and name in self._partitioned_vars):
+                if partitioner is not None and not callable(partitioner):
+                    raise ValueError(f"Partitioner must be callable, but received: {partitioner}")
+                from compat_tf._src.ops import partitioned_variables
+                return partitioned_variables.get_partitioned_variable(
+                    self, name, partitioner, shape=shape, dtype=dtype, initializer=initializer,
+                    regularizer=regularizer, reuse=reuse, trainable=trainable, collections=collections,
+                    validate_shape=validate_shape, constraint=constraint)
+            return self._get_single_variable(name, shape, dtype, initializer, regularizer, reuse,
+                                             trainable, collections, validate_shape, constraint)
         if custom_getter is not None:
             if not callable(custom_getter):
                 raise ValueError(f"Passed a custom_getter which is not callable: {custom_getter}")
-
-            def true_getter(name, shape=None, dtype=_dtypes.float32, initializer=None, regularizer=None,
-                            reuse=None, trainable=None, collections=None, validate_shape=True,
-                            constraint=None, **_):
-                return self._get_single_variable(name, shape, dtype, initializer, regularizer, reuse,
-                                                 trainable, collections, validate_shape, constraint)
             return custom_getter(true_getter, name, shape=shape, dtype=dtype, initializer=initializer,
                                  regularizer=regularizer, reuse=reuse, trainable=trainable,
                                  collections=collections, validate_shape=validate_shape,
-                                 constraint=constraint)
-        return self._get_single_variable(name, shape, dtype, initializer, regularizer, reuse, trainable,
-                                         collections, validate_shape, constraint)
+                                 constraint=constraint, partitioner=partitioner)
+        return true_getter(name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
+                           reuse=reuse, trainable=trainable, collections=collections,
+                           validate_shape=validate_shape, constraint=constraint, partitioner=partitioner)
 
     def _get_single_variable(self, name, shape, dtype, initializer, regularizer, reuse, trainable,
-                             collections, validate_shape, constraint):
+                             collections, validate_shape, constraint, partition_info=None):
         initializing_from_value = initializer is not None and not callable(initializer)
         if initializing_from_value and shape is not None:
             raise ValueError("If initializer is a constant, do not specify shape.")
@@ -232,9 +243,9 @@ class _VariableStore:
             shape_list = shape.as_list()
 
             def init_val():
-                return _call_initializer(init, shape_list, dtype)
+                return _call_initializer(init, shape_list, dtype, partition_info)
             var_dtype = dtype
-        v = _variables.Variable(initial_value=init_val, name=name, trainable=trainable,
+        v = _variables.Variable(initial_value=init_val, name=name, trainable=True if trainable is None else trainable,
                                 collections=collections, validate_shape=validate_shape, dtype=var_dtype,
                                 constraint=constraint)
         if not getattr(v, "_unique_id", None) or getattr(self, "_store_eager_variables", False):
@@ -248,9 +259,9 @@ class _VariableStore:
         return v
 
 
-def _call_initializer(init, shape, dtype):
+def _call_initializer(init, shape, dtype, partition_info=None):
     try:
-        return init(shape, dtype=dtype, partition_info=None)
+        return init(shape, dtype=dtype, partition_info=partition_info)
     except TypeError as e:
         if "partition_info" not in str(e):
             raise

@@ -18,6 +18,14 @@ class Variable:
     """TF1's tf.Variable (a reference variable; an eager ResourceVariable while executing eagerly)."""
 
     def __new__(cls, *args, **kwargs):
+        if cls is Variable:
+            from compat_tf._src.framework import graph_scopes
+            creators = graph_scopes.active_creators()
+            if creators:    # tf.variable_creator_scope: the creators build it (__init__ then skips)
+                made = graph_scopes.create_with_creators(Variable, creators, args, kwargs)
+                if isinstance(made, Variable):
+                    made._made_by_creator = True
+                return made
         stack = _graph._default_graph_state.stack
         if cls is Variable and _graph._eager_graph is not None and (
                 not stack or getattr(stack[-1], "_lifts_variables", False)):
@@ -29,6 +37,8 @@ class Variable:
                  caching_device=None, name=None, variable_def=None, dtype=None, expected_shape=None,
                  import_scope=None, constraint=None, use_resource=None, synchronization=None,
                  aggregation=None, shape=None):
+        if self.__dict__.pop("_made_by_creator", False):
+            return
         if variable_def is not None:
             # TF1's _init_from_proto: a Variable object for ops already in the graph
             if initial_value is not None:

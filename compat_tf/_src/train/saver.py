@@ -129,7 +129,10 @@ def _op_list_to_saveables(var_list):
             raise NotImplementedError("tf.train.Saver of partitioned variables is not supported by compat_tf")
         s = _Saveable(None, var)
         save_slice_info = getattr(var, "_save_slice_info", None)
-        s.name = save_slice_info.full_name if save_slice_info is not None else s.key
+        if save_slice_info is not None:
+            raise NotImplementedError(f"tf.train.Saver of partitioned variables is not supported by compat_tf "
+                                      f"(shard {var.name} of {save_slice_info.full_name})")
+        s.name = s.key
         if s.name in seen:
             raise ValueError(f"At least two variables have the same name: {s.name}")
         seen.add(s.name)
