@@ -370,3 +370,18 @@ def test_older_tf_op_types_import_through_aliases():
     with tf.Session() as sess:
         a = np.arange(12.0, dtype=np.float32).reshape(1, 3, 4)
         np.testing.assert_allclose(sess.run(out), np.swapaxes(a, 1, 2) @ np.ones((1, 3, 2), np.float32))
+
+
+def test_import_of_a_fill_whose_dims_vector_has_a_hostile_static_length():
+    """A Fill whose dims come from a placeholder of static shape [2**40] (a mutated GraphDef, found
+    by the slow fuzz run): ValueError as TF1's importer, not a MemoryError from a 2**40-long shape."""
+    with tf.Graph().as_default() as g:
+        dims = tf.placeholder(tf.int32, [3], name="dims")
+        tf.fill(dims, 1.0, name="f")
+        gd = g.as_graph_def()
+    for n in gd.node:
+        if n.name == "dims":
+            n.attr["shape"].shape.dim[0].size = 2 ** 40
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="at most 254"):
+            tf.import_graph_def(gd, name="")

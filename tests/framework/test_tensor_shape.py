@@ -375,3 +375,11 @@ def test_copy_does_not_alias_dims_list():
     t = TensorShape(s)
     t.dims.append(Dimension(3))
     assert s.as_list() == [1, 2]
+
+
+def test_unknown_shape_of_a_hostile_rank_is_a_value_error():
+    # a shape vector with a static length of 2**40 in an imported graph: TF's shape functions reject
+    # ranks above 254; building a list of 2**40 dimensions would exhaust memory (found by fuzzing)
+    assert tensor_shape.unknown_shape(rank=254).ndims == 254
+    with pytest.raises(ValueError, match="at most 254"):
+        tensor_shape.unknown_shape(rank=2 ** 40)

@@ -415,13 +415,20 @@ def as_shape(shape):
     return TensorShape(shape)
 
 
+# TF's TensorShape::MaxDimensions(): the highest rank a tensor can have
+MAX_RANK = 254
+
+
 def unknown_shape(rank=None, ndims=None):
     """Unknown shape; with `rank` (or legacy `ndims`) it has that many unknown
-    dimensions."""
+    dimensions. A rank above MAX_RANK (a shape vector with a hostile static length in an
+    imported graph) is a ValueError, as TF's shape functions reject it, not a huge list."""
     if rank is None:
         rank = ndims
     if rank is None:
         return TensorShape(None)
+    if rank > MAX_RANK:
+        raise ValueError(f"Shape of rank {rank} has too many dimensions: TensorFlow allows at most {MAX_RANK}")
     return TensorShape([Dimension(None)] * rank)
 
 

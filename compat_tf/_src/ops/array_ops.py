@@ -280,7 +280,7 @@ def constant_value_as_shape(tensor):
     if v is not None:
         return _ts.TensorShape([int(d) if d >= 0 else None for d in np.asarray(v).reshape(-1)])
     n = t.shape[0].value if t.shape.ndims == 1 else None
-    return _ts.unknown_shape() if n is None else _ts.TensorShape([None] * n)
+    return _ts.unknown_shape(rank=n)
 
 
 def _maybe_set_static_shape(tensor, shape_tensor):
@@ -1409,8 +1409,8 @@ def _fill(dims, value, **_):
 
 def _host_fill_shape(op):
     d = op.inputs[0].shape
-    rank = d[0] if d.ndims == 1 else None
-    return [(_ts.TensorShape(None if rank is None else [None] * rank), op.inputs[1].dtype.base_dtype)]
+    rank = _ts.dimension_value(d[0]) if d.ndims == 1 else None
+    return [(_ts.unknown_shape(rank=rank), op.inputs[1].dtype.base_dtype)]
 
 
 @register_op("_HostFill", shape=_host_fill_shape, host=True, differentiable=False)

@@ -117,7 +117,7 @@ def sparse_to_dense(
 
 def _shape_dims_rule(op):
     n = op.inputs[0].shape[0].value if op.inputs[0].shape.ndims == 1 else None
-    return [(_ts.TensorShape(None if n is None else [None] * n + [0]), _dtypes.int8)]
+    return [(_ts.unknown_shape() if n is None else _ts.unknown_shape(rank=n).concatenate([0]), _dtypes.int8)]
 
 
 @register_op("_SparseShapeDims", shape=_shape_dims_rule, host=True, differentiable=False)

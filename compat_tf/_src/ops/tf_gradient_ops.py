@@ -225,7 +225,7 @@ def _sizes_spec(op, dtype_index):
     if v is not None:
         shape = _ts.TensorShape([int(d) for d in np.asarray(v).reshape(-1)])
     elif t.shape.ndims == 1 and t.shape[0].value is not None:
-        shape = _ts.TensorShape([None] * t.shape[0].value)
+        shape = _ts.unknown_shape(rank=t.shape[0].value)
     else:
         shape = _ts.unknown_shape()
     return [(shape, op.inputs[dtype_index].dtype.base_dtype)]
