@@ -385,3 +385,18 @@ def test_import_of_a_fill_whose_dims_vector_has_a_hostile_static_length():
     with tf.Graph().as_default():
         with pytest.raises(ValueError, match="at most 254"):
             tf.import_graph_def(gd, name="")
+
+
+def test_import_of_a_concat_with_no_values_is_a_value_error():
+    """A ConcatV2 node left with only its axis input (a mutated GraphDef, found by the slow fuzz
+    run): ValueError naming the node, not an IndexError in its shape rule."""
+    with tf.Graph().as_default() as g:
+        tf.concat([tf.constant([1.0]), tf.constant([2.0])], 0, name="c")
+        gd = g.as_graph_def()
+    for n in gd.node:
+        if n.name == "c":
+            del n.input[:2]
+            n.attr["N"].i = 0
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="'c'"):
+            tf.import_graph_def(gd, name="")

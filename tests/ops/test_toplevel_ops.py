@@ -187,7 +187,7 @@ def test_conversion_helpers_and_framework_names(graph):
     assert tf.convert_to_tensor_or_sparse_tensor(sp) is sp
     dense = tf.convert_to_tensor_or_sparse_tensor([1.0, 2.0])
     assert isinstance(dense, tf.Tensor) and dense.dtype == tf.float32
-    with pytest.raises(ValueError):
+    with pytest.raises(RuntimeError, match="Sparse dtype"):      # TF1's class for a sparse dtype mismatch
         tf.convert_to_tensor_or_sparse_tensor(sp, dtype=tf.int32)
     sl = tf.IndexedSlices(tf.constant([[1.0]]), tf.constant([0]))
     assert tf.convert_to_tensor_or_indexed_slices(sl) is sl

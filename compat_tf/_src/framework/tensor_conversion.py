@@ -60,7 +60,8 @@ def convert_to_tensor_or_indexed_slices(value, dtype=None, name=None):
 
 
 def convert_to_tensor_or_sparse_tensor(value, dtype=None, name=None):
-    """tf.convert_to_tensor_or_sparse_tensor (see the module docstring)."""
+    """tf.convert_to_tensor_or_sparse_tensor: a SparseTensor(Value) as a SparseTensor (its dtype must
+    match `dtype`, else RuntimeError as in TF1), anything else through tf.convert_to_tensor."""
     from compat_tf._src.framework.sparse_tensor import SparseTensor, SparseTensorValue
     from compat_tf._src.ops import constant
     if dtype is not None:
@@ -68,7 +69,9 @@ def convert_to_tensor_or_sparse_tensor(value, dtype=None, name=None):
     if isinstance(value, SparseTensorValue):
         value = SparseTensor.from_value(value)
     if isinstance(value, SparseTensor):
-        return _check_dtype(value, dtype)
+        if dtype is not None and not dtype.is_compatible_with(value.dtype):
+            raise RuntimeError(f"Sparse dtype: requested = {dtype.name}, actual = {value.dtype.name}")
+        return value
     return constant.convert_to_tensor(value, dtype=dtype, name=name)
 
 

@@ -962,6 +962,8 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
 
 def _concat_shape(op):
     values = op.inputs[:-1]
+    if not values:
+        raise ValueError(f"'{op.name}' (op: 'ConcatV2') needs at least one value to concatenate")
     dtype = values[0].dtype.base_dtype
     shapes = [v.shape for v in values]
     rank_ = next((s.ndims for s in shapes if s.ndims is not None), None)

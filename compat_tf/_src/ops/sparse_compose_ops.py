@@ -16,6 +16,7 @@ from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework.indexed_slices import IndexedSlices
 from compat_tf._src.framework.shape_inference import constant_value
 from compat_tf._src.framework.sparse_tensor import SparseTensor, SparseTensorValue
+from compat_tf._src.framework.tensor_conversion import convert_to_tensor_or_sparse_tensor
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops.sparse_ops import _convert_to_sparse_tensor, sparse_tensor_to_dense
 from compat_tf._src.ops.sparse_reorder_ops import sparse_reorder
@@ -245,16 +246,4 @@ def sparse_mask(a, mask_indices, name=None):
         return IndexedSlices(out_values, out_indices, a.dense_shape)
 
 
-def convert_to_tensor_or_sparse_tensor(value, dtype=None, name=None):
-    """tf.convert_to_tensor_or_sparse_tensor: a SparseTensor(Value) as a SparseTensor (its dtype must
-    match `dtype`, else RuntimeError as in TF1), anything else through tf.convert_to_tensor."""
-    if dtype is not None:
-        dtype = _dtypes.as_dtype(dtype)
-    if isinstance(value, SparseTensorValue):
-        value = SparseTensor.from_value(value)
-    if isinstance(value, SparseTensor):
-        if dtype is not None and not dtype.is_compatible_with(value.dtype):
-            raise RuntimeError(f"Sparse dtype: requested = {dtype.name}, actual = {value.dtype.name}")
-        return value
-    return _constant.convert_to_tensor(value, dtype=dtype, name=name)
 
