@@ -90,14 +90,14 @@ def main():
         "list_<field> / list (an empty list). graph_io fills these into imported nodes that omit them."])
 
 
-def write_table(out, name, table, doc):
+def write_table(out, name, table, doc, append=False):
     """Writes `table` ({op type: {attr: value}}) as the module `out`: the docstring `doc` (a list of
-    lines), then NAME = {...} with one op type per line."""
-    lines = ['"""' + doc[0]] + doc[1:] + ['"""', "", f"{name} = {{"]
+    lines), then NAME = {...} with one op type per line; `append`: adds NAME = {...} to `out`."""
+    lines = ([""] if append else ['"""' + doc[0]] + doc[1:] + ['"""', ""]) + [f"{name} = {{"]
     for t, d in table.items():
         lines.append(f"    {t!r}: {{" + ", ".join(f"{k!r}: {v!r}" for k, v in sorted(d.items())) + "},")
     lines.append("}")
-    with open(out, "w") as f:
+    with open(out, "a" if append else "w") as f:
         f.write("\n".join(lines) + "\n")
     print(f"wrote {out}: {len(table)} op types")
 

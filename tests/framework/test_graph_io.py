@@ -400,3 +400,25 @@ def test_import_of_a_concat_with_no_values_is_a_value_error():
     with tf.Graph().as_default():
         with pytest.raises(ValueError, match="'c'"):
             tf.import_graph_def(gd, name="")
+
+
+@pytest.mark.parametrize("n_attr", [0, None], ids=["N=0", "N=2, no inputs"])
+@pytest.mark.parametrize("build,name", [
+    (lambda: tf.stack([tf.constant(1.0), tf.constant(2.0)], name="p"), "p"),
+    (lambda: tf.add_n([tf.constant(1.0), tf.constant(2.0)], name="a"), "a"),
+    (lambda: tf.dynamic_stitch([tf.constant([0])], [tf.constant([1.0])], name="d"), "d")])
+def test_import_checks_variadic_inputs_against_the_opdef(build, name, n_attr):
+    """A variadic node whose N is below TF's OpDef minimum, or whose inputs do not match N: TF1's
+    importer rejects both (ValidateNodeDef) with ValueError naming the node (they reached shape
+    rules that indexed the missing inputs: IndexError; the class of the fuzzers' finds)."""
+    with tf.Graph().as_default() as g:
+        build()
+        gd = g.as_graph_def()
+    for n in gd.node:
+        if n.name == name:
+            del n.input[:]
+            if n_attr is not None:
+                n.attr["N"].i = n_attr
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match=f"'{name}'.*(minimum|expected 2 inputs)"):
+            tf.import_graph_def(gd, name="")

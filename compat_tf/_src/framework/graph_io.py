@@ -475,13 +475,18 @@ def _split_args(args, tensors, attrs):
     return out
 
 
-def _signature_attrs(op, attrs):
-    """The type/number attrs TF's OpDef for op.type requires that `attrs` lacks, from op's tensors."""
+def _signature(op_type):
+    """TF's OpDef signature of `op_type` (tf_op_signatures), or None."""
     global _SIGNATURES
     if _SIGNATURES is None:
         from compat_tf._src.framework import tf_op_signatures
         _SIGNATURES = tf_op_signatures.SIGNATURES
-    sig = _SIGNATURES.get(op.type)
+    return _SIGNATURES.get(op_type)
+
+
+def _signature_attrs(op, attrs):
+    """The type/number attrs TF's OpDef for op.type requires that `attrs` lacks, from op's tensors."""
+    sig = _signature(op.type)
     if sig is None:
         return {}
     ins, outs, required = sig
@@ -739,7 +744,8 @@ def _resolve_op_type(node, private=None):
 
 def _check_attr_kinds(node):
     """ValueError for an attr set through another AttrValue field than TF's OpDef declares (a float
-    where a tensor belongs), as TF's importer validates a NodeDef against its OpDef."""
+    where a tensor belongs), or below the OpDef's minimum (a Pack or ConcatV2 of N = 0), as TF's
+    importer validates a NodeDef against its OpDef."""
     from compat_tf._src.framework import tf_op_attr_kinds
     kinds = tf_op_attr_kinds.KINDS.get(node.op)
     if not kinds:
@@ -750,10 +756,45 @@ def _check_attr_kinds(node):
         if want is not None and got != want:      # a function's attr placeholder has no value here
             raise _node_error(node, f"AttrValue had value with type '{got}' when '{want}' expected for "
                                     f"attr '{k}'")
+    for k, least in tf_op_attr_kinds.MINIMUMS.get(node.op, {}).items():
+        if k not in node.attr:
+            continue
+        av = node.attr[k]
+        if av.WhichOneof("value") == "i" and av.i < least:
+            raise _node_error(node, f"Value for attr '{k}' of {av.i} must be at least minimum {least}")
+        if av.WhichOneof("value") == "list":
+            n = max(len(av.list.type), len(av.list.i), len(av.list.s), len(av.list.f), len(av.list.b),
+                    len(av.list.shape), len(av.list.tensor), len(av.list.func))
+            if n < least:
+                raise _node_error(node, f"Length for attr '{k}' of {n} must be at least minimum {least}")
+
+
+def _check_input_count(node, n_inputs):
+    """ValueError when a node has another number of data inputs than TF's OpDef gives it for its
+    attrs (a Pack whose N says 2 with no input: TF's ValidateNodeDef), before any shape rule
+    indexes them. compat_tf's own control-flow and gradient nodes carry their own inputs."""
+    sig = None if node.op in _OWN_TYPES else _signature(node.op)
+    if sig is None:
+        return
+    want = 0
+    for _, number_attr, list_attr, _ in sig[0]:
+        if number_attr:
+            if number_attr not in node.attr:
+                return                           # a missing attr is reported with the others
+            want += node.attr[number_attr].i
+        elif list_attr:
+            if list_attr not in node.attr:
+                return
+            want += len(node.attr[list_attr].list.type)
+        else:
+            want += 1
+    if want != n_inputs:
+        raise _node_error(node, f"NodeDef expected {want} inputs but {n_inputs} are specified")
 
 
 def _node_attrs(node, op_type, n_inputs, private=None):
     _check_attr_kinds(node)
+    _check_input_count(node, n_inputs)
     opdef = registry.get(op_type)
     names, required, var_kw = _lowering_params(opdef, n_inputs)
     attrs = {}
