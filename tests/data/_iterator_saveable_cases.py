@@ -80,9 +80,10 @@ CASES = {
     "placeholder": (_placeholder, 2, 3, 6, True),
     "end_of_epoch": (_end_of_epoch, 4, 0, 2, True),
     "failed_elements": (_failed_elements, 3, 2, 4, True),
-    # the orders are TF's Philox vs NumPy's here: compare the resume property, not the values
+    # the orders are TF's Philox vs NumPy's here: compare the resume property and the multiset of
+    # elements (`after` reaches the end), not the order
     "seeded_shuffle": (_seeded_shuffle, 3, 2, 3, False),
-    "graph_seed_shuffle": (_graph_seed_shuffle, 5, 4, 6, False),
+    "graph_seed_shuffle": (_graph_seed_shuffle, 5, 4, 12, False),
 }
 # saving fails: (builder, TF's error class when it fails, compat_tf's error class)
 FAILING = {
