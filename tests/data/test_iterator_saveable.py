@@ -224,3 +224,50 @@ def test_bad_arguments():
         s = tf.data.experimental.make_saveable_from_iterator(it)
         with pytest.raises(ValueError, match="same name"):
             tf.train.Saver([s, s])
+
+
+def test_one_shot_iterator_saved_before_its_first_element(tmp_path):
+    """SerializeIterator's input is the handle: a one-shot iterator starts, and restores at element 0."""
+    with tf.Graph().as_default():
+        it = tf.data.Dataset.range(4).make_one_shot_iterator()
+        saver = tf.train.Saver([tf.data.experimental.make_saveable_from_iterator(it)])
+        nxt = it.get_next()
+        with tf.Session() as sess:
+            path = saver.save(sess, str(tmp_path / "c"))
+            assert [sess.run(nxt) for _ in range(2)] == [0, 1]
+            saver.restore(sess, path)
+            assert sess.run(nxt) == 0
+
+
+def _estimator(model_dir):
+    def model_fn(features, labels, mode):
+        seen = tf.get_variable("seen", initializer=tf.constant(0, tf.int64))
+        step = tf.train.get_or_create_global_step()
+        train_op = tf.group(seen.assign_add(tf.reduce_sum(features)), step.assign_add(1))
+        return tf.estimator.EstimatorSpec(mode, loss=tf.constant(0.0), train_op=train_op)
+    config = tf.estimator.RunConfig(save_checkpoints_steps=5)
+    return tf.estimator.Estimator(model_fn, model_dir=str(model_dir), config=config)
+
+
+def _input_fn():
+    return tf.data.Dataset.range(100).batch(1)
+
+
+def test_checkpoint_input_pipeline_hook_resumes_training_input(tmp_path):
+    est = _estimator(tmp_path)
+    est.train(_input_fn, hooks=[tf.data.experimental.CheckpointInputPipelineHook(est)], steps=7)
+    assert (tmp_path / "checkpoint_input").exists() and (tmp_path / "input.ckpt-7.index").exists()
+    assert tf.train.latest_checkpoint(str(tmp_path), "checkpoint_input").endswith("input.ckpt-7")
+    assert dict(tf.train.list_variables(str(tmp_path / "input.ckpt-7"))) == {"OneShotIterator:0_STATE": []}
+    est.train(_input_fn, hooks=[tf.data.experimental.CheckpointInputPipelineHook(est)], steps=3)
+    # the second call consumed elements 7, 8, 9 (without the hook: 0, 1, 2)
+    assert est.get_variable_value("seen") == sum(range(10))
+    est.train(_input_fn, steps=2)
+    assert est.get_variable_value("seen") == sum(range(10)) + 0 + 1
+
+
+def test_checkpoint_input_pipeline_hook_bad_policy(tmp_path):
+    with pytest.raises(ValueError, match="ExternalStatePolicy"):
+        tf.data.experimental.CheckpointInputPipelineHook(_estimator(tmp_path), external_state_policy="often")
+    assert tf.data.experimental.CheckpointInputPipelineHook(
+        _estimator(tmp_path), tf.data.experimental.ExternalStatePolicy.WARN)._policy == "warn"

@@ -27,6 +27,8 @@ from compat_tf._src.data.dataset_ops import DatasetV1, IterContext
 from compat_tf._src.data.element_error import is_error
 
 _KEY_PREFIX = "tf.data.iterator:"
+GLOBAL_ITERATORS = "iterators"
+"""TF1's collection of every iterator's resource handle (CheckpointInputPipelineHook saves them)."""
 
 
 class Source:
@@ -251,6 +253,7 @@ class Iterator(structure.HasElementSpec):
         self._iterator_resource = iterator_resource
         self._initializer = initializer
         self._spec = spec
+        iterator_resource.graph.add_to_collection(GLOBAL_ITERATORS, iterator_resource)
 
     # -- constructors ------------------------------------------------------------------------
     @staticmethod

@@ -1,4 +1,5 @@
-"""tf.data.experimental.make_saveable_from_iterator (TF 1.15): an iterator's position in a checkpoint.
+"""tf.data.experimental.make_saveable_from_iterator and CheckpointInputPipelineHook (TF 1.15): an
+iterator's position in a checkpoint.
 
 TF1 returns a SaveableObject whose one tensor, under the checkpoint key "<iterator handle
 name>_STATE" (e.g. "Iterator:0_STATE"), is the iterator's serialized state (SerializeIterator);
@@ -44,6 +45,8 @@ from compat_tf._src.framework import errors
 from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.platform import tf_logging as logging
 from compat_tf._src.runtime import resources
+from compat_tf._src.train.saver import Saver, _variable_key
+from compat_tf._src.train.session_run_hook import SessionRunHook
 
 _FORMAT = "compat_tf.iterator_state/1"
 _POLICIES = ("warn", "ignore", "fail")
@@ -94,6 +97,9 @@ class IteratorSaveable:
     def _compat_snapshot(self, session):
         """{checkpoint key: scalar string array}: the iterator's state in `session` now."""
         res = resources.lookup(session, self._key)
+        if (res is None or not res.initialized) and self.op.op.type == "OneShotIterator":
+            session.run(self.op.op)     # SerializeIterator's input: the one-shot iterator starts
+            res = resources.lookup(session, self._key)
         if res is None or not res.initialized:
             raise errors.FailedPreconditionError(
                 None, None, "GetNext() failed because the iterator has not been initialized. Ensure that you "
@@ -176,11 +182,7 @@ def make_saveable_from_iterator(iterator, external_state_policy=None):
 
     TF 1.15 takes only `iterator`; `external_state_policy` ("fail", the default, "warn" or "ignore")
     is TF 2's compat.v1 argument, accepted here (see the module docstring for what it governs)."""
-    policy = "fail" if external_state_policy is None else external_state_policy
-    policy = getattr(policy, "value", policy)
-    if policy not in _POLICIES:
-        raise ValueError(f"Invalid `ExternalStatePolicy.` Supported values include 'warn', 'ignore', and "
-                         f"'fail'. Received {external_state_policy}.")
+    policy = _check_policy(external_state_policy)
     handle = getattr(iterator, "_iterator_resource", None)
     op = getattr(handle, "op", None)
     if op is None or op.type not in ("IteratorV2", "OneShotIterator"):
@@ -188,6 +190,18 @@ def make_saveable_from_iterator(iterator, external_state_policy=None):
                          f"(make_one_shot_iterator, make_initializable_iterator, Iterator.from_structure); "
                          f"got {iterator!r}")
     return IteratorSaveable(handle, handle.name, policy)
+
+
+def _check_policy(external_state_policy):
+    """"fail" (None), "warn" or "ignore" (a string or tf.data.experimental.ExternalStatePolicy), else ValueError."""
+    from compat_tf._src.data.options import ExternalStatePolicy
+    policy = "fail" if external_state_policy is None else external_state_policy
+    if isinstance(policy, ExternalStatePolicy):
+        policy = policy.name.lower()
+    if policy not in _POLICIES:
+        raise ValueError(f"Invalid `ExternalStatePolicy.` Supported values include 'warn', 'ignore', and "
+                         f"'fail'. Received {external_state_policy}.")
+    return policy
 
 
 def _datasets(dataset):
@@ -224,7 +238,6 @@ def _external_state(fn):
     policy "fail": stateful ops (random ops, py_func, CheckNumerics, Assert, variable updates, ...) and
     variables the function reads (live, from outside it here; a ReadVariableOp inside TF's function)."""
     from compat_tf._src.framework import registry
-    from compat_tf._src.train.saver import _variable_key
     out = []
     for op in sorted(fn.ops, key=lambda o: o._id):
         opdef = registry.lookup(op.type)
@@ -259,3 +272,73 @@ def _decode_value(entry):
         out[:] = [base64.b64decode(x) for x in entry["items"]]
         return out.reshape(shape)
     return np.frombuffer(base64.b64decode(entry["data"]), dtype=np.dtype(entry["dtype"])).reshape(shape).copy()
+
+
+class _InputPipelineSaver(Saver):
+    """TF1's _CustomSaver: a Saver of the iterators whose checkpoint state file is `latest_filename`."""
+
+    def __init__(self, var_list, latest_filename):
+        super().__init__(var_list)
+        self._latest_filename = latest_filename
+
+    def save(self, sess, save_path, global_step=None, latest_filename=None, *args, **kwargs):
+        return super().save(sess, save_path, global_step, latest_filename or self._latest_filename, *args,
+                            **kwargs)
+
+
+class CheckpointInputPipelineHook(SessionRunHook):
+    """TF1's tf.data.experimental.CheckpointInputPipelineHook: checkpoints the state of the graph's iterators
+    (the "iterators" collection) every N steps or seconds, as the Estimator's config says, under
+    `model_dir/input.ckpt-STEP` (`input_<task_type>_<task_id>.ckpt` with several workers) with the state file
+    `checkpoint_input`; on the first run it restores the latest such checkpoint, or saves one. Only the
+    iterators are saved (no variables, no meta graph). `external_state_policy` is TF 2's (see
+    make_saveable_from_iterator)."""
+
+    def __init__(self, estimator, external_state_policy=None):
+        from compat_tf._src.train.basic_session_run_hooks import CheckpointSaverHook
+        self._policy = _check_policy(external_state_policy)
+        config = estimator._config
+        prefix = "input"
+        if config.num_worker_replicas > 1:
+            prefix += f"_{config.task_type}_{config.task_id}"
+        # composition, not a subclass: an Estimator adds its own CheckpointSaverHook unless one is given
+        self._checkpoint_saver_hook = CheckpointSaverHook(
+            estimator.model_dir, save_secs=config.save_checkpoints_secs, save_steps=config.save_checkpoints_steps,
+            checkpoint_basename=prefix + ".ckpt")
+        self._latest_filename = "checkpoint_" + prefix
+        self._first_run = True
+
+    def begin(self):
+        from compat_tf._src.framework import graph as _graph
+        from compat_tf._src.data.iterator_ops import GLOBAL_ITERATORS
+        hook = self._checkpoint_saver_hook
+        if hook._saver is None and hook._scaffold is None:
+            handles = _graph.get_default_graph().get_collection(GLOBAL_ITERATORS)
+            saveables = [IteratorSaveable(h, h.name, self._policy) for h in handles]
+            hook._saver = _InputPipelineSaver(saveables, self._latest_filename)
+        hook.begin()
+
+    def _restore_or_save_initial_ckpt(self, session):
+        """At the first before_run (after every hook's after_create_session, so after the iterators'
+        initialisation): restores the latest input checkpoint, or saves the state at the current step."""
+        from compat_tf._src.train import checkpoint_management
+        hook = self._checkpoint_saver_hook
+        latest = checkpoint_management.latest_checkpoint(hook._checkpoint_dir, latest_filename=self._latest_filename)
+        if latest:
+            hook._get_saver().restore(session, latest)
+        else:
+            step = int(session.run(hook._global_step_tensor))
+            hook._save(session, step)
+            hook._timer.update_last_triggered_step(step)
+
+    def before_run(self, run_context):
+        if self._first_run:
+            self._restore_or_save_initial_ckpt(run_context.session)
+            self._first_run = False
+        return self._checkpoint_saver_hook.before_run(run_context)
+
+    def after_run(self, run_context, run_values):
+        self._checkpoint_saver_hook.after_run(run_context, run_values)
+
+    def end(self, session):
+        self._checkpoint_saver_hook.end(session)
