@@ -40,8 +40,12 @@ import json
 
 import numpy as np
 
+from compat_tf._src.data import iterator_ops
+from compat_tf._src.data.dataset_ops import IterContext
+from compat_tf._src.data.options import ExternalStatePolicy
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import errors
+from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.platform import tf_logging as logging
 from compat_tf._src.runtime import resources
@@ -82,7 +86,7 @@ class IteratorSaveable:
         self.name = name
         self.device = iterator_resource.device
         self._policy = external_state_policy
-        self._key = _iterator_ops().resource_key(iterator_resource.op)
+        self._key = iterator_ops.resource_key(iterator_resource.op)
         self.specs = [SaveSpec(None, "", name + "_STATE", dtype=_dtypes.string)]
 
     @property
@@ -139,7 +143,6 @@ class IteratorSaveable:
         if missing:
             raise errors.InvalidArgumentError(None, None, f"The iterator state {key} has no value for the "
                                               f"pipeline's tensor {missing[0]}")
-        from compat_tf._src.data.dataset_ops import IterContext
         gen = dataset._iterate(IterContext(session, env))
         produced = 0
         with session._lock:
@@ -150,11 +153,11 @@ class IteratorSaveable:
                     ended = True
                     break
                 produced += 1
-        return gen, _iterator_ops().Source(op_name, env), produced, ended
+        return gen, iterator_ops.Source(op_name, env), produced, ended
 
     def _compat_apply(self, session, prepared):
         gen, source, count, ended = prepared
-        res = resources.get_or_create(session, self._key, _iterator_ops()._IteratorResource)
+        res = resources.get_or_create(session, self._key, iterator_ops._IteratorResource)
         res.reset(gen, source, count, ended)
 
     def _dataset_of(self, op_name):
@@ -170,11 +173,6 @@ class IteratorSaveable:
                 None, None, f"The iterator state {self.specs[0].name} was saved from the pipeline started by "
                 f"{op_name}, which is not an initializer of {self.op.op.name} in this graph")
         return op.attrs["_dataset"]
-
-
-def _iterator_ops():
-    from compat_tf._src.data import iterator_ops
-    return iterator_ops
 
 
 def make_saveable_from_iterator(iterator, external_state_policy=None):
@@ -194,7 +192,6 @@ def make_saveable_from_iterator(iterator, external_state_policy=None):
 
 def _check_policy(external_state_policy):
     """"fail" (None), "warn" or "ignore" (a string or tf.data.experimental.ExternalStatePolicy), else ValueError."""
-    from compat_tf._src.data.options import ExternalStatePolicy
     policy = "fail" if external_state_policy is None else external_state_policy
     if isinstance(policy, ExternalStatePolicy):
         policy = policy.name.lower()
@@ -309,11 +306,9 @@ class CheckpointInputPipelineHook(SessionRunHook):
         self._first_run = True
 
     def begin(self):
-        from compat_tf._src.framework import graph as _graph
-        from compat_tf._src.data.iterator_ops import GLOBAL_ITERATORS
         hook = self._checkpoint_saver_hook
         if hook._saver is None and hook._scaffold is None:
-            handles = _graph.get_default_graph().get_collection(GLOBAL_ITERATORS)
+            handles = _graph.get_default_graph().get_collection(iterator_ops.GLOBAL_ITERATORS)
             saveables = [IteratorSaveable(h, h.name, self._policy) for h in handles]
             hook._saver = _InputPipelineSaver(saveables, self._latest_filename)
         hook.begin()
