@@ -4,6 +4,7 @@ pipelines that cannot be saved, and bad input. The get_next sequences are compar
 TensorFlow recorded (tests/data/iterator_saveable/expected.json, make_iterator_saveable_fixtures.py)."""
 import importlib.util
 import json
+import types
 import pathlib
 
 import numpy as np
@@ -271,3 +272,25 @@ def test_checkpoint_input_pipeline_hook_bad_policy(tmp_path):
         tf.data.experimental.CheckpointInputPipelineHook(_estimator(tmp_path), external_state_policy="often")
     assert tf.data.experimental.CheckpointInputPipelineHook(
         _estimator(tmp_path), tf.data.experimental.ExternalStatePolicy.WARN)._policy == "warn"
+
+
+def test_hook_saves_the_iterator_behind_a_feedable_one(tmp_path):
+    estimator = types.SimpleNamespace(model_dir=str(tmp_path),
+                                      _config=tf.estimator.RunConfig(save_checkpoints_steps=100))
+
+    def session_run(n):
+        with tf.Graph().as_default():
+            step = tf.train.get_or_create_global_step()
+            it = tf.data.Dataset.range(10).make_one_shot_iterator()
+            handle = tf.placeholder(tf.string, [])
+            nxt = tf.data.Iterator.from_string_handle(handle, it.output_types).get_next()
+            with tf.control_dependencies([nxt]):
+                train = tf.group(step.assign_add(1), nxt)
+            string_handle = it.string_handle()
+            with tf.train.MonitoredSession(hooks=[tf.data.experimental.CheckpointInputPipelineHook(estimator)]) as s:
+                h = s.run(string_handle)
+                return [s.run([train, nxt], {handle: h})[1] for _ in range(n)]
+    assert session_run(3) == [0, 1, 2]
+    assert dict(tf.train.list_variables(tf.train.latest_checkpoint(str(tmp_path), "checkpoint_input"))) == {
+        "OneShotIterator:0_STATE": []}
+    assert session_run(2) == [3, 4]

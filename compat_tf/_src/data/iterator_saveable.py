@@ -54,6 +54,7 @@ from compat_tf._src.train.session_run_hook import SessionRunHook
 
 _FORMAT = "compat_tf.iterator_state/1"
 _POLICIES = ("warn", "ignore", "fail")
+_SAVEABLE_ITERATOR_OPS = ("IteratorV2", "OneShotIterator")
 # registered stateful (never folded) here, but not state a pipeline would save in TF
 _NOT_EXTERNAL_STATE = frozenset({"If", "While", "FunctionalScan", "RnnScan", "_LoopVar", "ReadFile",
                                  "PyFuncStateless"})
@@ -183,7 +184,7 @@ def make_saveable_from_iterator(iterator, external_state_policy=None):
     policy = _check_policy(external_state_policy)
     handle = getattr(iterator, "_iterator_resource", None)
     op = getattr(handle, "op", None)
-    if op is None or op.type not in ("IteratorV2", "OneShotIterator"):
+    if op is None or op.type not in _SAVEABLE_ITERATOR_OPS:
         raise ValueError(f"make_saveable_from_iterator supports the iterators of tf.data graph pipelines "
                          f"(make_one_shot_iterator, make_initializable_iterator, Iterator.from_structure); "
                          f"got {iterator!r}")
@@ -309,7 +310,9 @@ class CheckpointInputPipelineHook(SessionRunHook):
         hook = self._checkpoint_saver_hook
         if hook._saver is None and hook._scaffold is None:
             handles = _graph.get_default_graph().get_collection(iterator_ops.GLOBAL_ITERATORS)
-            saveables = [IteratorSaveable(h, h.name, self._policy) for h in handles]
+            # a feedable iterator's handle names one of the others, which are saved themselves
+            saveables = [IteratorSaveable(h, h.name, self._policy) for h in handles
+                         if h.op.type in _SAVEABLE_ITERATOR_OPS]
             hook._saver = _InputPipelineSaver(saveables, self._latest_filename)
         hook.begin()
 
