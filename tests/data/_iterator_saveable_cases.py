@@ -72,6 +72,14 @@ def _variable_map(tf):
     return tf.data.Dataset.range(5).map(lambda x: x * w), {}
 
 
+def _count_to_five():
+    yield from range(5)
+
+
+def _from_generator(tf):
+    return tf.data.Dataset.from_generator(_count_to_five, tf.int64), {}
+
+
 # name: (builder, save_at, between, after, values comparable with TF's)
 CASES = {
     "range": (_range, 3, 2, 3, True),
@@ -91,6 +99,7 @@ FAILING = {
     "random_map": (_random_map, "FailedPreconditionError", "FailedPreconditionError"),
     "check_numerics_map": (_check_numerics_map, "FailedPreconditionError", "FailedPreconditionError"),
     "variable_map": (_variable_map, "FailedPreconditionError", "FailedPreconditionError"),
+    "from_generator": (_from_generator, "FailedPreconditionError", "FailedPreconditionError"),
 }
 
 

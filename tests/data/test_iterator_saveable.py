@@ -102,6 +102,16 @@ def test_stateful_function_saves_under_warn_and_ignore(tmp_path):
                 assert len(rest) == 4           # the position is restored; the random values are new
 
 
+def test_from_generator_is_never_saveable(tmp_path):
+    """TF: "PyFunc is stateful." under "fail"; "GeneratorDataset does not support checkpointing." else."""
+    with tf.Graph().as_default():
+        it = tf.data.Dataset.from_generator(lambda: iter(range(3)), tf.int64).make_one_shot_iterator()
+        saver = tf.train.Saver([tf.data.experimental.make_saveable_from_iterator(it, "warn")])
+        with tf.Session() as sess:
+            with pytest.raises(tf.errors.UnimplementedError, match="GeneratorDataset does not support"):
+                saver.save(sess, str(tmp_path / "c"))
+
+
 def _simple(tmp_path, var_list_fn, fmt=None):
     with tf.Graph().as_default():
         it = tf.data.Dataset.range(6).make_initializable_iterator()

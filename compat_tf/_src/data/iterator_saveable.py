@@ -22,6 +22,8 @@ Deviations from TF (by design):
 - a pipeline with unseeded randomness (shuffle, list_files(shuffle=True), RandomDataset,
   sample_from_datasets without a seed or graph seed) cannot be replayed: saving it raises
   UnimplementedError (TF saves its generator's state); give it a seed (or tf.set_random_seed);
+- Dataset.from_generator cannot be saved, as in TF (FailedPreconditionError "PyFunc is stateful." under
+  policy "fail", else UnimplementedError);
 - stateful ops inside dataset functions (random ops, py_func, CheckNumerics, Assert, variable reads)
   are external state as in TF 2's external_state_policy: "fail" (the default) raises TF's
   FailedPreconditionError "<op> is stateful." when saving; "warn"/"ignore" save anyway and the restored
@@ -217,7 +219,12 @@ def _datasets(dataset):
 
 def check_replayable(dataset, policy):
     """Raises unless replaying `dataset` reproduces its stream (see the module docstring)."""
+    from compat_tf._src.data.dataset_ops import GeneratorDataset
     for ds in _datasets(dataset):
+        if isinstance(ds, GeneratorDataset):       # TF: a PyFunc calls the generator; never checkpointable
+            if policy == "fail":
+                raise errors.FailedPreconditionError(None, None, "PyFunc is stateful.")
+            raise errors.UnimplementedError(None, None, "GeneratorDataset does not support checkpointing.")
         if "_seeds" in vars(ds) and ds._seeds is None and getattr(ds, "_shuffle", True):
             raise errors.UnimplementedError(
                 None, None, f"compat_tf cannot save the state of an iterator over the unseeded random "
