@@ -221,7 +221,8 @@ def _check_session(session, saveables):
 
 
 def snapshot(session, saveables):
-    """{checkpoint name: NumPy array}: the variables' values at one instant (FailedPrecondition if unset)."""
+    """{checkpoint name: NumPy array}: the variables' values, and the state of non-variable saveables (an
+    iterator's position), at one instant (FailedPrecondition if a variable is unset)."""
     copies = {}
     objects = {id(s.obj): s.obj for s in saveables if isinstance(s, _StateSaveable)}
     saveables = [s for s in saveables if not isinstance(s, _StateSaveable)]
@@ -253,7 +254,8 @@ def _restore_error(err, extra):
 
 
 def restore_values(session, saveables, save_path, reshape=False):
-    """Reads `saveables` from the checkpoint `save_path` and sets them in `session`, all or nothing."""
+    """Reads `saveables` from the checkpoint `save_path` and sets them in `session`, all or nothing (a
+    non-variable saveable parses and prepares its state before anything is set)."""
     index = checkpoint_io.CheckpointIndex(save_path)
     for s in saveables:
         if s.name not in index.entries:
