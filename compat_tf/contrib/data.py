@@ -6,6 +6,8 @@ from compat_tf._src.data.experimental import (  # noqa: F401
 from compat_tf._src.data.interleave_ops import (  # noqa: F401
     batch_and_drop_remainder, padded_batch_and_drop_remainder, sloppy_interleave)
 from compat_tf._src.data.csv_dataset import make_csv_dataset  # noqa: F401
+from compat_tf._src.data.iterator_saveable import (  # noqa: F401
+    CheckpointInputPipelineHook, make_saveable_from_iterator)
 from compat_tf._src.data.readers import TFRecordDataset  # noqa: F401
 from compat_tf._src.dropin.missing import missing_attr_hook  # noqa: E402
 

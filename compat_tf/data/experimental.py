@@ -14,6 +14,8 @@ from compat_tf._src.data.interleave_ops import (  # noqa: F401
 from compat_tf._src.data.options import (  # noqa: F401
     AutoShardPolicy, AutotuneAlgorithm, AutotuneOptions, DistributeOptions, ExternalStatePolicy, OptimizationOptions,
     Options, ServiceOptions, ThreadingOptions)
+from compat_tf._src.data.iterator_saveable import (  # noqa: F401
+    CheckpointInputPipelineHook, make_saveable_from_iterator)
 from compat_tf._src.data.lookup_ops import (  # noqa: F401
     DatasetInitializer, index_table_from_dataset, table_from_dataset)
 from compat_tf._src.data.optional_ops import Optional, OptionalStructure, get_next_as_optional  # noqa: F401

@@ -171,7 +171,9 @@ def sample_from_datasets(datasets, weights=None, seed=None):
             if p.sum() <= 0:
                 return
             yield int(rng.choice(len(w), p=p / p.sum()))
-    return _DirectedInterleaveDataset(selector, datasets, pick)
+    out = _DirectedInterleaveDataset(selector, datasets, pick)
+    out._seeds = seeds      # random picks: None when unseeded (data/iterator_saveable checks it)
+    return out
 
 
 def choose_from_datasets(datasets, choice_dataset):

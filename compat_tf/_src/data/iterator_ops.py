@@ -27,20 +27,40 @@ from compat_tf._src.data.dataset_ops import DatasetV1, IterContext
 from compat_tf._src.data.element_error import is_error
 
 _KEY_PREFIX = "tf.data.iterator:"
+GLOBAL_ITERATORS = "iterators"
+"""TF1's collection of every iterator's resource handle (CheckpointInputPipelineHook saves them)."""
+
+
+class Source:
+    """What started an iterator: the op that made it (MakeIterator, or the OneShotIterator itself,
+    whose `_dataset` attr is the pipeline) and the values of the pipeline's run-time tensors."""
+    __slots__ = ("op_name", "env")
+
+    def __init__(self, op_name, env):
+        self.op_name = op_name
+        self.env = env
 
 
 class _IteratorResource:
-    """An iterator's state in one session: the running generator of elements."""
+    """An iterator's state in one session: the running generator of elements, and its position.
+
+    `count` is how many elements (failed ones included, as TF's kernels count them) the generator
+    has produced since `reset`, `ended` whether it reached its end, and `source` what started it
+    (data/iterator_saveable.Source): together the state make_saveable_from_iterator saves."""
 
     def __init__(self):
         self.lock = threading.RLock()
         self.gen = None
         self.initialized = False
+        self.count = 0
+        self.ended = False
+        self.source = None
 
-    def reset(self, gen):
+    def reset(self, gen, source=None, count=0, ended=False):
         with self.lock:
-            old, self.gen = self.gen, gen
+            old, self.gen = self.gen, (None if ended else gen)
             self.initialized = True
+            self.count, self.ended, self.source = count, ended, source
         if old is not None and hasattr(old, "close"):
             try:
                 old.close()
@@ -56,12 +76,13 @@ class _IteratorResource:
             try:
                 element = next(self.gen)
             except StopIteration:
-                self.gen = None
+                self.gen, self.ended = None, True
                 raise _end_of_sequence(op) from None
             except Exception:
                 # a pipeline that raised (rather than yielding an ElementError) is finished
-                self.gen = None
+                self.gen, self.ended = None, True
                 raise
+            self.count += 1
             if is_error(element):       # this element failed; the next get_next goes on
                 raise element.error
             return element
@@ -86,6 +107,13 @@ def _resource(session, key):
     return resources.get_or_create(session, key, _IteratorResource)
 
 
+def resource_key(handle_op):
+    """The session-resource key an IteratorV2 / OneShotIterator op's handle names (what its kernel returns)."""
+    if handle_op.type == "IteratorV2" and handle_op.attrs.get("shared_name"):
+        return _KEY_PREFIX + handle_op.attrs["shared_name"]
+    return _KEY_PREFIX + handle_op.name
+
+
 def _key_of(handle):
     if isinstance(handle, np.ndarray):
         handle = handle.item() if handle.size == 1 else handle
@@ -104,7 +132,7 @@ def _resource_shape(op):
 
 @register_op("IteratorV2", shape=_resource_shape, ctx=True, host=True, stateful=True, differentiable=False)
 def _iterator_v2(ctx, **attrs):
-    return _KEY_PREFIX + attrs.get("shared_name") if attrs.get("shared_name") else _KEY_PREFIX + ctx.op.name
+    return resource_key(ctx.op)
 
 
 @register_op("OneShotIterator", shape=_resource_shape, ctx=True, host=True, stateful=True,
@@ -118,7 +146,8 @@ def _one_shot_iterator(ctx, **attrs):
                 dataset = attrs["_dataset"]
                 tensors = dataset._tensor_inputs()
                 values = ctx.session.run(tensors) if tensors else []
-                res.reset(dataset._iterate(IterContext(ctx.session, dict(zip(tensors, values)))))
+                env = dict(zip(tensors, values))
+                res.reset(dataset._iterate(IterContext(ctx.session, env)), Source(ctx.op.name, env))
     return key
 
 
@@ -128,7 +157,7 @@ def _make_iterator(ctx, handle, *values, **attrs):
     tensors = ctx.op._inputs[1:]
     env = dict(zip(tensors, values))
     res = _resource(ctx.session, _key_of(handle))
-    res.reset(dataset._iterate(IterContext(ctx.session, env)))
+    res.reset(dataset._iterate(IterContext(ctx.session, env)), Source(ctx.op.name, env))
     return ()
 
 
@@ -224,6 +253,7 @@ class Iterator(structure.HasElementSpec):
         self._iterator_resource = iterator_resource
         self._initializer = initializer
         self._spec = spec
+        iterator_resource.graph.add_to_collection(GLOBAL_ITERATORS, iterator_resource)
 
     # -- constructors ------------------------------------------------------------------------
     @staticmethod

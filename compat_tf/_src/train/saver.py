@@ -17,7 +17,8 @@ The Saver adds TF1's save/restore sub-graph to the graph (train/saver_graph: `sa
 `save/SaveV2`, `save/RestoreV2`, `save/Assign*`, `save/restore_all`), so exported meta graphs
 name real ops and `sess.run(saver.saver_def.restore_op_name, {filename: path})` works; `save`
 and `restore` themselves do not run those ops (see above). Partitioned variables and
-non-variable SaveableObjects are not supported.
+non-variable SaveableObjects other than compat_tf's own (make_saveable_from_iterator's, see
+`_StateSaveable`) are not supported; a Saver with one builds no save/restore graph ops.
 """
 import os
 import threading
@@ -99,6 +100,25 @@ class _Saveable:
             self.shape = _ts.as_shape(ref.op.attrs.get("shape", _ts.unknown_shape()))
 
 
+class _StateSaveable:
+    """One checkpoint entry of a non-variable saveable (an object with `_compat_state_entries`, such as
+    data/iterator_saveable.IteratorSaveable): the object snapshots and restores its state itself."""
+    __slots__ = ("name", "key", "graph", "dtype", "shape", "var", "obj")
+
+    def __init__(self, obj, name, dtype, shape):
+        self.obj, self.name, self.key, self.dtype, self.shape = obj, name, name, dtype, shape
+        self.graph = obj.graph
+        self.var = None
+
+
+def _is_state_saveable(obj):
+    return hasattr(obj, "_compat_state_entries")
+
+
+def _state_saveables(obj):
+    return [_StateSaveable(obj, name, dtype, shape) for name, dtype, shape in obj._compat_state_entries()]
+
+
 def _variable_key(tensor):
     """The session-state key of the variable `tensor` is (or is a reference/snapshot of), else None."""
     from compat_tf._src.runtime import plan as _plan
@@ -119,7 +139,8 @@ def _op_list_to_saveables(var_list):
             if not isinstance(name, str):
                 raise TypeError(f"names_to_saveables must be a dict mapping string names to Tensors/"
                                 f"Variables; got key {name!r}")
-            items.append(_Saveable(name, var))
+            # a SaveableObject saves under its specs' names, whatever its dict key (TF1)
+            items.extend(_state_saveables(var) if _is_state_saveable(var) else [_Saveable(name, var)])
         return items
     if not isinstance(var_list, (list, tuple, set, frozenset)):
         raise TypeError(f"Variables to save should be passed in a dict or a list: {var_list}")
@@ -127,6 +148,12 @@ def _op_list_to_saveables(var_list):
     for var in sorted(var_list, key=lambda x: x.name):
         if isinstance(var, (list, tuple)):
             raise NotImplementedError("tf.train.Saver of partitioned variables is not supported by compat_tf")
+        if _is_state_saveable(var):
+            if var.name in seen:
+                raise ValueError(f"At least two variables have the same name: {var.name}")
+            seen.add(var.name)
+            out.extend(_state_saveables(var))
+            continue
         s = _Saveable(None, var)
         save_slice_info = getattr(var, "_save_slice_info", None)
         if save_slice_info is not None:
@@ -143,7 +170,7 @@ def _op_list_to_saveables(var_list):
 def _all_saveable_objects(scope=None):
     objs = _graph.get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
     for obj in _graph.get_collection(GraphKeys.SAVEABLE_OBJECTS, scope):
-        if isinstance(obj, (_variables.Variable, Tensor)):
+        if isinstance(obj, (_variables.Variable, Tensor)) or _is_state_saveable(obj):
             objs.append(obj)
         else:
             logging.warning("compat_tf's Saver skips the saveable object %r (only variables are supported)",
@@ -197,8 +224,11 @@ def _check_session(session, saveables):
 
 
 def snapshot(session, saveables):
-    """{checkpoint name: NumPy array}: the variables' values at one instant (FailedPrecondition if unset)."""
+    """{checkpoint name: NumPy array}: the variables' values, and the state of non-variable saveables (an
+    iterator's position), at one instant (FailedPrecondition if a variable is unset)."""
     copies = {}
+    objects = {id(s.obj): s.obj for s in saveables if isinstance(s, _StateSaveable)}
+    saveables = [s for s in saveables if not isinstance(s, _StateSaveable)]
     with session._lock:
         state = session._state
         missing = [s.key for s in saveables if state.get(s.key) is None]
@@ -208,7 +238,9 @@ def snapshot(session, saveables):
         for s in saveables:
             # a host copy, made under the lock: the state buffer may be donated by the next run
             copies[s.name] = np.array(state[s.key])
-    out = {}
+        out = {}
+        for obj in objects.values():     # non-variable state, at the same instant
+            out.update(obj._compat_snapshot(session))
     for s in saveables:
         arr = copies[s.name]
         if s.dtype != _dtypes.string and arr.dtype != np.dtype(s.dtype.as_numpy_dtype):
@@ -225,7 +257,8 @@ def _restore_error(err, extra):
 
 
 def restore_values(session, saveables, save_path, reshape=False):
-    """Reads `saveables` from the checkpoint `save_path` and sets them in `session`, all or nothing."""
+    """Reads `saveables` from the checkpoint `save_path` and sets them in `session`, all or nothing (a
+    non-variable saveable parses and prepares its state before anything is set)."""
     index = checkpoint_io.CheckpointIndex(save_path)
     for s in saveables:
         if s.name not in index.entries:
@@ -250,13 +283,19 @@ def restore_values(session, saveables, save_path, reshape=False):
                         f"{s.name})\n\t [[node save/Assign]]"),
                     "a mismatch between the current graph and the graph")
     values = index.read(sorted({s.name for s in saveables}))
+    objects = {id(s.obj): s.obj for s in saveables if isinstance(s, _StateSaveable)}
+    prepared = [(obj, obj._compat_prepare(session, values)) for obj in objects.values()]
     updates = {}
     for s in saveables:
+        if isinstance(s, _StateSaveable):
+            continue
         arr = values[s.name]
         if s.shape.is_fully_defined() and tuple(arr.shape) != tuple(s.shape.as_list()):
             arr = arr.reshape(s.shape.as_list())
         updates[s.key] = arr
     commit(session, updates)
+    for obj, state in prepared:
+        obj._compat_apply(session, state)
 
 
 def commit(session, host_values):
