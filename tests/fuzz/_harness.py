@@ -27,7 +27,7 @@ counts every PROGRESS_EVERY inputs (to stderr), so an interrupted slow run still
 """
 import collections
 import contextlib
-import linecache
+import dis
 import os
 import random
 import re
@@ -84,9 +84,15 @@ class Deliberate:
         tb = e.__traceback__
         while tb.tb_next is not None:
             tb = tb.tb_next
-        filename = tb.tb_frame.f_code.co_filename
-        return (f"{os.sep}compat_tf{os.sep}" in filename
-                and linecache.getline(filename, tb.tb_lineno).strip().startswith("raise"))
+        code = tb.tb_frame.f_code
+        return f"{os.sep}compat_tf{os.sep}" in code.co_filename and _is_raise(code, tb.tb_lasti)
+
+
+def _is_raise(code, offset):
+    """Whether the instruction at `offset` of `code` is a `raise` statement's (read from the code
+    object, not the source file: a file edited while a long run goes on, or a raise written over
+    several lines, would mislead a look at the source line)."""
+    return any(ins.offset == offset and ins.opname == "RAISE_VARARGS" for ins in dis.get_instructions(code))
 
 
 def _varint(v):

@@ -64,3 +64,22 @@ def test_fuzz_import_meta_graph(target, examples):
                                       _harness.Deliberate(TypeError)))
     outcomes = fuzzer.run(_harness.Mutator(SEEDS, meta_graph_pb2.MetaGraphDef), examples)
     _harness.assert_reaches_parser(outcomes, "ok:imported", 0.05)
+
+
+def test_a_deliberate_error_is_recognised_from_the_code_not_the_source_file():
+    """The slow run's false failures: the Saver's deliberate TypeError was judged by its source
+    line, read from a file edited (by a merge) while the run went on; the raise instruction itself
+    is what counts."""
+    with tf.Graph().as_default():
+        w = tf.constant([1.0], name="w")
+        with pytest.raises(TypeError) as info:
+            tf.train.Saver({"w": w * 2})
+    assert _harness.Deliberate(TypeError).matches(info.value)
+    assert not _harness.Deliberate(TypeError).matches(_raised(lambda: None + 1))
+
+
+def _raised(fn):
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the exception under test
+        return e
