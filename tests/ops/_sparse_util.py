@@ -26,3 +26,9 @@ def to_dense(sp_value):
 def assert_canonical(indices):
     rows = [tuple(r) for r in np.asarray(indices).tolist()]
     assert rows == sorted(rows) and len(set(rows)) == len(rows), rows
+
+
+def sparse_value(indices, values, shape):
+    """A tf.SparseTensorValue of int64 indices and dense shape (to feed a sparse placeholder)."""
+    import compat_tf as tf
+    return tf.SparseTensorValue(np.asarray(indices, np.int64), np.asarray(values), np.asarray(shape, np.int64))

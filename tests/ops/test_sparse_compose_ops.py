@@ -4,17 +4,13 @@ import numpy as np
 import pytest
 
 import compat_tf as tf
-from _sparse_util import assert_canonical, random_sparse, to_dense
+from _sparse_util import assert_canonical, random_sparse, sparse_value as _value, to_dense
 
 
 @pytest.fixture(autouse=True)
 def _graph():
     with tf.Graph().as_default():
         yield
-
-
-def _value(indices, values, shape):
-    return tf.SparseTensorValue(np.asarray(indices, np.int64), np.asarray(values), np.asarray(shape, np.int64))
 
 
 def test_transpose_expand_dims_and_from_dense_match_numpy():
