@@ -44,7 +44,7 @@ def bench(session):
 def oracle(session):
     """Optional parity tests against real TensorFlow; the default test run never needs it."""
     session.install(".[test]", "tensorflow-cpu")
-    session.run("pytest", "-q", "-m", "oracle", "tests/oracle", *session.posargs)
+    session.run("pytest", "-q", "-m", "oracle", "tests/oracle", *session.posargs, env={"COMPAT_TF_ORACLE": "1"})
 
 
 @nox.session(venv_backend="none")

@@ -1,7 +1,18 @@
 """Fixtures shared by every test directory."""
+import os
+
 import pytest
 
-from compat_tf._src.runtime import tiers
+if os.environ.get("COMPAT_TF_ORACLE"):
+    # The oracle tests (tests/oracle, `nox -s oracle`) need real TensorFlow imported before
+    # compat_tf: both register TF's .proto files in protobuf's default pool, and TF's import fails
+    # on the second registration, where compat_tf's reuses TF's descriptors.
+    try:
+        import tensorflow  # noqa: F401
+    except ImportError:
+        pass
+
+from compat_tf._src.runtime import tiers  # noqa: E402
 
 
 @pytest.fixture
