@@ -954,3 +954,22 @@ def test_nce_loss_with_unknown_batch_size():
         n, m = s.run([nce, ssm], feed)
         s.run(step, feed)
     assert n.shape == (3,) and m.shape == (3,) and np.isfinite(n).all() and np.isfinite(m).all()
+
+
+@pytest.mark.parametrize("pool", [tf.nn.max_pool, tf.nn.avg_pool])
+def test_pooling_with_a_zero_stride_is_rejected(pool):
+    """TF's shape functions reject a stride below 1 (ValueError when built); an imported node with
+    one fails when run (InvalidArgumentError), no division by zero in the window arithmetic."""
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [1, None, 8, 1], name="x")
+        with pytest.raises(ValueError, match="Stride must be > 0"):
+            pool(x, [1, 2, 2, 1], [1, 0, 2, 1], "VALID")
+        pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID", name="p")
+        gd = g.as_graph_def()
+    for n in gd.node:
+        if n.name == "p":
+            n.attr["strides"].list.i[1] = 0
+    with tf.Graph().as_default() as g2:
+        tf.import_graph_def(gd, name="")
+        with tf.Session() as s, pytest.raises(tf.errors.InvalidArgumentError, match="stride must be positive"):
+            s.run(g2.get_tensor_by_name("p:0"), {"x:0": np.zeros((1, 8, 8, 1), np.float32)})

@@ -197,7 +197,10 @@ def _same_or_valid_pads(sizes, ksizes, strides, dilations, padding, explicit=Non
 
 
 def _out_size(n, k, s, d, padding, pad=(0, 0)):
-    """TF's GetWindowedOutputSize; None when n is unknown; raises on a negative size."""
+    """TF's GetWindowedOutputSize; None when n is unknown; raises on a negative size, and ValueError
+    on a stride below 1 (TF's "Stride must be > 0"), whether or not n is known."""
+    if s is not None and s < 1:
+        raise ValueError(f"Stride must be > 0, but got {s}")
     if n is None or k is None:
         return None
     ek = (k - 1) * d + 1
@@ -1331,6 +1334,12 @@ def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=No
 # --------------------------------------------------------------------------------------------
 
 def _pool_pads(x_shape, ksize, strides, padding):
+    """The pads of a pooling window; a window or stride below 1 (an imported node's attrs: the
+    builders check theirs) is ValueError, as TF's shape function rejects it."""
+    if any(int(k) < 1 for k in ksize):
+        raise ValueError(f"Sliding window ksize must be positive, got {list(ksize)}")
+    if any(int(s) < 1 for s in strides):
+        raise ValueError(f"Sliding window stride must be positive, got {list(strides)}")
     return _same_or_valid_pads(x_shape, ksize, strides, [1] * len(ksize), padding)
 
 
