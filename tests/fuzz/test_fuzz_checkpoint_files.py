@@ -103,3 +103,42 @@ def test_fuzz_checkpoint_reader(target, seed, examples):
     # DataLossError; a changed byte must never give other values than the saved ones
     assert "ok:altered" not in outcomes, outcomes
     assert outcomes.get("DataLossError", 0) >= 0.5 * sum(outcomes.values()), outcomes
+
+
+def _rewritten_data_file(seed, directory, change):
+    """The seed checkpoint under `directory`, each central-directory record of its ZIP data file
+    (bytes from the b"PK\\1\\2" signature) passed through `change`."""
+    for rel, content in seed.items():
+        path = os.path.join(directory, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(content)
+    data = os.path.join(directory, "model.ckpt.data-00000-of-00001")
+    with open(data, "rb") as f:
+        content = bytearray(f.read())
+    at = content.find(b"PK\x01\x02")
+    assert at > 0
+    while at >= 0:
+        change(content, at)
+        at = content.find(b"PK\x01\x02", at + 4)
+    with open(data, "wb") as f:
+        f.write(content)
+    return os.path.join(directory, "model.ckpt")
+
+
+def _set_flag(content, at):
+    content[at + 8] |= 0x1                                    # general purpose bit 0: encrypted
+
+
+def _set_size(content, at):
+    content[at + 24:at + 28] = (0xFFFFFFF0).to_bytes(4, "little")   # uncompressed size: 4 GiB
+
+
+@pytest.mark.parametrize("what, change", [("encrypted", _set_flag), ("unpack to", _set_size)])
+def test_zip_members_that_cannot_be_unpacked_are_data_loss(scratch, seed, what, change):
+    """Found by the slow run: a member flagged as encrypted raised zipfile's RuntimeError; members
+    claiming gigabytes would have been unpacked to disk. Both are DataLossError naming the file."""
+    prefix = _rewritten_data_file(seed, os.path.join(scratch, "zip_" + what.split()[0]), change)
+    reader = tf.train.NewCheckpointReader(prefix)
+    with pytest.raises(tf.errors.DataLossError, match=what):
+        reader.get_tensor("w")

@@ -3,8 +3,8 @@ mutated TF-written checkpoints: tf.train.NewCheckpointReader, then get_tensor of
 
 Allowed outcomes, as TF1's CheckpointReader: the tensors, or a tf.errors.OpError (DataLossError
 for a corrupted table, entry, checksum or data file; NotFoundError; UnimplementedError for what
-the reader cannot read); NotImplementedError for a partitioned variable (compat_tf does not read
-those). Inputs: byte edits of the index or of the data file, and re-checksummed ones: the index's
+the reader cannot read). A partitioned variable is read slice by slice and put together.
+Inputs: byte edits of the index or of the data file, and re-checksummed ones: the index's
 entries edited as BundleEntryProtos (dtype, shape, shard, offset, size) and the data bytes edited,
 written again as a valid table with the tensors' CRC32C recomputed, so that the reader gets past
 its checksums to the entry and string-tensor decoding.
@@ -33,7 +33,7 @@ def _load(name, prefix):
 
 
 SEEDS = [_load(*c) for c in CHECKPOINTS]
-_WEIGHTS = (3, 2, 1)      # the partitioned checkpoint mostly ends in NotImplementedError
+_WEIGHTS = (3, 2, 1)
 
 
 def _block(entries):
@@ -126,3 +126,10 @@ def test_fuzz_tensor_bundle_reader(target, examples):
     outcomes = fuzzer.run(mutator, examples)
     _harness.assert_reaches_parser(outcomes, "ok:tensors", 0.05)
     assert outcomes["DataLossError"] > 0
+
+
+def test_partitioned_full_shape_beyond_its_slices_is_data_loss(target):
+    """Found by the slow run: an index whose partitioned tensor claims a full shape of 1e18 rows
+    (its slices hold 4 elements) made the reader allocate that shape (MemoryError)."""
+    with pytest.raises(tf.errors.DataLossError, match="slices of partitioned tensor"):
+        target(mutator(91_665_787_494))

@@ -241,8 +241,13 @@ class BundleReader:
         return self._read_entry(name, entry, dtype, shape)
 
     def _read_partitioned(self, name, entry, dtype, shape):
-        """A partitioned variable: its slices (each a tensor of its own) put together."""
-        out = None
+        """A partitioned variable: its slices (each a tensor of its own) put together.
+
+        Every slice is read (and size-checked against its data file) before the full tensor is allocated,
+        and the slices must hold exactly the full shape's element count: a corrupt index claiming a huge
+        full shape is DataLossError, not an allocation of that size.
+        """
+        parts, held = [], 0
         for sl in entry.slices:
             extents = tuple((e.start, e.length if e.HasField("length") else -1) for e in sl.extent)
             if len(extents) != len(shape):
@@ -251,8 +256,17 @@ class BundleReader:
             if part is None:
                 raise _data_loss(f"{self.index_path}: slice {extents} of partitioned tensor {name} is missing")
             region = tuple(slice(s, None) if n < 0 else slice(s, s + n) for s, n in extents)
+            if any(s < 0 or (n >= 0 and s + n > d) for (s, n), d in zip(extents, shape)):
+                raise _data_loss(f"{self.index_path}: slice {extents} of {name} lies outside its shape {list(shape)}")
             sub_shape = tuple(len(range(*r.indices(d))) for r, d in zip(region, shape))
             value = self._read_entry(f"{name} (slice {extents})", part, dtype, sub_shape)
+            parts.append((region, value))
+            held += value.size
+        if held != _num_elements(shape):
+            raise _data_loss(f"{self.index_path}: the slices of partitioned tensor {name} hold {held} elements; "
+                             f"its shape {list(shape)} needs {_num_elements(shape)}")
+        out = None
+        for region, value in parts:
             if out is None:
                 out = np.empty(shape, dtype=value.dtype)
             out[region] = value

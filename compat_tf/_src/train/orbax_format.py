@@ -124,6 +124,18 @@ def parse_index(raw, index_path):
                          f"nor a TensorFlow tensor-bundle checkpoint, or corrupted: {e}") from None
 
 
+_MAX_EXPANSION = 64      # a checkpoint's members are stored or lightly deflated arrays
+
+
+def _check_unpacked_size(z, data_path):
+    """BadZipFile when the members would unpack to far more than the archive holds (a ZIP bomb)."""
+    total = sum(info.file_size for info in z.infolist())
+    budget = _MAX_EXPANSION * max(os.path.getsize(data_path), 1 << 20)
+    if total > budget:
+        raise zipfile.BadZipFile(f"its members would unpack to {total} bytes, more than "
+                                 f"{_MAX_EXPANSION}x the archive's size")
+
+
 def _unpacked(data_path, prefix):
     """A context: the orbax directory of `data_path` (unpacked into a temporary one when it is a ZIP)."""
     class _Ctx:
@@ -140,6 +152,9 @@ def _unpacked(data_path, prefix):
                         target = os.path.realpath(os.path.join(self.tmp, info.filename))
                         if not target.startswith(os.path.realpath(self.tmp) + os.sep):
                             raise zipfile.BadZipFile(f"member {info.filename!r} points outside the archive")
+                        if info.flag_bits & 0x1:
+                            raise zipfile.BadZipFile(f"member {info.filename!r} is encrypted")
+                    _check_unpacked_size(z, data_path)
                     z.extractall(self.tmp)          # verifies each member's CRC-32
             except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
                     NotImplementedError) as e:
