@@ -133,3 +133,11 @@ def test_partitioned_full_shape_beyond_its_slices_is_data_loss(target):
     (its slices hold 4 elements) made the reader allocate that shape (MemoryError)."""
     with pytest.raises(tf.errors.DataLossError, match="slices of partitioned tensor"):
         target(mutator(91_665_787_494))
+
+
+def test_string_length_varint_beyond_64_bits_is_data_loss(target):
+    """Found by the slow run: a string tensor's element length written as a 10-byte varint above 2**64
+    was a struct.error; as TF's GetVarint64 the value is cut to 64 bits, and the checksum of the
+    lengths then fails (DataLossError)."""
+    with pytest.raises(tf.errors.DataLossError):
+        target(mutator(1737))

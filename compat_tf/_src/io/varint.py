@@ -18,8 +18,10 @@ def encode(n):
 
 def decode(buf, pos, limit, what, max_bytes=10):
     """(value, position after it) of the varint at buf[pos:limit]; ValueError naming `what` when
-    it runs past `limit` or over `max_bytes`."""
+    it runs past `limit` or over `max_bytes`. As TF's GetVarint32/GetVarint64, the bits beyond the
+    32 (max_bytes 5) or 64 (max_bytes 10) that the value holds are dropped."""
     result = shift = 0
+    mask = (1 << (32 if max_bytes <= 5 else 64)) - 1
     for _ in range(max_bytes):
         if pos >= limit:
             break
@@ -27,7 +29,7 @@ def decode(buf, pos, limit, what, max_bytes=10):
         pos += 1
         result |= (b & 0x7F) << shift
         if not b & 0x80:
-            return result, pos
+            return result & mask, pos
         shift += 7
     raise ValueError(f"bad varint in {what}")
 
