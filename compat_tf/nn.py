@@ -10,10 +10,10 @@ from compat_tf._src.ops.nn_ops import (  # noqa: F401
     conv2d_transpose, conv3d, conv3d_transpose, convolution, crelu, ctc_beam_search_decoder,
     ctc_greedy_decoder, ctc_loss, ctc_loss_v2, depthwise_conv2d, depthwise_conv2d_native,
     depthwise_conv2d_native_backprop_filter, depthwise_conv2d_native_backprop_input, dilation2d, dropout,
-    elu, embedding_lookup_sparse, erosion2d, fractional_avg_pool, fractional_max_pool, fused_batch_norm,
+    elu, erosion2d, fractional_avg_pool, fractional_max_pool, fused_batch_norm,
     in_top_k, l2_loss, leaky_relu, local_response_normalization, log_poisson_loss, log_softmax, lrn,
     max_pool, max_pool1d, max_pool2d, max_pool3d, max_pool_v2, max_pool_with_argmax, pool, relu,
-    relu6, relu_layer, safe_embedding_lookup_sparse, selu, separable_conv2d,
+    relu6, relu_layer, selu, separable_conv2d,
     sigmoid_cross_entropy_with_logits, softmax, softmax_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits_v2, softplus, softsign, sparse_softmax_cross_entropy_with_logits,
     swish, top_k, weighted_cross_entropy_with_logits, xw_plus_b)
@@ -42,7 +42,7 @@ def _rnn_cell_module():
 
 
 from compat_tf._src.ops.ctc_ops import ctc_greedy_decoder, ctc_loss  # noqa: E402,F401,F811
-from compat_tf._src.ops.embedding_ops import embedding_lookup_sparse  # noqa: E402,F401,F811
+from compat_tf._src.ops.embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse  # noqa: E402,F401,F811
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _hook  # noqa: E402
 

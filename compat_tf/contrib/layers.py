@@ -6,6 +6,7 @@ from compat_tf._src.contrib.layers import (  # noqa: F401 - arg-scoped layer fun
 from compat_tf._src.layers.contrib_layers import (  # noqa: F401
     apply_regularization, l1_l2_regularizer, l1_regularizer, l2_regularizer, sum_regularizer,
     variance_scaling_initializer, xavier_initializer, xavier_initializer_conv2d)
+from compat_tf._src.ops.embedding_ops import safe_embedding_lookup_sparse  # noqa: E402,F401
 from compat_tf.contrib.slim import initializers, regularizers, utils  # noqa: E402,F401
 from compat_tf._src.dropin.missing import missing_attr_hook  # noqa: E402
 

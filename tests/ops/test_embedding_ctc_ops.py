@@ -1,4 +1,4 @@
-"""tf.IndexedSlices, tf.nn.embedding_lookup_sparse, tf.nn.ctc_loss and tf.nn.ctc_greedy_decoder:
+"""tf.IndexedSlices, tf.nn.(safe_)embedding_lookup_sparse, tf.nn.ctc_loss and tf.nn.ctc_greedy_decoder:
 values and gradients against NumPy and TF-recorded values."""
 
 import warnings
@@ -113,6 +113,60 @@ def test_embedding_lookup_sparse_partitions_and_errors():
         tf.nn.embedding_lookup_sparse(parts, sp_ids, None, combiner="max")
     with pytest.raises(TypeError, match="SparseTensor"):
         tf.nn.embedding_lookup_sparse(parts, tf.constant([1]), None)
+
+
+def _np_safe_lookup(table, ind, ids, weights, combiner, default_id, rows):
+    """TF 1.15's safe_embedding_lookup_sparse by hand: drop ids < 0 (and weights <= 0 unless "sum");
+    an empty row gets default_id's embedding (weight 1) or zeros."""
+    out = np.zeros((rows, table.shape[1]))
+    for r in range(rows):
+        keep = [i for i, (b, *_) in enumerate(ind) if b == r and ids[i] >= 0
+                and (weights is None or combiner == "sum" or weights[i] > 0)]
+        if not keep:
+            out[r] = table[default_id] if default_id is not None else 0.
+            continue
+        w = np.array([weights[i] if weights is not None else 1. for i in keep])
+        s = (table[[ids[i] for i in keep]] * w[:, None]).sum(0)
+        out[r] = {"sum": s, "mean": s / w.sum(), "sqrtn": s / np.sqrt((w ** 2).sum())}[combiner]
+    return out
+
+
+SAFE_IND = [[0, 0], [0, 1], [1, 0], [3, 0], [3, 1]]
+SAFE_IDS = [1, -1, 2, 0, 3]
+SAFE_WTS = [2., 1., -1., 0.5, 1.5]
+
+
+@pytest.mark.parametrize("combiner, weighted, default_id", [
+    ("mean", False, None), ("sum", True, None), ("mean", True, None), ("sqrtn", True, 2), ("sqrtn", False, 1)])
+def test_safe_embedding_lookup_sparse(combiner, weighted, default_id):
+    """Negative ids and (mean/sqrtn) non-positive weights are dropped, empty rows get default_id's row or
+    zeros (values checked against TF 2.21's compat.v1 function too, which is TF 1.15's code)."""
+    table = PARAMS[:4]
+    sp_ids = tf.SparseTensor(SAFE_IND, tf.constant(SAFE_IDS, tf.int64), [4, 2])
+    sp_w = tf.SparseTensor(SAFE_IND, tf.constant(SAFE_WTS, tf.float64), [4, 2]) if weighted else None
+    out = tf.nn.safe_embedding_lookup_sparse(tf.constant(table), sp_ids, sp_w, combiner=combiner,
+                                             default_id=default_id)
+    assert out.shape.as_list() == [4, 3]          # as TF: the constant dense shape is known
+    np.testing.assert_allclose(run(out), _np_safe_lookup(table, SAFE_IND, SAFE_IDS, SAFE_WTS if weighted else None,
+                                                         combiner, default_id, 4))
+
+
+def test_safe_embedding_lookup_sparse_higher_rank_partitions_and_contrib_name():
+    """Rank-3 ids are flattened to rows and the result reshaped to [d0, d1, dim]; a list of shards is
+    looked up with the "div" strategy by default; tf.contrib.layers has the same function."""
+    ind = [[0, 0, 0], [0, 1, 1], [1, 1, 0]]
+    sp_ids = tf.SparseTensor(ind, tf.constant([3, 1, 2], tf.int64), [2, 2, 2])
+    parts = [tf.constant(PARAMS[:2]), tf.constant(PARAMS[2:4])]
+    out = tf.contrib.layers.safe_embedding_lookup_sparse(parts, sp_ids)
+    assert tf.contrib.layers.safe_embedding_lookup_sparse is tf.nn.safe_embedding_lookup_sparse
+    assert out.shape.as_list() == [2, 2, 3]
+    flat = [[r * 2 + c, k] for r, c, k in ind]
+    want = _np_safe_lookup(PARAMS[:4], flat, [3, 1, 2], None, "mean", None, 4).reshape(2, 2, 3)
+    np.testing.assert_allclose(run(out), want)
+    with pytest.raises(ValueError, match="Missing embedding_weights"):
+        tf.nn.safe_embedding_lookup_sparse(None, sp_ids)
+    with pytest.raises(TypeError, match="SparseTensor"):
+        tf.nn.safe_embedding_lookup_sparse(parts, tf.constant([1]))
 
 
 # ---------------------------------------------------------------------------------------------

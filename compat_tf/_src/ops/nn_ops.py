@@ -36,9 +36,9 @@ Deviations from TF1:
 - swish is built from Mul/Sigmoid ops in a "swish" scope, not a Defun.
 - softmax / log_softmax / softmax_cross_entropy over a non-last axis need a
   tensor of known rank.
-- tf.nn.pool with dilation_rate > 1, ctc_beam_search_decoder and safe_embedding_lookup_sparse raise
+- tf.nn.pool with dilation_rate > 1, ctc_beam_search_decoder raise
   NotImplementedError (nce_loss / sampled_softmax_loss: candidate_sampling_ops.py; ctc_loss,
-  ctc_greedy_decoder: ctc_ops.py; embedding_lookup_sparse: embedding_ops.py; tf.nn re-exports those).
+  ctc_greedy_decoder: ctc_ops.py; (safe_)embedding_lookup_sparse: embedding_ops.py; tf.nn re-exports those).
 """
 import collections
 import numbers
@@ -1843,8 +1843,6 @@ ctc_loss = _unsupported("ctc_loss")
 ctc_loss_v2 = _unsupported("ctc_loss_v2")
 ctc_greedy_decoder = _unsupported("ctc_greedy_decoder")
 ctc_beam_search_decoder = _unsupported("ctc_beam_search_decoder")
-embedding_lookup_sparse = _unsupported("embedding_lookup_sparse")
-safe_embedding_lookup_sparse = _unsupported("safe_embedding_lookup_sparse")
 fractional_max_pool = _unsupported("fractional_max_pool")
 fractional_avg_pool = _unsupported("fractional_avg_pool")
 dilation2d = _unsupported("dilation2d")
