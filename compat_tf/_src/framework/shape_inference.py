@@ -43,6 +43,9 @@ def infer(op, opdef):
         if specs is not None:
             return specs
     specs = _infer_uncached(op, opdef, consts)
+    refine = _REFINES.get(op._type)
+    if refine is not None:
+        specs = refine(op, specs)
     if key is not None:
         _cache[key] = specs
     return specs
@@ -444,6 +447,39 @@ def _sparse_xent(op):
     dt = features._dtype.base_dtype
     return [(_new_shape([df[0]]), dt), (_new_shape(list(df)), dt)]
 
+
+def _strided_slice_unknowns(op, specs):
+    """TF's StridedSlice shape function: a sliced dimension whose input size is unknown has an unknown
+    size. Probing cannot see it: `x[:3]` of a [None] vector gives 3 for every large probe size, but
+    min(n, 3) at run time (tensorflow/nmt's `src[:src_max_len]`)."""
+    shape, dtype = specs[0]
+    in_dims = op.inputs[0].shape.dims
+    n = op.inputs[1].shape.dims[0].value if op.inputs[1].shape.dims else None
+    if shape.dims is None or in_dims is None or n is None:
+        return specs
+    masks = {k: op.get_attr(k) for k in ("ellipsis_mask", "new_axis_mask", "shrink_axis_mask")}
+    n_real = sum(1 for i in range(n) if not (masks["ellipsis_mask"] | masks["new_axis_mask"]) & 1 << i)
+    unknown, dim = [], 0        # per output dimension: does it slice an unknown input dimension
+    for i in range(n):
+        bit = 1 << i
+        if masks["ellipsis_mask"] & bit:
+            unknown += [False] * (len(in_dims) - n_real)
+            dim += len(in_dims) - n_real
+        elif masks["new_axis_mask"] & bit:
+            unknown.append(False)
+        elif masks["shrink_axis_mask"] & bit:
+            dim += 1
+        else:
+            unknown.append(dim < len(in_dims) and in_dims[dim].value is None)
+            dim += 1
+    unknown += [False] * (len(in_dims) - dim)
+    if len(unknown) != len(shape.dims) or not any(unknown):
+        return specs
+    dims = [None if u else d.value for u, d in zip(unknown, shape.dims)]
+    return [(_ts.TensorShape(dims), dtype)] + list(specs[1:])
+
+
+_REFINES = {"StridedSlice": _strided_slice_unknowns}
 
 _FAST_RULES = dict.fromkeys(_SAME_SHAPE_FLOAT_OPS, _same_shape_float)
 _FAST_RULES.update({
