@@ -95,7 +95,7 @@ def _slices(ds, ictx):
 
 
 def _list_files(ds, ictx):
-    return sum(1 for _ in ds._iterate(ictx))
+    return len(ds._files(ictx))
 
 
 def _same_as_input(ds, ictx):

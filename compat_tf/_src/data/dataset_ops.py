@@ -18,8 +18,8 @@ an error from its input (see their `_iterate`); `ignore_errors` drops it.
 
 Deviations from TF1: everything runs synchronously in the caller's thread
 (`prefetch`, `num_parallel_calls`, `num_parallel_reads` are accepted and only
-affect order where TF1's deterministic order would); shuffles use NumPy's
-generator (same algorithm and determinism rules as TF1, not its numbers);
+affect order where TF1's deterministic order would); a seeded shuffle gives TF's
+order exactly (shuffle_buffer.py: TF's buffer algorithm and Philox numbers);
 `cache(filename)` caches in memory for any filename.
 """
 import collections
@@ -35,6 +35,7 @@ from compat_tf._src.framework import shape_inference
 from compat_tf._src.framework import tensor_shape as _ts
 from compat_tf._src.framework.graph import Tensor
 from compat_tf._src.data import structure
+from compat_tf._src.data import shuffle_buffer
 from compat_tf._src.data.element_error import ElementError, is_error
 from compat_tf._src.data.options import Options
 from compat_tf._src.data.structure import Spec
@@ -138,40 +139,14 @@ def _elements_from_index(arrays, chunks):
             yield tuple(a[i] for a in arrays)
 
 
-def _shuffle_chunks(chunks, buffer_size, rng):
-    """TF's shuffle-buffer algorithm over a stream of index chunks."""
-    parts, count = [], 0
-    it = iter(chunks)
-    for c in it:
-        parts.append(c)
-        count += len(c)
-        if count >= buffer_size:
-            break
-    if not parts:
-        return
-    allin = np.concatenate(parts) if len(parts) > 1 else parts[0]
-    if count < buffer_size:
-        # the whole input fits in the buffer: a uniform permutation
-        yield rng.permutation(allin)
-        return
-    buf = allin[:buffer_size].tolist()
-    yield _steady(buf, allin[buffer_size:], rng)
-    for xs in it:
-        yield _steady(buf, xs, rng)
-    yield rng.permutation(np.asarray(buf, dtype=np.int64))
-
-
-def _steady(buf, xs, rng):
-    n = len(xs)
-    if n == 0:
-        return np.empty(0, np.int64)
-    js = rng.integers(0, len(buf), size=n).tolist()
-    out = [0] * n
-    for k, x in enumerate(xs.tolist()):
-        j = js[k]
-        out[k] = buf[j]
-        buf[j] = x
-    return np.asarray(out, dtype=np.int64)
+def _shuffle_chunks(chunks, buffer_size, stream):
+    """TF's shuffle buffer (shuffle_buffer.py) over a stream of index chunks, as index chunks."""
+    order = shuffle_buffer.shuffled(lambda: (i for c in chunks for i in c.tolist()), buffer_size, stream)
+    while True:
+        part = list(itertools.islice(order, 4096))
+        if not part:
+            return
+        yield np.asarray(part, dtype=np.int64)
 
 
 def _take_chunks(chunks, n):
@@ -591,7 +566,7 @@ class ListFilesDataset(DatasetV1):
     def _params(self):
         return [self._pattern]
 
-    def _iterate(self, ictx):
+    def _files(self, ictx):
         patterns = [p.decode() if isinstance(p, bytes) else str(p)
                     for p in np.asarray(self._pattern.get(ictx), dtype=object).reshape(-1)]
         files = sorted({f for p in patterns for f in _glob.glob(p)})
@@ -599,10 +574,13 @@ class ListFilesDataset(DatasetV1):
             raise errors.InvalidArgumentError(
                 None, None, "Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. Summarized data: "
                 f"b'No files matched pattern: ' b'{', '.join(patterns)}'")
-        if self._shuffle:
-            epoch = ictx.state.get(id(self), 0)
-            ictx.state[id(self)] = epoch + 1
-            files = [files[i] for i in _rng(self._seeds, epoch).permutation(len(files))]
+        return files
+
+    def _iterate(self, ictx):
+        files = self._files(ictx)
+        if self._shuffle:     # TF: .shuffle(buffer_size=len(files), seed=seed), reshuffled each pass
+            stream = shuffle_buffer.iteration_stream(self._seeds, True, ictx.state, id(self))
+            files = list(shuffle_buffer.shuffled(lambda: iter(files), len(files), stream))
         for f in files:
             yield (np.asarray(f.encode(), dtype=object),)
 
@@ -854,58 +832,26 @@ class ShuffleDataset(DatasetV1):
     def _params(self):
         return [self._buffer]
 
-    def _next_rng(self, ictx):
+    def _next_stream(self, ictx):
         buffer_size = int(self._buffer.get(ictx))
         if buffer_size <= 0:
             raise errors.InvalidArgumentError(None, None, "buffer_size must be greater than zero.")
-        epoch = ictx.state.get(id(self), 0)
-        ictx.state[id(self)] = epoch + 1
-        seeds = self._seeds
-        if seeds is None:
-            # unseeded: one random seed per iterator, new orders each epoch (TF1 draws fresh seeds)
-            seeds = ictx.state.setdefault(("seed", id(self)),
-                                          tuple(np.random.SeedSequence().generate_state(2)))
-        return buffer_size, _rng(seeds, epoch if self._reshuffle else 0)
+        return buffer_size, shuffle_buffer.iteration_stream(self._seeds, self._reshuffle, ictx.state, id(self))
 
     def _index_source(self, ictx):
         src = self._input._index_source(ictx)
         if src is None:
             return None
         arrays, chunks = src
-        buffer_size, rng = self._next_rng(ictx)
-        return arrays, _shuffle_chunks(chunks, buffer_size, rng)
+        buffer_size, stream = self._next_stream(ictx)
+        return arrays, _shuffle_chunks(chunks, buffer_size, stream)
 
     def _iterate(self, ictx):
         src = self._index_source(ictx)
         if src is not None:
             return _elements_from_index(*src)
-        buffer_size, rng = self._next_rng(ictx)
-        return _shuffle_elements(self._input._iterate(ictx), buffer_size, rng)
-
-
-def _shuffle_elements(it, buffer_size, rng):
-    """TF's shuffle buffer, pulling as TF's kernel does: once the buffer is full an element is
-    emitted and its slot is refilled on the next pull. A failed input element is passed on when
-    it is pulled (TF returns the error while filling the buffer); the buffer keeps its elements."""
-    buf, hole = [], None
-    for el in it:
-        if is_error(el):
-            yield el
-            continue
-        if hole is None:
-            buf.append(el)
-        else:
-            buf[hole] = el
-        if len(buf) >= buffer_size:
-            hole = int(rng.integers(0, len(buf)))
-            yield buf[hole]
-        else:
-            hole = None
-    if hole is not None:        # the last emitted slot was never refilled
-        buf[hole] = buf[-1]
-        buf.pop()
-    for j in rng.permutation(len(buf)).tolist():
-        yield buf[j]
+        buffer_size, stream = self._next_stream(ictx)
+        return shuffle_buffer.shuffled(lambda: self._input._iterate(ictx), buffer_size, stream)
 
 
 class RepeatDataset(DatasetV1):

@@ -16,10 +16,42 @@ from compat_tf._src.data.interleave_ops import (  # noqa: F401
     Counter, choose_from_datasets, enumerate_dataset, sample_from_datasets)
 
 
+class _ShuffleAndRepeatDataset(dataset_ops.DatasetV1):
+    """TF 1.15's fused ShuffleAndRepeatDataset: one shuffle buffer over `count` epochs of the input
+    (shuffle_buffer.shuffled with count), one Philox stream seeded (seed, seed2) for all of them. The
+    order differs from shuffle().repeat() (TF 2.x builds shuffle_and_repeat that way)."""
+
+    def __init__(self, input_ds, buffer_size, count, seed):
+        self._input = input_ds
+        self._buffer = dataset_ops._int_param(buffer_size, "buffer_size")
+        self._count = dataset_ops._int_param(-1 if count is None else count, "count")
+        self._seeds = dataset_ops._get_seed(seed)
+        self._spec = input_ds._spec
+
+    def _children(self):
+        return [self._input]
+
+    def _params(self):
+        return [self._buffer, self._count]
+
+    def _iterate(self, ictx):
+        from compat_tf._src.data import shuffle_buffer
+        buffer_size, count = int(self._buffer.get(ictx)), int(self._count.get(ictx))
+        if buffer_size <= 0:
+            raise errors.InvalidArgumentError(None, None, "buffer_size must be greater than zero.")
+        if count == 0 or count < -1:
+            raise errors.InvalidArgumentError(None, None, "count must be greater than zero or equal to -1.")
+        stream = shuffle_buffer.iteration_stream(self._seeds, False, ictx.state, id(self))
+        return shuffle_buffer.shuffled(lambda: self._input._iterate(ictx), buffer_size, stream, count)
+
+
+cardinality.register(_ShuffleAndRepeatDataset, cardinality._repeat)
+
+
 def shuffle_and_repeat(buffer_size, count=None, seed=None):
-    """Dataset.apply(shuffle_and_repeat(...)): shuffle then repeat, reshuffling each epoch."""
+    """Dataset.apply(shuffle_and_repeat(...)): TF 1.15's fused shuffle-and-repeat (see the class)."""
     def apply(ds):
-        return ds.shuffle(buffer_size, seed=seed).repeat(count)
+        return _ShuffleAndRepeatDataset(ds, buffer_size, count, seed)
     return apply
 
 
