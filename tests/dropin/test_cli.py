@@ -78,6 +78,30 @@ def test_run_script_propagates_exit_status(tmp_path):
     assert cli("run", str(script)).returncode == 3
 
 
+def test_run_module_as_python_m_does(tmp_path):
+    """`run -m pkg.mod args`: the current directory on the path, the package imported first (relative
+    imports work), sys.argv[0] the module's file, tensorflow bound; TF's python/ops/lookup_ops has the
+    table functions as in TF (tensorflow/nmt's tests import them from there); exit status passed on."""
+    pkg = tmp_path / "proj" / "utils"
+    pkg.mkdir(parents=True)
+    (tmp_path / "proj" / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text("")
+    (pkg / "helpers.py").write_text("WORDS = ['a', 'b', 'c']\n")
+    (pkg / "main_test.py").write_text(
+        "import sys\nimport tensorflow as tf\nfrom tensorflow.python.ops import lookup_ops\n"
+        "from ..utils import helpers\n"
+        "table = lookup_ops.index_table_from_tensor(tf.constant(helpers.WORDS))\n"
+        "ids = table.lookup(tf.constant(['c', 'z', 'a']))\n"
+        "with tf.Session() as s:\n    s.run(tf.tables_initializer())\n"
+        "    print('IDS', s.run(ids).tolist(), sys.argv[1:], sys.argv[0].endswith('main_test.py'))\n"
+        "sys.exit(int(sys.argv[2]))\n")
+    r = cli("run", "-m", "proj.utils.main_test", "x", "4", cwd=str(tmp_path))
+    assert r.returncode == 4, r.stderr
+    assert "IDS [2, -1, 0] ['x', '4'] True" in r.stdout
+    r = cli("run", "-m", "proj.nothing_here", cwd=str(tmp_path))
+    assert r.returncode == 1 and "no module named proj.nothing_here" in r.stderr
+
+
 def notebook(cells):
     return {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
             "cells": [{"cell_type": "code", "metadata": {}, "source": src, "outputs": [],

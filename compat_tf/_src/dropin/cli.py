@@ -3,6 +3,10 @@
   python -m compat_tf run [--checkpoint-format tf|orbax] SCRIPT.py [args...]
                                                     run a TF1 script with tensorflow = compat_tf
                                                     (--checkpoint-format tf: Saver writes TF's format)
+  python -m compat_tf run -m PACKAGE.MODULE [args...]
+                                                    the same for a module, as `python -m` runs it
+                                                    (relative imports work; the current directory is
+                                                    on the path)
   python -m compat_tf run NOTEBOOK.ipynb [--output OUT.ipynb]
                                                     run a notebook's code cells in order
   python -m compat_tf install-kernel [--user] [--prefix DIR] [--name NAME]
@@ -27,11 +31,13 @@ def _run(argv):
         except ValueError as e:
             print(f"compat_tf run: {e}", file=sys.stderr)
             return 2
-    if not argv:
-        print("usage: python -m compat_tf run SCRIPT.py|NOTEBOOK.ipynb [args...]", file=sys.stderr)
+    if not argv or argv == ["-m"]:
+        print("usage: python -m compat_tf run SCRIPT.py|NOTEBOOK.ipynb|-m MODULE [args...]", file=sys.stderr)
         return 2
     import compat_tf
     compat_tf.install()
+    if argv[0] == "-m":
+        return _exit_status(lambda: _run_module(argv[1], argv[2:]))
     target = argv[0]
     if not os.path.exists(target):
         print(f"compat_tf run: no such file: {target}", file=sys.stderr)
@@ -52,8 +58,13 @@ def _run(argv):
         return 0
     sys.argv = list(argv)
     sys.path.insert(0, os.path.dirname(os.path.abspath(target)))
+    return _exit_status(lambda: _run_script(target))
+
+
+def _exit_status(run):
+    """The exit status of `run()`: 0, or what its SystemExit says (a message is printed, status 1)."""
     try:
-        _run_script(target)
+        run()
     except SystemExit as e:
         code = e.code
         if code is None:
@@ -63,6 +74,21 @@ def _run(argv):
         print(code, file=sys.stderr)
         return 1
     return 0
+
+
+def _run_module(name, args):
+    """Runs module `name` as __main__ the way `python -m name` does: the current directory first on the
+    path, sys.argv[0] the module's file, its package imported (so relative imports work)."""
+    import importlib.util
+    sys.path.insert(0, os.getcwd())
+    try:
+        spec = importlib.util.find_spec(name)
+    except ImportError:
+        spec = None
+    if spec is None:
+        raise SystemExit(f"compat_tf run: no module named {name}")
+    sys.argv = [spec.origin or name] + list(args)
+    runpy.run_module(name, run_name="__main__", alter_sys=True)
 
 
 def _run_script(target):

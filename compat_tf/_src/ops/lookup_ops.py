@@ -255,3 +255,13 @@ def create_handle(op_type, key_dtype, value_dtype, shared_name, name):
     return make_op(op_type, [], {"key_dtype": key_dtype, "value_dtype": value_dtype, "container": "",
                                  "shared_name": shared_name or "", "use_node_name_sharing": False},
                    name=name).outputs[0]
+
+
+def __getattr__(name):
+    """TF's python/ops/lookup_ops.py holds the table classes too (`from tensorflow.python.ops import
+    lookup_ops; lookup_ops.index_table_from_tensor(...)`, as tensorflow/nmt does); here they live in
+    lookup_tables.py, imported on first use (it imports this module)."""
+    from compat_tf._src.ops import lookup_tables
+    if name in lookup_tables.__all__:
+        return getattr(lookup_tables, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
