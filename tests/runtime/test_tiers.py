@@ -164,13 +164,28 @@ def test_a_program_with_a_large_array_skips_the_interpreter(policy):
 @pytest.mark.parametrize("flop_limit,compiled", [(1e6, True), (1e8, False)])
 def test_a_program_with_much_product_work_skips_the_interpreter(policy, flop_limit, compiled):
     # a 64x64x64 matmul and a 3x3 conv of 8 -> 8 channels over [2, 16, 16]: ~0.5 + ~0.6 MFLOP
-    policy(mode="auto", max_interpreted_flops=flop_limit)
+    policy(mode="auto", max_interpreted_flops=flop_limit, interpreted_flops_per_eqn=0)
     x = tf.placeholder(tf.float32, [64, 64])
     img = tf.placeholder(tf.float32, [2, 16, 16, 8])
     y = tf.reduce_sum(tf.matmul(x, x)) + tf.reduce_sum(tf.nn.conv2d(img, tf.ones([3, 3, 8, 8]), 1, "SAME"))
     compiles = tiers.STATS.compiles
     with tf.Session() as s:
         s.run(y, {x: np.ones((64, 64), np.float32), img: np.zeros((2, 16, 16, 8), np.float32)})
+    assert tiers.STATS.compiles == compiles + int(compiled)
+
+
+@pytest.mark.parametrize("per_eqn, compiled", [(1e3, True), (1e6, False)])
+def test_the_flop_budget_grows_with_the_program(policy, per_eqn, compiled):
+    """A long program (a training step) costs more to compile, so it may do more product work and still
+    be interpreted: the budget is max(max_interpreted_flops, interpreted_flops_per_eqn x equations)."""
+    policy(mode="auto", max_interpreted_flops=1e5, interpreted_flops_per_eqn=per_eqn)
+    x = tf.placeholder(tf.float32, [64, 64])
+    y = tf.reduce_sum(tf.matmul(x, x))          # ~0.5 MFLOP in a few equations
+    for _ in range(20):
+        y = tf.tanh(y) * 0.5 + 0.25
+    compiles = tiers.STATS.compiles
+    with tf.Session() as s:
+        s.run(y, {x: np.ones((64, 64), np.float32)})
     assert tiers.STATS.compiles == compiles + int(compiled)
 
 

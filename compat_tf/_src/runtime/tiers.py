@@ -24,9 +24,14 @@ rounding of NumPy's and XLA's kernels.
 Some programs skip the first tier: those whose jaxpr has an array larger
 than `max_interpreted_elements` (NumPy would hold several copies of it where
 XLA fuses; big initialisers compile at once), those whose matrix products and
-convolutions add up to more than `max_interpreted_flops` (an evaluation of a
-CNN over a whole dev set: NumPy takes seconds where a compile and a run take a
-fraction of that), any backend other than the CPU
+convolutions are more work than interpreting is worth: more than
+`max_interpreted_flops` and more than `interpreted_flops_per_eqn` per equation
+of the program. A compile costs about the same per equation (~4-5 ms here), and
+NumPy does ~1e10 flop/s, so 4e7 flops per equation is where interpreting stops
+paying: a CNN's training step (595 equations, 8e9 flops at batch 64) is
+interpreted (0.7 s against 2.5 s of compile on a loaded 2-core machine), the
+same CNN's evaluation over a dev set (83 equations, 7e9 flops at batch 256)
+compiled (0.45 s against 0.7-1.0 s interpreted), any backend other than the CPU
 (the interpreter runs on the host), and any the interpreter cannot evaluate
 (it raises, the program is compiled, the call is not repeated).
 
@@ -36,10 +41,12 @@ Policy (environment, read at import; `set_policy` changes it at run time):
   COMPAT_TF_EXECUTION=interpret  never compile (debugging; slow for big models)
   COMPAT_TF_COMPILE_AFTER=N      calls of a signature before it is compiled (default 2)
   COMPAT_TF_BACKGROUND_COMPILE=0 compile in the calling thread (then use it at once)
-  COMPAT_TF_MAX_INTERPRETED_ELEMENTS=N, COMPAT_TF_MAX_INTERPRETED_FLOPS=N
+  COMPAT_TF_MAX_INTERPRETED_ELEMENTS=N, COMPAT_TF_MAX_INTERPRETED_FLOPS=N,
+  COMPAT_TF_INTERPRETED_FLOPS_PER_EQN=N
                                  the largest array (default 2**24 elements) and the most
-                                 dot/conv work (default 5e9 flops) a program may have and
-                                 still be interpreted
+                                 dot/conv work (default: 5e9 flops, or 4e7 per equation of
+                                 the program if that is more) a program may have and still
+                                 be interpreted
   COMPAT_TF_MAX_SIGNATURES=N     signatures (and their executables) kept per step, least
                                  recently used dropped first (default 32): memory stays bounded
                                  however many batch sizes a long-running process is fed
@@ -82,6 +89,7 @@ class Policy:
         self.max_interpreted_elements = int(os.environ.get("COMPAT_TF_MAX_INTERPRETED_ELEMENTS",
                                                            str(1 << 24)))
         self.max_interpreted_flops = float(os.environ.get("COMPAT_TF_MAX_INTERPRETED_FLOPS", "5e9"))
+        self.interpreted_flops_per_eqn = float(os.environ.get("COMPAT_TF_INTERPRETED_FLOPS_PER_EQN", "4e7"))
         # signatures kept per step function (each may hold a compiled executable); the least
         # recently used are dropped beyond it, so a service fed ever new shapes stays bounded
         self.max_signatures = max(1, int(os.environ.get("COMPAT_TF_MAX_SIGNATURES", "32")))
@@ -91,11 +99,12 @@ POLICY = Policy()
 
 
 def set_policy(mode=None, compile_after=None, background=None, max_interpreted_elements=None,
-               max_signatures=None, max_interpreted_flops=None):
+               max_signatures=None, max_interpreted_flops=None, interpreted_flops_per_eqn=None):
     """Changes the execution policy; returns the previous settings as a dict (for restoring)."""
     prev = {"mode": POLICY.mode, "compile_after": POLICY.compile_after, "background": POLICY.background,
             "max_interpreted_elements": POLICY.max_interpreted_elements,
             "max_interpreted_flops": POLICY.max_interpreted_flops,
+            "interpreted_flops_per_eqn": POLICY.interpreted_flops_per_eqn,
             "max_signatures": POLICY.max_signatures}
     if max_signatures is not None:
         POLICY.max_signatures = max(1, int(max_signatures))
@@ -111,6 +120,8 @@ def set_policy(mode=None, compile_after=None, background=None, max_interpreted_e
         POLICY.max_interpreted_elements = int(max_interpreted_elements)
     if max_interpreted_flops is not None:
         POLICY.max_interpreted_flops = float(max_interpreted_flops)
+    if interpreted_flops_per_eqn is not None:
+        POLICY.interpreted_flops_per_eqn = float(interpreted_flops_per_eqn)
     return prev
 
 
@@ -521,10 +532,10 @@ def _aval_key(x):
 def _small_enough(closed):
     """Whether every array in the jaxpr (nested ones too) is at most max_interpreted_elements
     and its products and convolutions (each nested jaxpr counted once) at most
-    max_interpreted_flops (a symbolic dimension counts as 1: the limits then bound the rest of
-    the shape)."""
+    max(max_interpreted_flops, interpreted_flops_per_eqn x its equations) (a symbolic dimension
+    counts as 1: the limits then bound the rest of the shape)."""
     limit = POLICY.max_interpreted_elements
-    flops, flop_limit = 0.0, POLICY.max_interpreted_flops
+    flops, eqns = 0.0, 0
     stack = [closed.jaxpr]
     seen = set()
     while stack:
@@ -532,6 +543,7 @@ def _small_enough(closed):
         if id(j) in seen:
             continue
         seen.add(id(j))
+        eqns += len(j.eqns)
         for v in list(j.invars) + list(j.outvars):
             if _elements(v.aval) > limit:
                 return False
@@ -541,8 +553,6 @@ def _small_enough(closed):
                     return False
             if eqn.primitive.name in _FLOP_PRIMITIVES:
                 flops += _FLOP_PRIMITIVES[eqn.primitive.name](eqn)
-                if flops > flop_limit:
-                    return False
             for p in eqn.params.values():
                 for sub in (p if isinstance(p, (tuple, list)) else (p,)):
                     inner = getattr(sub, "jaxpr", None)
@@ -550,7 +560,7 @@ def _small_enough(closed):
                         stack.append(inner)
                     elif hasattr(sub, "eqns"):
                         stack.append(sub)
-    return True
+    return flops <= max(POLICY.max_interpreted_flops, POLICY.interpreted_flops_per_eqn * eqns)
 
 
 def _dot_flops(eqn):
