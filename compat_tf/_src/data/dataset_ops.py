@@ -19,8 +19,8 @@ an error from its input (see their `_iterate`); `ignore_errors` drops it.
 Deviations from TF1: everything runs synchronously in the caller's thread
 (`prefetch`, `num_parallel_calls`, `num_parallel_reads` are accepted and only
 affect order where TF1's deterministic order would); shuffles use NumPy's
-generator (same algorithm and determinism rules as TF1, not its numbers);
-`cache(filename)` caches in memory for any filename.
+generator (same algorithm and determinism rules as TF1, not its numbers).
+`cache(filename)` writes TF's file cache (file_cache.py).
 """
 import collections
 import glob as _glob
@@ -1103,6 +1103,16 @@ class CacheDataset(DatasetV1):
         return [self._filename]
 
     def _iterate(self, ictx):
+        """filename "": TF's MemoryDataset (below); a filename: TF's FileDataset (file_cache.py)."""
+        filename = self._filename.get(ictx)
+        filename = filename.item() if isinstance(filename, np.ndarray) else filename
+        filename = filename.decode() if isinstance(filename, bytes) else str(filename)
+        if filename:
+            from compat_tf._src.data import file_cache
+            return file_cache.iterate(self._input, filename, ictx, structure.flatten(self._spec))
+        return self._iterate_memory(ictx)
+
+    def _iterate_memory(self, ictx):
         key = ("cache", id(self))
         cached = ictx.state.get(key)
         if cached is not None:
