@@ -362,6 +362,9 @@ class DatasetV1(structure.HasElementSpec):
         return ShardDataset(self, num_shards, index)
 
     def cache(self, filename=""):
+        """The elements, cached by the first complete iteration: in memory (filename ""), or in TF's
+        cache files FILENAME.index / FILENAME.data-00000-of-00001, which later iterations in any
+        process read instead of the input (file_cache.py)."""
         return CacheDataset(self, filename)
 
     def apply(self, transformation_func):
