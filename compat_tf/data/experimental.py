@@ -23,6 +23,7 @@ from compat_tf._src.data.parsing import make_batched_features_dataset, parse_exa
 from compat_tf._src.data.resampling import rejection_resample  # noqa: F401
 from compat_tf._src.data.scan_ops import scan, take_while, unique  # noqa: F401
 from compat_tf._src.data.single_element import get_single_element  # noqa: F401
+from compat_tf._src.data.snapshot import snapshot  # noqa: F401
 from compat_tf._src.data.sql_dataset import SqlDataset  # noqa: F401
 from compat_tf._src.data.type_structures import (  # noqa: F401
     DatasetStructure, RaggedTensorStructure, SparseTensorStructure, Structure, TensorArrayStructure, TensorStructure)

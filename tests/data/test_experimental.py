@@ -320,6 +320,6 @@ def test_from_list_and_pad_to_cardinality():
 
 
 def test_unimplemented_names_raise_not_implemented():
-    for name in ("dense_to_sparse_batch", "to_variant", "snapshot"):
+    for name in ("dense_to_sparse_batch", "to_variant", "distributed_save"):
         with pytest.raises(NotImplementedError, match=f"tf.data.experimental.{name}"):
             getattr(E, name)

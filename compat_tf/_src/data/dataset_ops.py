@@ -20,7 +20,7 @@ Deviations from TF1: everything runs synchronously in the caller's thread
 (`prefetch`, `num_parallel_calls`, `num_parallel_reads` are accepted and only
 affect order where TF1's deterministic order would); a seeded shuffle gives TF's
 order exactly (shuffle_buffer.py: TF's buffer algorithm and Philox numbers);
-`cache(filename)` caches in memory for any filename.
+`cache(filename)` writes TF's file cache (file_cache.py).
 """
 import collections
 import glob as _glob
@@ -337,6 +337,9 @@ class DatasetV1(structure.HasElementSpec):
         return ShardDataset(self, num_shards, index)
 
     def cache(self, filename=""):
+        """The elements, cached by the first complete iteration: in memory (filename ""), or in TF's
+        cache files FILENAME.index / FILENAME.data-00000-of-00001, which later iterations in any
+        process read instead of the input (file_cache.py)."""
         return CacheDataset(self, filename)
 
     def apply(self, transformation_func):
@@ -1049,6 +1052,16 @@ class CacheDataset(DatasetV1):
         return [self._filename]
 
     def _iterate(self, ictx):
+        """filename "": TF's MemoryDataset (below); a filename: TF's FileDataset (file_cache.py)."""
+        filename = self._filename.get(ictx)
+        filename = filename.item() if isinstance(filename, np.ndarray) else filename
+        filename = filename.decode() if isinstance(filename, bytes) else str(filename)
+        if filename:
+            from compat_tf._src.data import file_cache
+            return file_cache.iterate(self._input, filename, ictx, structure.flatten(self._spec))
+        return self._iterate_memory(ictx)
+
+    def _iterate_memory(self, ictx):
         key = ("cache", id(self))
         cached = ictx.state.get(key)
         if cached is not None:
