@@ -134,8 +134,10 @@ def _eval(jaxpr, consts, args):
     for v, x in zip(jaxpr.invars, args):
         env[v] = x if type(x) is np.ndarray else _to_numpy(x)
     with np.errstate(all="ignore"):
-        for rule, name, ins, outs, params, multiple, eqn, sym in prog.steps:
+        for rule, name, ins, outs, params, multiple, eqn, sym, dead in prog.steps:
             vals = [env[i] if type(i) is not _Const else i.value for i in ins]
+            for v in dead:          # last use: NumPy may reuse the memory for this step's result
+                del env[v]
             if rule is not None and rule is _KEYED:
                 rule = KEY_RULES.get(name)
             if sym:
@@ -224,10 +226,25 @@ def _digest(jaxpr):
             rule = _KEYED            # a key operand: the key version of the rule, if any, else JAX
         params = dict(eqn.params)
         sym = any(symbolic.has_symbolic(v) for v in params.values())   # shape polymorphism (symbolic.py)
-        steps.append((rule, name, [_operand(v) for v in eqn.invars], outs, params,
-                      eqn.primitive.multiple_results, eqn, sym))
-    prog.steps = steps
+        steps.append([rule, name, [_operand(v) for v in eqn.invars], outs, params,
+                      eqn.primitive.multiple_results, eqn, sym, ()])
     prog.outvars = [_operand(v) for v in jaxpr.outvars]
+    # each variable is dropped from the walker's environment at its last use (not the program's
+    # outputs): a training step's intermediates are then freed as it goes, as XLA's buffer
+    # assignment does, instead of all living to the end (memory, and page faults on fresh pages)
+    last = {}
+    for i, step in enumerate(steps):
+        for v in step[2]:
+            if type(v) is not _Const:
+                last[v] = i
+    keep = {v for v in prog.outvars if type(v) is not _Const}
+    dead = {}
+    for v, i in last.items():
+        if v not in keep:
+            dead.setdefault(i, []).append(v)
+    for i, vs in dead.items():
+        steps[i][8] = tuple(dict.fromkeys(vs))
+    prog.steps = [tuple(step) for step in steps]
     return prog
 
 
