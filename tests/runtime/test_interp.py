@@ -250,3 +250,50 @@ def test_float_exponents_are_not_taken_for_integers():
     got = numpy_eager(lambda v, p: jnp.power(v, p), x, np.float64(1.0 / 3.0))
     np.testing.assert_allclose(got, x ** (1.0 / 3.0), rtol=1e-12)
     np.testing.assert_allclose(numpy_eager(lambda v, p: jnp.power(v, p), x, np.int32(3)), x ** 3, rtol=1e-12)
+
+
+def test_values_are_dropped_at_their_last_use_and_outputs_kept():
+    """Liveness: each intermediate leaves the walker's environment at its last use (NumPy can reuse
+    its memory), an output is never dropped even when an equation uses it later, and the results
+    stay right."""
+    import weakref
+
+    from compat_tf._src.runtime.interp import core
+
+    def f(x):
+        a = x * 2.0           # used by b and by c: dies at c's first use of it
+        b = a + 1.0           # an output, also used by c: kept
+        c = jnp.sin(a) * b
+        return b, c
+    closed = jax.make_jaxpr(f)(np.ones((3,), np.float32))
+    prog = core._program(closed.jaxpr)
+    a_var, b_var = closed.jaxpr.eqns[0].outvars[0], closed.jaxpr.eqns[1].outvars[0]
+    dying = [step[8] for step in prog.steps]
+    last_use_of_a = max(i for i, step in enumerate(prog.steps) if a_var in step[2])
+    assert [i for i, d in enumerate(dying) if a_var in d] == [last_use_of_a]
+    assert all(b_var not in d for d in dying)
+    x = np.arange(3, dtype=np.float32)
+    b, c = interp.eval_jaxpr(closed.jaxpr, closed.consts, [x])
+    np.testing.assert_allclose(b, x * 2 + 1)
+    np.testing.assert_allclose(c, np.sin(x * 2) * (x * 2 + 1), rtol=1e-6)
+
+    refs, alive_at_sum = [], []
+    mul, reduce_sum = core.RULES["mul"], core.RULES["reduce_sum"]
+
+    def spy_mul(x, y, **kw):
+        refs.append(weakref.ref(x))
+        return mul(x, y, **kw)
+
+    def spy_sum(x, **kw):
+        alive_at_sum.append(refs[1]() is not None)     # x * 3.0, last used by the second mul
+        return reduce_sum(x, **kw)
+    core.RULES["mul"], core.RULES["reduce_sum"] = spy_mul, spy_sum
+    core._programs.clear()
+    try:
+        big = jax.make_jaxpr(lambda x: jnp.sum((x * 3.0) * 4.0))(np.ones((1000,), np.float32))
+        out = interp.eval_jaxpr(big.jaxpr, big.consts, [np.ones((1000,), np.float32)])
+    finally:
+        core.RULES["mul"], core.RULES["reduce_sum"] = mul, reduce_sum
+        core._programs.clear()
+    np.testing.assert_allclose(out[0], 12000.0)
+    assert alive_at_sum == [False]
