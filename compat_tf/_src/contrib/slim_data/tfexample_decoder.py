@@ -9,17 +9,21 @@ four coordinate features), SparseTensor (ids + values features into a SparseTens
 (encoded image or raw bytes), ItemHandlerCallback and BackupHandler.
 
 Deviation: Image decodes in one host op (see image_decode.py) where TF builds a case/cond (and a
-map_fn when `repeated`); BackupHandler's tf.cond cannot hold host ops here (an Image handler as a
-branch raises NotImplementedError when built). The sequence-example handlers
-(TFSequenceExampleDecoder, BoundingBoxSequence, ...) are not provided.
+map_fn when `repeated`); BackupHandler computes both items and picks on the host (TF's tf.cond
+runs one). The sequence-example handlers (TFSequenceExampleDecoder, BoundingBoxSequence, ...) are
+not provided.
 """
 import abc
 
+import numpy as np
+
 from compat_tf._src.contrib.slim_data import data_decoder, image_decode
 from compat_tf._src.framework import dtypes as _dtypes
+from compat_tf._src.framework import tensor_shape as _ts
+from compat_tf._src.framework.registry import register_op
 from compat_tf._src.framework.sparse_tensor import SparseTensor as _SparseTensor
-from compat_tf._src.ops import array_ops, control_flow_ops, math_ops, parsing_ops, sparse_ops
-from compat_tf._src.ops import sparse_reorder_ops
+from compat_tf._src.ops import array_ops, math_ops, parsing_ops, sparse_ops, sparse_reorder_ops
+from compat_tf._src.ops._op_util import make_tensor
 
 __all__ = ["BackupHandler", "BoundingBox", "Image", "ItemHandler", "ItemHandlerCallback", "LookupTensor",
            "SparseTensor", "TFExampleDecoder", "Tensor"]
@@ -125,8 +129,26 @@ class LookupTensor(Tensor):
         return self._table.lookup(super().tensors_to_item(keys_to_tensors))
 
 
+def _backup_select_shape(op):
+    a, b = op.inputs[0].shape, op.inputs[1].shape
+    if a.ndims is None or b.ndims is None or a.ndims != b.ndims:
+        return [(_ts.unknown_shape(), op.inputs[0].dtype.base_dtype)]
+    return [(a.most_specific_compatible_shape(b), op.inputs[0].dtype.base_dtype)]
+
+
+@register_op("_SlimBackupSelect", shape=_backup_select_shape, host=True, differentiable=False)
+def _backup_select(ctx, item, backup):
+    item = np.asarray(item)
+    return np.asarray(backup) if item.size == 0 else item
+
+
 class BackupHandler(ItemHandler):
-    """`handler`'s item, or `backup`'s when that item has no elements (a tf.cond, as TF)."""
+    """`handler`'s item, or `backup`'s when that item has no elements.
+
+    Deviation: TF 1.15 picks with a tf.cond whose true branch builds the backup item; compat_tf's
+    tf.cond needs branches of one shape without host ops, which the two items rarely are (an
+    empty primary item has 0 elements), so both items are computed and one host op picks (the
+    same result; an error in the unused backup item surfaces, where TF never runs it)."""
 
     def __init__(self, handler, backup):
         if not isinstance(handler, ItemHandler):
@@ -139,10 +161,11 @@ class BackupHandler(ItemHandler):
 
     def tensors_to_item(self, keys_to_tensors):
         item = self._handler.tensors_to_item(keys_to_tensors)
-        return control_flow_ops.cond(
-            pred=math_ops.equal(math_ops.reduce_prod(array_ops.shape(item)), 0),
-            true_fn=lambda: self._backup.tensors_to_item(keys_to_tensors),
-            false_fn=lambda: item)
+        backup = self._backup.tensors_to_item(keys_to_tensors)
+        if item.dtype.base_dtype != backup.dtype.base_dtype:
+            raise ValueError(f"BackupHandler: the items must have one dtype, got {item.dtype.base_dtype.name} "
+                             f"and {backup.dtype.base_dtype.name}")
+        return make_tensor("_SlimBackupSelect", [item, backup], name="backup_handler")
 
 
 class SparseTensor(ItemHandler):
