@@ -20,7 +20,7 @@ import time
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
 from compat_tf._src.framework.graph import GraphKeys
-from compat_tf._src.ops import array_ops, init_ops, state_ops
+from compat_tf._src.ops import control_flow_ops, init_ops, state_ops
 from compat_tf._src.ops import variable_scope as _vs
 from compat_tf._src.platform import tf_logging as logging
 from compat_tf._src.train import basic_session_run_hooks, monitored_session, training_util
@@ -49,7 +49,7 @@ def _latest_eval_step_value(update_ops):
     if isinstance(update_ops, dict):
         update_ops = list(update_ops.values())
     with _graph.control_dependencies(update_ops):
-        return array_ops.identity(get_or_create_eval_step().read_value())
+        return control_flow_ops.identity(get_or_create_eval_step().read_value())
 
 
 class StopAfterNEvalsHook(SessionRunHook):
