@@ -1,5 +1,6 @@
 """tf.contrib.slim (TF-Slim, TF 1.15): arg_scope, the contrib layers, the variable helpers,
-slim.losses, slim.learning; names not provided raise UnimplementedSymbolError."""
+slim.losses, slim.learning, the data pipeline (dataset, tfexample_decoder, dataset_data_provider,
+parallel_reader) and slim.evaluation; names not provided raise UnimplementedSymbolError."""
 from compat_tf._src.contrib.arg_scope import (  # noqa: F401
     add_arg_scope, arg_scope, arg_scope_func_key, arg_scoped_arguments, current_arg_scope, has_arg_scope)
 from compat_tf._src.contrib.layers import (  # noqa: F401
@@ -18,6 +19,8 @@ from compat_tf._src.layers.contrib_layers import (  # noqa: F401
     variance_scaling_initializer, xavier_initializer, xavier_initializer_conv2d)
 from compat_tf.contrib import losses, metrics  # noqa: F401
 from compat_tf.contrib.slim import initializers, learning, prefetch_queue, queues, regularizers, utils  # noqa: F401
+from compat_tf.contrib.slim import (  # noqa: F401
+    data_decoder, data_provider, dataset, dataset_data_provider, evaluation, parallel_reader, tfexample_decoder)
 from compat_tf._src.ops import init_ops  # noqa: F401 - TF1 slim leaks tensorflow.python.ops.init_ops as slim.init_ops
 from compat_tf._src.dropin.missing import missing_attr_hook  # noqa: E402
 
