@@ -826,7 +826,7 @@ def _conv_lower(x, w, strides, padding, explicit_paddings, data_format, dilation
         groups = in_c // w.shape[-2]
         if groups == 1 and n > 1 and data_format in ("NHWC", "NDHWC") and _covers_last_axis(x, w, pads, d):
             x, w, s, pads, d = _fold_last_axis(x, w, s, pads, d)
-        if conv_impl.applies(x, w, groups, data_format):       # CPU: gradients as TF's GEMMs
+        if conv_impl.applies(x, w, groups, data_format, s, pads, d):   # CPU: gradients as TF's GEMMs
             return conv_impl.conv2d(x, w.astype(x.dtype), s, pads, d, _PRECISION)
     return lax.conv_general_dilated(
         x, w.astype(x.dtype), window_strides=s, padding=pads, rhs_dilation=d,

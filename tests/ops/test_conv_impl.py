@@ -1,0 +1,45 @@
+"""ops/conv_impl.py: Conv2D with im2col (GEMM) gradients on CPU, against XLA's own gradients, and the
+measured rule choosing where it is used."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from compat_tf._src.ops import conv_impl
+
+
+@pytest.mark.parametrize("xs, ws, strides, pads, dil", [
+    ((2, 9, 8, 3), (3, 3, 3, 4), (1, 1), ((1, 1), (1, 1)), (1, 1)),       # SAME
+    ((2, 9, 8, 3), (3, 2, 3, 5), (2, 1), ((0, 0), (0, 0)), (1, 1)),       # VALID, strided
+    ((1, 11, 10, 2), (3, 3, 2, 2), (1, 2), ((2, 2), (1, 0)), (2, 1)),     # dilated, uneven padding
+    ((3, 7, 1, 4), (3, 1, 4, 6), (1, 1), ((1, 1), (0, 0)), (1, 1)),       # a text CNN's one-column output
+])
+def test_gemm_gradients_equal_xla_gradients(xs, ws, strides, pads, dil):
+    rs = np.random.RandomState(0)
+    x = jnp.asarray(rs.randn(*xs), jnp.float32)
+    w = jnp.asarray(rs.randn(*ws), jnp.float32)
+
+    def loss(f):
+        return lambda x, w: jnp.sum(jnp.sin(f(x, w)))
+    gemm = jax.jit(jax.grad(loss(lambda x, w: conv_impl._conv(strides, pads, dil, None, x, w)), argnums=(0, 1)))
+    xla = jax.jit(jax.grad(loss(lambda x, w: conv_impl._xla(strides, pads, dil, None, x, w)), argnums=(0, 1)))
+    for got, want in zip(gemm(x, w), xla(x, w)):
+        np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5)
+    np.testing.assert_allclose(conv_impl._conv(strides, pads, dil, None, x, w),
+                               conv_impl._xla(strides, pads, dil, None, x, w), rtol=1e-6, atol=1e-6)
+    # the CPU branch really is the GEMM one: its jaxpr holds the patch products (dot_general)
+    jaxpr = str(jax.make_jaxpr(jax.grad(loss(lambda x, w: conv_impl._conv(strides, pads, dil, None, x, w))))(x, w))
+    assert "dot_general" in jaxpr
+
+
+@pytest.mark.parametrize("xs, ws, pads, used", [
+    ((64, 32, 32, 3), (3, 3, 3, 32), ((1, 1), (1, 1)), True),       # CIFAR's first layer: 1024 positions
+    ((32, 28, 28, 32), (5, 5, 32, 64), ((2, 2), (2, 2)), True),      # 784 positions, 32 channels
+    ((64, 28, 28, 32), (5, 5, 32, 64), ((2, 2), (2, 2)), False),     # its patches would pass 2**25 elements
+    ((64, 14, 14, 32), (5, 5, 32, 64), ((2, 2), (2, 2)), False),     # MNIST's second layer: 196 positions
+    ((64, 28, 28, 1), (5, 5, 1, 32), ((2, 2), (2, 2)), False),       # MNIST's first layer: one channel
+    ((64, 56, 1, 128), (5, 1, 128, 128), ((2, 2), (0, 0)), True),    # one column (text CNN)
+    ((64, 28, 28, 32), (1, 1, 32, 64), ((0, 0), (0, 0)), False),     # 1x1: XLA's matmul already
+])
+def test_the_measured_rule(xs, ws, pads, used):
+    assert conv_impl.applies(jnp.zeros(xs), jnp.zeros(ws), 1, "NHWC", (1, 1), pads, (1, 1)) is used
