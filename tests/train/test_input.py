@@ -165,3 +165,27 @@ def test_maybe_batch_constant_keep_input():
     assert [v.tolist() for v in _drain(xb)] == [[0, 1], [2, 3]]
     with pytest.raises(NotImplementedError):
         tf.train.maybe_batch([x], keep_input=tf.placeholder(tf.bool, []), batch_size=2)
+
+
+def test_queues_report_their_fullness_as_tf1_summaries():
+    """TF1's queue summaries, names as TF 2.21's compat.v1 builds them: fraction_of_<capacity>_full for
+    producers and batchers, fraction_over_<min>_of_<capacity - min>_full for shuffling batchers."""
+    with tf.Graph().as_default():
+        tf.train.string_input_producer(["a", "b", "c"], shuffle=False, capacity=8)
+        x = tf.constant([1.0, 2.0])
+        tf.train.batch([x], 2, capacity=10)
+        sb = tf.train.shuffle_batch([x], 2, capacity=12, min_after_dequeue=4)
+        tf.train.batch_join([[x], [x]], 2, capacity=6)
+        assert [op.name for op in tf.get_collection(tf.GraphKeys.SUMMARIES)] == [
+            "input_producer/fraction_of_8_full:0", "batch/fraction_of_10_full:0",
+            "shuffle_batch/fraction_over_4_of_8_full:0", "batch_join/fraction_of_6_full:0"]
+        merged = tf.summary.merge_all()
+        runners = tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)
+        with tf.Session() as s:
+            s.run(runners[0].enqueue_ops[0])                 # the producer's 3 names, capacity 8
+            for _ in range(3):
+                s.run(runners[2].enqueue_ops[0])             # 3 rows in the shuffling queue: below its 4
+            values = {v.tag: v.simple_value for v in tf.Summary.FromString(s.run(merged)).value}
+    assert values == {"input_producer/fraction_of_8_full": 3 / 8, "batch/fraction_of_10_full": 0.0,
+                      "shuffle_batch/fraction_over_4_of_8_full": 0.0, "batch_join/fraction_of_6_full": 0.0}
+    assert sb.shape.as_list() == [2, 2]          # one tensor in, one tensor out (as TF1)

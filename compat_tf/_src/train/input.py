@@ -11,8 +11,11 @@ PaddingFIFOQueue (`dynamic_pad`) / RandomShuffleQueue from `num_threads`
 queue-runner threads and dequeue `batch_size` rows (`dequeue_up_to` with
 `allow_smaller_final_batch`, so the batch dimension is then None).
 
-Deviations: the `fraction_of_N_full` summaries are not created; SparseTensor
-inputs and tensor-valued `keep_input` are not supported.
+Each queue reports how full it is as TF1's scalar summary (in GraphKeys.SUMMARIES, so `merge_all`
+includes it): `<scope>/fraction_of_<capacity>_full` for producers and batchers,
+`<scope>/fraction_over_<min_after_dequeue>_of_<capacity - min_after_dequeue>_full` for shuffling batchers.
+
+Deviations: SparseTensor inputs and tensor-valued `keep_input` are not supported.
 """
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
@@ -71,6 +74,8 @@ def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=Tr
                                     shapes=[element_shape], shared_name=shared_name, name=name)
         enq = q.enqueue_many([input_tensor])
         queue_runner.add_queue_runner(queue_runner.QueueRunner(q, [enq], cancel_op=cancel_op))
+        if summary_name is not None:
+            _fullness_summary(summary_name, q, capacity)
         return q
 
 
@@ -226,6 +231,17 @@ def _enqueue(queue, tensor_list, threads, enqueue_many):
     queue_runner.add_queue_runner(queue_runner.QueueRunner(queue, enqueue_ops))
 
 
+def _fullness_summary(tag, queue, capacity, min_after_dequeue=0):
+    """TF1's queue summary: the fraction of `capacity` (above `min_after_dequeue`) that is filled."""
+    from compat_tf._src.ops import math_ops
+    from compat_tf._src.summary import summary_ops
+    size = queue.size()
+    if min_after_dequeue:
+        size = math_ops.maximum(0, size - min_after_dequeue)
+    fraction = math_ops.cast(size, _dtypes.float32) * (1. / (capacity - min_after_dequeue))
+    summary_ops.scalar(tag, fraction)
+
+
 def _dequeue(queue, batch_size, allow_smaller_final_batch, name):
     if allow_smaller_final_batch:
         return queue.dequeue_up_to(batch_size, name=name)
@@ -244,6 +260,7 @@ def _batch(tensors, batch_size, keep_input, num_threads=1, capacity=32, enqueue_
                                           shared_name=shared_name)
         if keep:
             _enqueue(queue, tensor_list, num_threads, enqueue_many)
+        _fullness_summary(f"fraction_of_{capacity}_full", queue, capacity)
         dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
         return _as_original_type(tensors, dequeued)
 
@@ -261,6 +278,7 @@ def _batch_join(tensors_list, batch_size, keep_input, capacity=32, enqueue_many=
                                           shared_name=shared_name)
         if keep:
             _enqueue_join(queue, tensor_list_list, enqueue_many)
+        _fullness_summary(f"fraction_of_{capacity}_full", queue, capacity)
         dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
         return _as_original_type(tensors_list[0], dequeued)
 
@@ -282,6 +300,8 @@ def _shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, keep_input,
                                                  shared_name=shared_name)
         if keep:
             _enqueue(queue, tensor_list, num_threads, enqueue_many)
+        _fullness_summary(f"fraction_over_{min_after_dequeue}_of_{capacity - min_after_dequeue}_full", queue,
+                          capacity, min_after_dequeue)
         dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
         return _as_original_type(tensors, dequeued)
 
@@ -303,6 +323,8 @@ def _shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, k
                                                  shared_name=shared_name)
         if keep:
             _enqueue_join(queue, tensor_list_list, enqueue_many)
+        _fullness_summary(f"fraction_over_{min_after_dequeue}_of_{capacity - min_after_dequeue}_full", queue,
+                          capacity, min_after_dequeue)
         dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
         return _as_original_type(tensors_list[0], dequeued)
 
