@@ -136,6 +136,7 @@ from compat_tf._src.ops.image_quality_ops import extract_image_patches  # noqa: 
 from compat_tf.math import log_sigmoid  # noqa: E402,F401
 from compat_tf._src.ops.accumulator_ops import ConditionalAccumulator, ConditionalAccumulatorBase  # noqa: E402,F401
 from compat_tf import quantization  # noqa: E402,F401
+from compat_tf import raw_ops  # noqa: E402,F401
 
 from compat_tf._src.dropin.missing import missing_attr_hook as _missing_attr_hook  # noqa: E402
 

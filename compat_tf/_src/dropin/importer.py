@@ -78,6 +78,11 @@ class _TensorFlowAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, fullname, path, target=None):
         target_name = target_module_name(fullname)
         if target_name is None:
+            # `from tensorflow.python.ops import gen_nn_ops` imports compat_tf._src.ops.gen_nn_ops:
+            # TF's generated wrappers, made from its OpDefs (ops/raw_op_wrappers)
+            if fullname.startswith("compat_tf._src.ops.gen_"):
+                from compat_tf._src.ops import raw_op_wrappers
+                return raw_op_wrappers.find_gen_module_spec(fullname)
             return None
         return importlib.util.spec_from_loader(fullname, self)
 
