@@ -1,7 +1,7 @@
 """tf.contrib.legacy_seq2seq (TF 1.15 contrib/legacy_seq2seq/python/ops/seq2seq.py): the static
 (list-of-timesteps) seq2seq models of the 2016 translation and char-RNN tutorials.
 
-All 14 names of TF 1.15's module: rnn_decoder, basic_rnn_seq2seq, tied_rnn_seq2seq,
+All 13 names of TF 1.15's module: rnn_decoder, basic_rnn_seq2seq, tied_rnn_seq2seq,
 embedding_rnn_decoder, embedding_rnn_seq2seq, embedding_tied_rnn_seq2seq, attention_decoder,
 embedding_attention_decoder, embedding_attention_seq2seq, one2many_rnn_seq2seq,
 model_with_buckets, sequence_loss_by_example, sequence_loss, with TF1's variable scopes
