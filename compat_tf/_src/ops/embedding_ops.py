@@ -117,7 +117,6 @@ def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=N
         # drop negative ids, then (mean/sqrtn) ids whose weight is not positive
         keep = math_ops.greater_equal(sparse_ids.values, 0)
         if sparse_weights is not None:
-            keep = math_ops.logical_and(keep, array_ops.ones_like(sparse_weights.values, dtype=_dtypes.bool))
             if combiner != "sum":
                 keep = math_ops.logical_and(keep, math_ops.greater(sparse_weights.values, 0))
             sparse_weights = sparse_compose_ops.sparse_retain(sparse_weights, keep)

@@ -19,11 +19,7 @@ _ROUNDS = 10
 def philox_blocks(key, counter, n):
     """The outputs of `n` successive PhiloxRandom calls from `counter` (four 32-bit words, low
     first) under `key` (two words): a uint32 array [n, 4]."""
-    c = counter[0] | counter[1] << 32 | counter[2] << 64 | counter[3] << 96
-    steps = np.arange(n, dtype=object) + c
-    words = [np.array([(int(v) >> (32 * w)) & _M32 for v in steps], dtype=np.uint64) for w in range(4)] \
-        if n and (c + n) >> 64 else _low_counters(counter, n)
-    c0, c1, c2, c3 = words
+    c0, c1, c2, c3 = _counter_words(_as_int(counter), n)
     k0, k1 = np.uint64(key[0]), np.uint64(key[1])
     m32 = np.uint64(_M32)
     for r in range(_ROUNDS):
@@ -38,11 +34,24 @@ def philox_blocks(key, counter, n):
     return np.stack([c0, c1, c2, c3], axis=1).astype(np.uint32)
 
 
-def _low_counters(counter, n):
-    """The counter words of n steps when only the low 64 bits change (no carry into word 2)."""
-    low = np.uint64(counter[0] | counter[1] << 32) + np.arange(n, dtype=np.uint64)
-    m32 = np.uint64(_M32)
-    return [low & m32, low >> np.uint64(32), np.full(n, counter[2], np.uint64), np.full(n, counter[3], np.uint64)]
+def _as_int(words):
+    return words[0] | words[1] << 32 | words[2] << 64 | words[3] << 96
+
+
+def _as_words(c):
+    return [(c >> (32 * w)) & _M32 for w in range(4)]
+
+
+def _counter_words(c, n):
+    """The four uint64 word arrays of the 128-bit counters c, c + 1, ..., c + n - 1."""
+    low, high = c & (2 ** 64 - 1), c >> 64
+    if low + n <= 2 ** 64:            # no carry into the high words: one vector add
+        lows = np.uint64(low) + np.arange(n, dtype=np.uint64)
+        hw = _as_words(high)
+        m32 = np.uint64(_M32)
+        return [lows & m32, lows >> np.uint64(32), np.full(n, hw[0], np.uint64), np.full(n, hw[1], np.uint64)]
+    steps = [_as_words((c + i) & (2 ** 128 - 1)) for i in range(n)]       # the rare carry: per counter
+    return [np.array(w, dtype=np.uint64) for w in zip(*steps)]
 
 
 class Uint32Stream:
@@ -60,9 +69,7 @@ class Uint32Stream:
 
     def _refill(self):
         block = philox_blocks(self._key, self._counter, self._BLOCK)
-        c = (self._counter[0] | self._counter[1] << 32 | self._counter[2] << 64 | self._counter[3] << 96)
-        c = (c + self._BLOCK) & (2 ** 128 - 1)
-        self._counter = [(c >> (32 * w)) & _M32 for w in range(4)]
+        self._counter = _as_words((_as_int(self._counter) + self._BLOCK) & (2 ** 128 - 1))
         self._values = block.reshape(-1).tolist()
         self._next = 0
 
@@ -74,7 +81,3 @@ class Uint32Stream:
         self.samples += 1
         return v
 
-
-def seed_pair(stream):
-    """The next (seed, seed2) of tf.data's RandomSeedGenerator: two samples of `stream`."""
-    return stream(), stream()

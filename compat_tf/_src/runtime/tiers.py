@@ -98,30 +98,28 @@ class Policy:
 POLICY = Policy()
 
 
-def set_policy(mode=None, compile_after=None, background=None, max_interpreted_elements=None,
-               max_signatures=None, max_interpreted_flops=None, interpreted_flops_per_eqn=None):
-    """Changes the execution policy; returns the previous settings as a dict (for restoring)."""
-    prev = {"mode": POLICY.mode, "compile_after": POLICY.compile_after, "background": POLICY.background,
-            "max_interpreted_elements": POLICY.max_interpreted_elements,
-            "max_interpreted_flops": POLICY.max_interpreted_flops,
-            "interpreted_flops_per_eqn": POLICY.interpreted_flops_per_eqn,
-            "max_signatures": POLICY.max_signatures}
-    if max_signatures is not None:
-        POLICY.max_signatures = max(1, int(max_signatures))
-    if mode is not None:
-        if mode not in _MODES:
-            raise ValueError(f"execution mode must be one of {_MODES}, got {mode!r}")
-        POLICY.mode = mode
-    if compile_after is not None:
-        POLICY.compile_after = max(1, int(compile_after))
-    if background is not None:
-        POLICY.background = bool(background)
-    if max_interpreted_elements is not None:
-        POLICY.max_interpreted_elements = int(max_interpreted_elements)
-    if max_interpreted_flops is not None:
-        POLICY.max_interpreted_flops = float(max_interpreted_flops)
-    if interpreted_flops_per_eqn is not None:
-        POLICY.interpreted_flops_per_eqn = float(interpreted_flops_per_eqn)
+def _execution_mode(mode):
+    if mode not in _MODES:
+        raise ValueError(f"execution mode must be one of {_MODES}, got {mode!r}")
+    return mode
+
+
+# set_policy's settings: {name: how a given value is normalised}
+_SETTINGS = {"mode": _execution_mode, "compile_after": lambda v: max(1, int(v)), "background": bool,
+             "max_interpreted_elements": int, "max_interpreted_flops": float,
+             "interpreted_flops_per_eqn": float, "max_signatures": lambda v: max(1, int(v))}
+
+
+def set_policy(**settings):
+    """Changes the execution policy (keywords: the Policy attributes in _SETTINGS; None leaves one
+    as it is); returns the previous settings as a dict (for restoring)."""
+    unknown = set(settings) - set(_SETTINGS)
+    if unknown:
+        raise TypeError(f"set_policy() got unexpected keyword argument(s) {sorted(unknown)}")
+    prev = {name: getattr(POLICY, name) for name in _SETTINGS}
+    new = {name: _SETTINGS[name](v) for name, v in settings.items() if v is not None}
+    for name, v in new.items():
+        setattr(POLICY, name, v)
     return prev
 
 

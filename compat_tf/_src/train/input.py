@@ -75,7 +75,7 @@ def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=Tr
         enq = q.enqueue_many([input_tensor])
         queue_runner.add_queue_runner(queue_runner.QueueRunner(q, [enq], cancel_op=cancel_op))
         if summary_name is not None:
-            _fullness_summary(summary_name, q, capacity)
+            _fullness_summary(q, capacity, tag=summary_name)
         return q
 
 
@@ -231,13 +231,16 @@ def _enqueue(queue, tensor_list, threads, enqueue_many):
     queue_runner.add_queue_runner(queue_runner.QueueRunner(queue, enqueue_ops))
 
 
-def _fullness_summary(tag, queue, capacity, min_after_dequeue=0):
-    """TF1's queue summary: the fraction of `capacity` (above `min_after_dequeue`) that is filled."""
+def _fullness_summary(queue, capacity, min_after_dequeue=0, tag=None):
+    """TF1's queue summary: the fraction of `capacity` (above `min_after_dequeue`) that is filled, tagged
+    fraction_of_<capacity>_full, or fraction_over_<min>_of_<capacity - min>_full for a shuffling queue."""
     from compat_tf._src.ops import math_ops
     from compat_tf._src.summary import summary_ops
     size = queue.size()
     if min_after_dequeue:
         size = math_ops.maximum(0, size - min_after_dequeue)
+        tag = tag or f"fraction_over_{min_after_dequeue}_of_{capacity - min_after_dequeue}_full"
+    tag = tag or f"fraction_of_{capacity}_full"
     fraction = math_ops.cast(size, _dtypes.float32) * (1. / (capacity - min_after_dequeue))
     summary_ops.scalar(tag, fraction)
 
@@ -260,7 +263,7 @@ def _batch(tensors, batch_size, keep_input, num_threads=1, capacity=32, enqueue_
                                           shared_name=shared_name)
         if keep:
             _enqueue(queue, tensor_list, num_threads, enqueue_many)
-        _fullness_summary(f"fraction_of_{capacity}_full", queue, capacity)
+        _fullness_summary(queue, capacity)
         dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
         return _as_original_type(tensors, dequeued)
 
@@ -278,7 +281,7 @@ def _batch_join(tensors_list, batch_size, keep_input, capacity=32, enqueue_many=
                                           shared_name=shared_name)
         if keep:
             _enqueue_join(queue, tensor_list_list, enqueue_many)
-        _fullness_summary(f"fraction_of_{capacity}_full", queue, capacity)
+        _fullness_summary(queue, capacity)
         dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
         return _as_original_type(tensors_list[0], dequeued)
 
@@ -300,8 +303,7 @@ def _shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, keep_input,
                                                  shared_name=shared_name)
         if keep:
             _enqueue(queue, tensor_list, num_threads, enqueue_many)
-        _fullness_summary(f"fraction_over_{min_after_dequeue}_of_{capacity - min_after_dequeue}_full", queue,
-                          capacity, min_after_dequeue)
+        _fullness_summary(queue, capacity, min_after_dequeue)
         dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
         return _as_original_type(tensors, dequeued)
 
@@ -323,8 +325,7 @@ def _shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, k
                                                  shared_name=shared_name)
         if keep:
             _enqueue_join(queue, tensor_list_list, enqueue_many)
-        _fullness_summary(f"fraction_over_{min_after_dequeue}_of_{capacity - min_after_dequeue}_full", queue,
-                          capacity, min_after_dequeue)
+        _fullness_summary(queue, capacity, min_after_dequeue)
         dequeued = _dequeue(queue, batch_size, allow_smaller_final_batch, scope)
         return _as_original_type(tensors_list[0], dequeued)
 
