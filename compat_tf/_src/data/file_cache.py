@@ -180,19 +180,8 @@ class _CacheWriter:
             raise oserror_to_tf(e, self.filename) from None
 
     def _index_bytes(self):
-        from compat_tf._src.framework import tensor_util
-        from compat_tf._src.io import tensor_bundle as _tb
-        from compat_tf._src.io.tensor_bundle_writer import table_bytes
-        from compat_tf._src.protos import tensor_bundle_pb2
-        header = tensor_bundle_pb2.BundleHeaderProto(num_shards=1, endianness=0)
-        header.version.producer = _tb.TENSOR_BUNDLE_VERSION
-        rows = [(b"", header.SerializeToString())]
-        for key, dtype, shape, offset, size, crc in self._entries:
-            e = tensor_bundle_pb2.BundleEntryProto(dtype=dtype.as_datatype_enum, shard_id=0, offset=offset,
-                                                   size=size, crc32c=crc)
-            e.shape.CopyFrom(tensor_util.shape_to_proto(list(shape)))
-            rows.append((key.encode(), e.SerializeToString()))
-        return table_bytes(rows)
+        from compat_tf._src.io.tensor_bundle_writer import index_bytes
+        return index_bytes(self._entries)
 
     def abandon(self):
         """Closes and removes this writer's temporary and lockfile (nothing once committed)."""

@@ -206,15 +206,16 @@ def _read_run(hash_dir, meta, specs):
 
 
 def encode_tensor(arr, dtype):
-    """A serialized TensorProto of `arr` with tensor_content, as TF's Tensor::AsProtoTensorContent."""
+    """A serialized TensorProto of `arr` with tensor_content, as TF's Tensor::AsProtoTensorContent
+    (tf.serialize_tensor's encoding for numbers; strings as varint lengths then bytes)."""
     from compat_tf._src.framework import tensor_util
     from compat_tf._src.io import varint
+    from compat_tf._src.ops import serialization_ops
     from compat_tf._src.protos import tensor_pb2
-    if dtype == _dtypes.string:
-        elems = [x if isinstance(x, bytes) else str(x).encode() for x in arr.ravel().tolist()]
-        content = b"".join(varint.encode(len(e)) for e in elems) + b"".join(elems)
-    else:
-        content = np.ascontiguousarray(arr, dtype=np.dtype(dtype.as_numpy_dtype).newbyteorder("<")).tobytes()
+    if dtype != _dtypes.string:
+        return serialization_ops._serialize(arr, dtype)
+    elems = [x if isinstance(x, bytes) else str(x).encode() for x in arr.ravel().tolist()]
+    content = b"".join(varint.encode(len(e)) for e in elems) + b"".join(elems)
     proto = tensor_pb2.TensorProto(dtype=dtype.as_datatype_enum, tensor_content=content)
     proto.tensor_shape.CopyFrom(tensor_util.shape_to_proto(list(arr.shape)))
     return proto.SerializeToString()
@@ -222,30 +223,29 @@ def encode_tensor(arr, dtype):
 
 def decode_tensor(record, path):
     """The array a serialized TensorProto of encode_tensor's form holds (DataLossError if malformed)."""
+    from compat_tf._src.framework import tensor_util
     from compat_tf._src.io import varint
     from google.protobuf.message import DecodeError
 
     from compat_tf._src.protos import tensor_pb2
     try:
         proto = tensor_pb2.TensorProto.FromString(record)
-        dtype = _dtypes.as_dtype(proto.dtype)
+        if _dtypes.as_dtype(proto.dtype) != _dtypes.string:
+            return tensor_util.make_ndarray(proto)
         shape = tuple(d.size for d in proto.tensor_shape.dim)
         count = int(np.prod(shape, dtype=np.int64)) if shape else 1
         data = proto.tensor_content
-        if dtype == _dtypes.string:
-            lengths, pos = [], 0
-            for _ in range(count):
-                n, pos = varint.decode(data, pos, len(data), path)
-                lengths.append(n)
-            out = np.empty(count, dtype=object)
-            for i, n in enumerate(lengths):
-                out[i] = data[pos:pos + n]
-                pos += n
-            if pos != len(data):
-                raise ValueError("string lengths do not match the content")
-            return out.reshape(shape)
-        np_dtype = np.dtype(dtype.as_numpy_dtype)
-        return np.frombuffer(data, dtype=np_dtype.newbyteorder("<")).astype(np_dtype).reshape(shape)
+        lengths, pos = [], 0
+        for _ in range(count):
+            n, pos = varint.decode(data, pos, len(data), path)
+            lengths.append(n)
+        out = np.empty(count, dtype=object)
+        for i, n in enumerate(lengths):
+            out[i] = data[pos:pos + n]
+            pos += n
+        if pos != len(data):
+            raise ValueError("string lengths do not match the content")
+        return out.reshape(shape)
     except (ValueError, TypeError, struct.error, errors.OpError, DecodeError) as e:
         raise errors.DataLossError(None, None, f"{path}: corrupted snapshot record ({e})") from None
 

@@ -23,7 +23,7 @@ from compat_tf._src.io import tensor_bundle as _tb
 from compat_tf._src.io.tf_record import crc32c
 from compat_tf._src.io import varint
 
-__all__ = ["write_bundle", "table_bytes", "tensor_bytes"]
+__all__ = ["write_bundle", "index_bytes", "table_bytes", "tensor_bytes"]
 
 BLOCK_SIZE = 256 * 1024
 RESTART_INTERVAL = 16
@@ -128,8 +128,6 @@ def write_bundle(index_path, data_path, tensors, opener=open):
     """Writes `tensors` ({name: NumPy array}) as a one-shard bundle: data to `data_path`, then the
     SSTable index to `index_path`. `opener(path, "wb")` opens each file (checkpoint_commit passes
     one that fsyncs)."""
-    from compat_tf._src.framework import tensor_util
-    from compat_tf._src.protos import tensor_bundle_pb2
     entries = []
     offset = 0
     with opener(data_path, "wb") as f:
@@ -137,16 +135,26 @@ def write_bundle(index_path, data_path, tensors, opener=open):
             arr = np.asarray(tensors[name])
             data, crc = tensor_bytes(arr)
             f.write(data)
-            e = tensor_bundle_pb2.BundleEntryProto(
-                dtype=_dtype_of(arr).as_datatype_enum, shard_id=0, offset=offset, size=len(data), crc32c=crc)
-            e.shape.CopyFrom(tensor_util.shape_to_proto(_shape(arr.shape)))
+            entries.append((name, _dtype_of(arr), arr.shape, offset, len(data), crc))
             offset += len(data)
-            entries.append((name.encode("utf-8"), e.SerializeToString()))
+    with opener(index_path, "wb") as f:
+        f.write(index_bytes(entries))
+
+
+def index_bytes(entries):
+    """The SSTable index of a one-shard bundle: TF's header under key "", then one BundleEntryProto per
+    (key, DType, shape, offset, size, masked crc32c) of `entries` (keys in increasing order)."""
+    from compat_tf._src.framework import tensor_util
+    from compat_tf._src.protos import tensor_bundle_pb2
     header = tensor_bundle_pb2.BundleHeaderProto(num_shards=1, endianness=0)
     header.version.producer = _tb.TENSOR_BUNDLE_VERSION
-    table = table_bytes([(b"", header.SerializeToString())] + entries)
-    with opener(index_path, "wb") as f:
-        f.write(table)
+    rows = [(b"", header.SerializeToString())]
+    for key, dtype, shape, offset, size, crc in entries:
+        e = tensor_bundle_pb2.BundleEntryProto(dtype=dtype.as_datatype_enum, shard_id=0, offset=offset, size=size,
+                                               crc32c=crc)
+        e.shape.CopyFrom(tensor_util.shape_to_proto(_shape(shape)))
+        rows.append((key.encode("utf-8"), e.SerializeToString()))
+    return table_bytes(rows)
 
 
 def _shape(dims):
