@@ -21,15 +21,31 @@ def test_gemm_gradients_equal_xla_gradients(xs, ws, strides, pads, dil):
 
     def loss(f):
         return lambda x, w: jnp.sum(jnp.sin(f(x, w)))
-    gemm = jax.jit(jax.grad(loss(lambda x, w: conv_impl._conv(strides, pads, dil, None, x, w)), argnums=(0, 1)))
+    gemm = jax.jit(jax.grad(loss(lambda x, w: conv_impl.conv2d(x, w, strides, pads, dil, None)), argnums=(0, 1)))
     xla = jax.jit(jax.grad(loss(lambda x, w: conv_impl._xla(strides, pads, dil, None, x, w)), argnums=(0, 1)))
     for got, want in zip(gemm(x, w), xla(x, w)):
         np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5)
-    np.testing.assert_allclose(conv_impl._conv(strides, pads, dil, None, x, w),
+    np.testing.assert_allclose(conv_impl.conv2d(x, w, strides, pads, dil, None),
                                conv_impl._xla(strides, pads, dil, None, x, w), rtol=1e-6, atol=1e-6)
     # the CPU branch really is the GEMM one: its jaxpr holds the patch products (dot_general)
-    jaxpr = str(jax.make_jaxpr(jax.grad(loss(lambda x, w: conv_impl._conv(strides, pads, dil, None, x, w))))(x, w))
+    jaxpr = str(jax.make_jaxpr(jax.grad(loss(lambda x, w: conv_impl.conv2d(x, w, strides, pads, dil, None))))(x, w))
     assert "dot_general" in jaxpr
+
+
+@pytest.mark.parametrize("xs, ws, pads, gemm_forward", [
+    ((3, 7, 1, 4), (3, 1, 4, 6), ((1, 1), (0, 0)), True),           # one output column
+    ((2, 1, 9, 4), (1, 3, 4, 5), ((0, 0), (0, 0)), True),           # one output row
+    ((2, 9, 8, 3), (3, 3, 3, 4), ((1, 1), (1, 1)), False),          # an image: XLA's forward
+])
+def test_forward_is_the_patch_product_for_one_row_or_column(xs, ws, pads, gemm_forward):
+    rs = np.random.RandomState(1)
+    x = jnp.asarray(rs.randn(*xs), jnp.float32)
+    w = jnp.asarray(rs.randn(*ws), jnp.float32)
+    got = jax.jit(lambda x, w: conv_impl.conv2d(x, w, (1, 1), pads, (1, 1), None))(x, w)
+    np.testing.assert_allclose(got, conv_impl._xla((1, 1), pads, (1, 1), None, x, w), rtol=1e-5, atol=1e-5)
+    jaxpr = str(jax.make_jaxpr(lambda x, w: conv_impl.conv2d(x, w, (1, 1), pads, (1, 1), None))(x, w))
+    assert ("dot_general" in jaxpr) is gemm_forward
+    assert "conv_general_dilated" in jaxpr          # the other backends keep XLA's convolution
 
 
 @pytest.mark.parametrize("xs, ws, pads, used", [
