@@ -249,7 +249,7 @@ def test_signatures_of_a_step_are_bounded_least_recently_used_first(policy):
     with tf.Session() as s:
         for n in range(1, 11):
             assert s.run(y, {x: np.ones(n, np.float32)}) == 2.0 * n
-        fn = next(p for p in s._plans.values())._stateless_fn
+        fn = next(p for p in s._plans.values())._flat_fns[((), (), ())]
         assert len(fn.programs()) == 4
         assert sorted(k[0][0] for k in fn.programs()) == [7, 8, 9, 10]
 

@@ -302,3 +302,49 @@ def test_train_step_fed_by_a_host_get_next_donates_its_state():
                 s.run(train)
             for k, v in after.items():
                 np.testing.assert_array_equal(np.asarray(s._state[k]), v)
+
+
+# -- a fed scalar bool specialises the step ----------------------------------------------------
+
+def _programs_of(plan):
+    """{values of the specialised inputs: the step's jaxpr text} of a one-segment plan."""
+    out = {}
+    for (ro, rw, values), fn in plan._flat_fns.items():
+        for prog in fn._programs.values():
+            if prog.traced is not None:
+                out[values] = str(prog.traced.jaxpr)
+    return out
+
+
+def test_fed_scalar_bool_specialises_the_step_and_cond_runs_one_branch(policy):
+    """An `is_training` flag fed to tf.cond: each value has its own program holding only its branch
+    (no XLA conditional), the variable update of the untaken branch is not made, and the results
+    are those of the branch the value picks."""
+    policy(mode="interpret")
+    training = tf.placeholder(tf.bool, [])
+    x = tf.placeholder(tf.float32, [None])
+    v = tf.Variable(0.0)
+    out = tf.cond(training, lambda: tf.reduce_sum(x) + v.assign_add(1.0), lambda: tf.reduce_sum(x) * 10.0)
+    with tf.Session() as s:
+        s.run(v.initializer)
+        xs = np.array([1.0, 2.0], np.float32)
+        assert s.run(out, {training: True, x: xs}) == 4.0          # 3 + the incremented v
+        assert s.run(out, {training: False, x: xs}) == 30.0
+        assert s.run(out, {training: np.bool_(True), x: xs}) == 5.0
+        assert s.run(v) == 2.0                                      # the False run did not add
+        progs = _programs_of(next(p for p in s._plans.values() if p.fetch_tensors == [out]))
+        assert set(progs) == {(True,), (False,)}
+        assert all("cond[" not in text for text in progs.values())
+        assert "mul" in progs[(False,)] and "mul" not in progs[(True,)]
+
+
+def test_fed_scalar_bool_used_as_data_is_specialised_too(policy):
+    policy(mode="interpret")
+    flag = tf.placeholder(tf.bool, [])
+    x = tf.placeholder(tf.float32, [3])
+    y = tf.where(tf.logical_not(flag), x * 2.0, x - 1.0)
+    with tf.Session() as s:
+        xs = np.array([1.0, 2.0, 3.0], np.float32)
+        np.testing.assert_allclose(s.run(y, {flag: True, x: xs}), xs - 1.0)
+        np.testing.assert_allclose(s.run(y, {flag: False, x: xs}), xs * 2.0)
+        np.testing.assert_allclose(s.run([y, flag], {flag: False, x: xs})[0], xs * 2.0)

@@ -19,6 +19,7 @@ import builtins
 
 import jax.numpy as jnp
 from jax import lax
+import numpy as np
 
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
@@ -328,8 +329,13 @@ def _if(ctx, pred, *inputs, _branches, _externals, _refs, _outputs, _output_spec
                 outs.append(jnp.asarray(v, _dtypes.to_jax_dtype(dtype)))
             return outs, {k: sub.state[k] for k in written}
         return branch
-    outs, new_state = lax.cond(jnp.asarray(pred, bool), make_branch(0), make_branch(1),
-                               (ext_vals, state0))
+    if isinstance(pred, (bool, np.bool_, np.ndarray)):
+        # a predicate known when the step is traced (a constant, a fed flag the step is specialised
+        # on: plan._init_fast_path): the chosen branch alone, no conditional in the program
+        outs, new_state = make_branch(0 if bool(pred) else 1)((ext_vals, state0))
+    else:
+        outs, new_state = lax.cond(jnp.asarray(pred, bool), make_branch(0), make_branch(1),
+                                   (ext_vals, state0))
     for k, v in new_state.items():
         ctx.write(lowering.VarRef(k), v)
     return outs

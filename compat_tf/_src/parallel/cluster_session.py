@@ -357,7 +357,7 @@ class ReplicaPlan(_plan.Plan):
     def _jit_flat(self, flat, seg, ro, rw):
         # (*ro, *rw, *inputs[, counter]) -> (*outputs, check code, check payloads, *written)
         mode = self._mode
-        n_args = len(ro) + len(rw) + len(seg.inputs) + (1 if self.uses_rng else 0)
+        n_args = len(ro) + len(rw) + self.n_flat_inputs(seg) + (1 if self.uses_rng else 0)
         n_out = len(seg.outputs) + seg.n_check
         written = list(seg.writes)
 

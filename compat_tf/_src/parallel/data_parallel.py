@@ -198,7 +198,7 @@ class ShardedPlan(_plan.Plan):
         # inputs as placed (batch-split feeds), outputs as XLA's propagation decides
         rep = self._dp.replicated
         n_state = len(ro) + len(rw)
-        n_rest = len(seg.inputs) + (1 if self.uses_rng else 0)
+        n_rest = self.n_flat_inputs(seg) + (1 if self.uses_rng else 0)
         in_shardings = (rep,) * n_state + (None,) * n_rest
         # (outputs, run-time check outputs (run_checks.py), written state)
         out_shardings = (None,) * (len(seg.outputs) + seg.n_check) + (rep,) * len(seg.writes)

@@ -222,7 +222,7 @@ class TowerPlan(_plan.Plan):
         layout = self._layouts.get(seg.step)
         if layout is None:
             return super()._jit_flat(flat, seg, ro, rw)
-        n_in = len(ro) + len(rw) + len(seg.inputs) + (1 if self.uses_rng else 0)
+        n_in = len(ro) + len(rw) + self.n_flat_inputs(seg) + (1 if self.uses_rng else 0)
         spec = PartitionSpec()
         # everything replicated: each device computes its tower, the rest is shared (module docstring)
         mapped = jax.shard_map(flat, mesh=layout.mesh, in_specs=(spec,) * n_in,

@@ -397,7 +397,15 @@ class Plan:
                 sources.append((2, self.var_refs[t].key))
             else:
                 return
-        self._fast = (seg, tuple(feed_pos[t] for t in seg.inputs), tuple(sources), len(seg.outputs))
+        # fed scalar bools (an `is_training` flag) are not arguments of the step: it is specialised
+        # on their values (one program per value, _FastLayout.fns), so a tf.cond on one is no XLA
+        # conditional but the chosen branch alone (control_flow_ops._if), as TF1 runs one branch
+        self._static_inputs = tuple(j for j, t in enumerate(seg.inputs) if self.specialise_scalar_bool_feeds
+                                    and t.dtype.base_dtype == _dtypes.bool and t.shape.ndims == 0)
+        dynamic = [j for j in range(len(seg.inputs)) if j not in self._static_inputs]
+        self._fast = (seg, tuple(feed_pos[seg.inputs[j]] for j in dynamic), tuple(sources), len(seg.outputs))
+        self._static_feed_pos = tuple(feed_pos[seg.inputs[j]] for j in self._static_inputs)
+        self._all_input_pos = tuple(feed_pos[t] for t in seg.inputs)
         # fetches that are exactly the step's leading outputs: its result is returned as is
         # (the caller reads only the first len(fetch_tensors) values)
         direct = tuple(i for _, i in sources) if all(k == 0 for k, _ in sources) else None
@@ -405,10 +413,21 @@ class Plan:
             direct = _IDENTITY
         self._fast_direct = direct
         self._layout = None       # _FastLayout for the state keys present now
-        self._flat_fns = {}       # (ro keys, rw keys) -> jitted flat step
-        self._stateless_fn = None
-        if not (seg.reads or seg.writes or self.needs_init or any(k == 2 for k, _ in sources)):
-            self._stateless_fn = self._flat_fns[((), ())] = self._make_flat_fn(seg, (), ())
+        self._flat_fns = {}       # (ro keys, rw keys, static input values) -> jitted flat step
+        self._stateless = not (seg.reads or seg.writes or self.needs_init or any(k == 2 for k, _ in sources))
+        self._stateless_fn = None     # the stateless step when no input is specialised
+
+    # A hook: whether fed scalar bools specialise the one-segment step (see _init_fast_path); the
+    # parallel plans, whose executables take every input, keep them as arguments
+    specialise_scalar_bool_feeds = True
+
+    def _flat_fn(self, ro, rw, static_values):
+        """The flat step for these state keys and values of the specialised inputs (made once)."""
+        key = (ro, rw, static_values)
+        fn = self._flat_fns.get(key)
+        if fn is None:
+            fn = self._flat_fns[key] = self._make_flat_fn(self._fast[0], ro, rw, static_values)
+        return fn
 
     def _make_layout(self, state):
         """Which state keys the flat step takes, given the keys present in `state`.
@@ -421,31 +440,37 @@ class Plan:
         ro = tuple(k for k in seg.reads if k not in writes and k in state)
         rw = tuple(k for k in seg.writes if k in state)
         absent = tuple(k for k in list(seg.reads) + list(seg.writes) if k not in state)
-        fn = self._flat_fns.get((ro, rw))
-        if fn is None:
-            fn = self._flat_fns[(ro, rw)] = self._make_flat_fn(seg, ro, rw)
         passed = set(ro) | set(rw)
         check = tuple(k for k in self.needs_init if k not in passed)
-        return _FastLayout(ro + rw, absent, check, fn)
+        return _FastLayout(self, ro, rw, absent, check)
 
-    def _make_flat_fn(self, seg, ro, rw):
+    def _make_flat_fn(self, seg, ro, rw, static_values=()):
         step = seg.step
         n_ro, n_rw = len(ro), len(rw)
         written = list(seg.writes)
         uses_rng = self.uses_rng
         zero = np.uint32(0)
+        # the specialised inputs' values, put back at their places in the step's inputs
+        static = [(j, np.asarray(v, np.bool_)) for j, v in zip(self._static_inputs, static_values)]
 
         def flat(*args):
             state_ro = dict(zip(ro, args[:n_ro]))
             state_rw = dict(zip(rw, args[n_ro:n_ro + n_rw]))
             if uses_rng:
-                inputs, counter = args[n_ro + n_rw:-1], args[-1]
+                inputs, counter = list(args[n_ro + n_rw:-1]), args[-1]
             else:
-                inputs, counter = args[n_ro + n_rw:], zero
-            outs, new = step(state_ro, state_rw, list(inputs), counter)
+                inputs, counter = list(args[n_ro + n_rw:]), zero
+            for j, v in static:
+                inputs.insert(j, v)
+            outs, new = step(state_ro, state_rw, inputs, counter)
             return (*outs, *(new[k] for k in written))
 
         return self._jit_flat(flat, seg, ro, rw)
+
+    def n_flat_inputs(self, seg):
+        """How many of the segment's inputs the flat step takes as arguments (the specialised
+        scalar bools are not among them)."""
+        return len(seg.inputs) - len(getattr(self, "_static_inputs", ()))
 
     def _jit_flat(self, flat, seg, ro, rw):
         """The executable of the fast path's flat step `(*ro, *rw, *inputs[, counter]) -> (*outputs,
@@ -455,8 +480,9 @@ class Plan:
         """
         # the fed tensors' unknown dimensions (a placeholder's None) may change between runs
         base = len(ro) + len(rw)
+        args = [t for j, t in enumerate(seg.inputs) if j not in self._static_inputs]
         poly = {base + i: tuple(ax for ax, d in enumerate(t.shape.as_list()) if d is None)
-                for i, t in enumerate(seg.inputs) if t.shape.ndims is not None}
+                for i, t in enumerate(args) if t.shape.ndims is not None}
         return tiers.TieredFunction(flat, donate_argnums=tuple(range(len(ro), base)),
                                     name="step", poly=poly)
 
@@ -465,15 +491,19 @@ class Plan:
         tail = [feed_values[i] for i in in_idx] if in_idx else []
         # the fed shapes determine the step's signature (state shapes are the layout's)
         key = tuple([getattr(v, "shape", None) for v in tail])
+        static_pos = self._static_feed_pos
+        static_values = tuple([bool(feed_values[i]) for i in static_pos]) if static_pos else ()
         if seg.precheck is not None:
-            seg.precheck(tail)
-        stateless = self._stateless_fn
-        if stateless is not None:
+            seg.precheck([feed_values[i] for i in self._all_input_pos] if static_pos else tail)
+        if self._stateless:
             # touches no variable: nothing to read or publish, so no lock
             if self.uses_rng:
                 tail.append(session._next_rng_counter())
-            keyed = getattr(stateless, "call_keyed", None)
-            res = keyed(key, tail) if keyed is not None else stateless(*tail)
+            fn = self._stateless_fn if not static_pos else self._flat_fn((), (), static_values)
+            if fn is None:
+                fn = self._stateless_fn = self._flat_fn((), (), ())
+            keyed = getattr(fn, "call_keyed", None)
+            res = keyed(key, tail) if keyed is not None else fn(*tail)
             if seg.n_check:
                 run_checks.raise_if_failed(seg.check_makers, res[n_out], res[n_out + 1])
             direct = self._fast_direct
@@ -501,8 +531,8 @@ class Plan:
             if self.uses_rng:
                 session._rng_counter += 1           # session._next_rng_counter, lock held
                 args.append(np.uint32(session._rng_counter & 0xFFFFFFFF))
-            keyed = layout.keyed
-            res = keyed(key, args) if keyed is not None else layout.fn(*args)
+            fn, keyed = layout.fns.get(static_values) or layout.add(static_values)
+            res = keyed(key, args) if keyed is not None else fn(*args)
             if seg.writes:
                 # with run-time checks, a failed step wrote back the old values (run_checks.py)
                 state.update(zip(seg.writes, res[n_out + seg.n_check:]))
@@ -632,14 +662,27 @@ _IDENTITY = object()     # Plan._fast_direct: the fetches are the step's first o
 
 
 class _FastLayout:
-    """The flat step for one set of present state keys (see Plan._init_fast_path)."""
-    __slots__ = ("keys", "absent", "check", "fn", "keyed", "state_id", "simple")
+    """The flat steps for one set of present state keys (see Plan._init_fast_path): `fns` maps the
+    values of the specialised scalar-bool inputs to (step, its keyed call)."""
+    __slots__ = ("plan", "ro", "rw", "keys", "absent", "check", "fns", "state_id", "simple", "last")
 
-    def __init__(self, keys, absent, check, fn):
-        self.keys, self.absent, self.check, self.fn = keys, absent, check, fn
-        self.keyed = getattr(fn, "call_keyed", None)     # a TieredFunction's keyed call
+    def __init__(self, plan, ro, rw, absent, check):
+        self.plan, self.ro, self.rw = plan, ro, rw
+        self.keys, self.absent, self.check = ro + rw, absent, check
+        self.fns = {}
         self.state_id = None
         self.simple = not absent and not check
+
+    @property
+    def fn(self):
+        """The step last made (tests and tools that inspect a run's program)."""
+        return self.plan._flat_fns[self.last]
+
+    def add(self, static_values):
+        self.last = (self.ro, self.rw, static_values)
+        fn = self.plan._flat_fn(self.ro, self.rw, static_values)
+        pair = self.fns[static_values] = (fn, getattr(fn, "call_keyed", None))    # a TieredFunction's
+        return pair
 
 
 def _check_initialized(needs_init, state):
