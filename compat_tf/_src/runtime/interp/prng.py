@@ -20,30 +20,36 @@ from compat_tf._src.runtime.interp.core import PRNGKeys, register, register_key_
 _ROTATIONS = ((13, 15, 26, 6), (17, 29, 16, 24))
 
 
-def _rotl(v, d):
-    return (v << np.uint32(d)) | (v >> np.uint32(32 - d))
-
-
 @register("threefry2x32")
 def _threefry2x32(k1, k2, x1, x2, **_):
-    shape = np.broadcast_shapes(k1.shape, k2.shape, x1.shape, x2.shape)
-    k1, k2 = np.broadcast_to(k1, shape).astype(np.uint32), np.broadcast_to(k2, shape).astype(np.uint32)
+    """Threefry-2x32 over the broadcast shape, in place on two uint32 buffers (the keys are most
+    often scalars: they stay unbroadcast)."""
+    shape = np.broadcast_shapes(np.shape(k1), np.shape(k2), np.shape(x1), np.shape(x2))
+    k1, k2 = np.asarray(k1, np.uint32), np.asarray(k2, np.uint32)
     ks = (k1, k2, k1 ^ k2 ^ np.uint32(0x1BD11BDA))
-    x0 = np.broadcast_to(x1, shape).astype(np.uint32) + ks[0]
-    x1 = np.broadcast_to(x2, shape).astype(np.uint32) + ks[1]
+    x0 = np.empty(shape, np.uint32)
+    np.add(x1, ks[0], out=x0, dtype=np.uint32, casting="unsafe")
+    y = np.empty(shape, np.uint32)
+    np.add(x2, ks[1], out=y, dtype=np.uint32, casting="unsafe")
+    tmp = np.empty(shape, np.uint32)
     for i in range(5):
         for r in _ROTATIONS[i % 2]:
-            x0 = x0 + x1
-            x1 = _rotl(x1, r)
-            x1 = x0 ^ x1
-        x0 = x0 + ks[(i + 1) % 3]
-        x1 = x1 + ks[(i + 2) % 3] + np.uint32(i + 1)
-    return [x0, x1]
+            x0 += y
+            np.left_shift(y, np.uint32(r), out=tmp)      # y = rotl(y, r) ^ x0
+            y >>= np.uint32(32 - r)
+            y |= tmp
+            y ^= x0
+        x0 += ks[(i + 1) % 3]
+        y += ks[(i + 2) % 3]
+        y += np.uint32(i + 1)
+    return [x0, y]
 
 
 @register("iota_2x32_shape")
 def _iota_2x32_shape(shape, **_):
     n = int(np.prod(shape, dtype=np.int64))
+    if n <= 1 << 32:
+        return [np.zeros(shape, np.uint32), np.arange(n, dtype=np.uint32).reshape(shape)]
     i = np.arange(n, dtype=np.uint64).reshape(shape)
     return [(i >> np.uint64(32)).astype(np.uint32), (i & np.uint64(0xFFFFFFFF)).astype(np.uint32)]
 
