@@ -54,6 +54,13 @@ CASES = {
                      np.float32),
     "both_dilations_strided": (_conv(NHWC, (2, 3), ((1, 0), (-1, 2)), lhs_dilation=(2, 1), rhs_dilation=(1, 2)),
                                (2, 7, 9, 3), (2, 3, 3, 4), np.float32),
+    "lhs_dilation_beyond_kernel": (_conv(NHWC, (1, 2), ((0, 2), (1, 1)), lhs_dilation=(3, 2)), (2, 4, 5, 3),
+                                   (1, 2, 3, 4), np.float32),
+    "dilations_sharing_factors": (_conv(NHWC, (3, 2), ((3, -1), (-2, 5)), lhs_dilation=(2, 4), rhs_dilation=(2, 2)),
+                                  (2, 6, 5, 3), (3, 3, 3, 2), np.float32),
+    "conv_transpose_grads": (_grads(functools.partial(lax.conv_transpose, strides=(2, 3), padding="SAME",
+                                                      dimension_numbers=NHWC)), (2, 5, 4, 3), (3, 4, 3, 5),
+                             np.float32),
     "one_by_one": (_conv(NHWC, (1, 1), "VALID"), (3, 5, 6, 7), (1, 1, 7, 4), np.float32),
     "one_by_one_nchw_grads": (_grads(_conv(NCHW, (1, 1), "VALID")), (3, 7, 5, 6), (4, 7, 1, 1), np.float32),
     "kernel_larger_than_input": (_conv(NHWC, (1, 1), "VALID"), (2, 3, 3, 2), (4, 3, 2, 3), np.float32),
@@ -130,6 +137,42 @@ def test_conv_rule_matches_xla(name, block, monkeypatch):
             scale = max(float(np.abs(want.astype(np.float64)).max(initial=0.0)), 1.0)
             np.testing.assert_allclose(got.astype(np.float64), want.astype(np.float64), rtol=tol,
                                        atol=tol * scale, err_msg=where)
+
+
+def _random_config(rs):
+    """A convolution with random layout, strides, padding (negative too), dilations and groups."""
+    ns = rs.randint(1, 3)
+    sp = "HW"[:ns]
+    lhs, rhs, out = ("N" + "C" + sp, "O" + "I" + sp, "N" + "C" + sp)
+    lhs, rhs, out = ("".join(rs.permutation(list(t))) for t in (lhs, rhs, out))
+    groups = rs.choice([1, 1, 2, 3])
+    batch_grouped = groups > 1 and rs.rand() < 0.4
+    c_in, o = (2 if batch_grouped else 2 * groups), 2 * groups
+    n = groups * 2 if batch_grouped else rs.randint(1, 4)
+    kw = dict(window_strides=tuple(rs.randint(1, 4, ns)), lhs_dilation=tuple(rs.randint(1, 4, ns)),
+              rhs_dilation=tuple(rs.randint(1, 3, ns)), padding=tuple((rs.randint(-1, 4), rs.randint(-1, 4))
+                                                                      for _ in range(ns)),
+              dimension_numbers=(lhs, rhs, out))
+    kw["batch_group_count" if batch_grouped else "feature_group_count"] = int(groups)
+    sizes = {"N": n, "C": c_in, **{d: rs.randint(3, 8) for d in sp}}
+    ksizes = {"O": o, "I": c_in if batch_grouped else c_in // groups, **{d: rs.randint(1, 4) for d in sp}}
+    return kw, tuple(sizes[d] for d in lhs), tuple(ksizes[d] for d in rhs)
+
+
+def test_random_configurations_match_xla(monkeypatch):
+    """30 random convolutions (layouts, strides, padding, both dilations, feature or batch groups, 1-D
+    and 2-D), with a tiny im2col block."""
+    monkeypatch.setattr(linear, "_BLOCK_ELEMENTS", 50)
+    rs = np.random.RandomState(7)
+    rule = core.RULES["conv_general_dilated"]
+    for trial in range(30):
+        kw, x_shape, w_shape = _random_config(rs)
+        conv = functools.partial(lax.conv_general_dilated, **kw)
+        x, w = rs.standard_normal(x_shape).astype(np.float32), rs.standard_normal(w_shape).astype(np.float32)
+        want = np.asarray(jax.jit(conv)(x, w))
+        (e,) = _conv_equations(conv, x_shape, w_shape, np.float32)
+        got = rule(x, w, **e.params)
+        np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5, err_msg=f"trial {trial}: {kw} {x_shape} {w_shape}")
 
 
 def _plans(fn, x_shape, w_shape, monkeypatch):

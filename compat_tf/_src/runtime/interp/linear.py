@@ -7,6 +7,7 @@ feature and batch groups). 16-bit float operands are multiplied in float32
 Operands are read through strided views in their own memory layout: a copy
 is made only where BLAS cannot read a view as it is.
 """
+import itertools
 from typing import NamedTuple
 
 import numpy as np
@@ -93,26 +94,49 @@ def _dot_general(lhs, rhs, dimension_numbers, preferred_element_type=None, **_):
 # convolution: matrix products over im2col blocks of strided views
 
 
-def _dilate_pad(x, dt, axes, dilation, padding):
-    """x (cast to dt) with zeros between its elements along `axes` (lhs dilation), then padded (negative
-    padding crops); laid out in x's own memory order, so later reads stay sequential. A crop is a view."""
-    if all(d == 1 for d in dilation) and all(lo <= 0 and hi <= 0 for lo, hi in padding):
-        sl = [slice(None)] * x.ndim
-        for a, (lo, hi) in zip(axes, padding):
-            sl[a] = slice(-lo, max(x.shape[a] + hi, -lo))
-        return x[tuple(sl)].astype(dt, copy=False)
-    shape, src, dst = list(x.shape), [slice(None)] * x.ndim, [slice(None)] * x.ndim
-    for a, d, (lo, hi) in zip(axes, dilation, padding):
-        n = x.shape[a]
-        size = max((n - 1) * d + 1 + lo + hi, 0) if n else max(lo + hi, 0)
-        k0 = max(0, -(lo // d))                           # element k of x lands at k * d + lo: the first >= 0
-        k1 = min(n, max(k0, -((lo - size) // d)))         # ... and the last < size
-        shape[a], src[a] = size, slice(k0, k1)
-        dst[a] = slice(k0 * d + lo, (k1 - 1) * d + lo + 1 if k1 > k0 else k0 * d + lo, d)
+def _zero_pad(x, axes, lo, hi):
+    """x with lo[i] / hi[i] zeros before / after it along axes[i], laid out in x's own memory order (later
+    strided reads stay sequential); x itself where there is nothing to add."""
+    if not any(lo) and not any(hi):
+        return x
+    shape, inner = list(x.shape), [slice(None)] * x.ndim
+    for a, before, after in zip(axes, lo, hi):
+        shape[a] += before + after
+        inner[a] = slice(before, before + x.shape[a])
     order = sorted(range(x.ndim), key=lambda a: -abs(x.strides[a]))   # x's memory order, outermost first
-    y = np.zeros([shape[a] for a in order], dt).transpose(np.argsort(order))
-    y[tuple(dst)] = x[tuple(src)]
+    y = np.zeros([shape[a] for a in order], x.dtype).transpose(np.argsort(order))
+    y[tuple(inner)] = x
     return y
+
+
+class _Phase(NamedTuple):
+    """Along one spatial axis, the outputs o0, o0 + period, ... and the kernel taps that reach x there."""
+    o0: int
+    period: int
+    count: int          # outputs in the phase
+    j0: int             # first kernel tap; taps j0, j0 + tap_step, ...
+    tap_step: int
+    taps: int
+    base: int           # x index of output o0 at tap j0; q outputs and t taps on: + q * stride + t * dilation
+    stride: int
+    dilation: int
+
+
+def _phases(n, k, s, r, d, lo, out):
+    """Output o reads the lhs-dilated (factor d), padded x at o * s + j * r for kernel taps j; only where
+    that is lo + a multiple of d is it a value of x, (o * s + j * r - lo) / d. The outputs in one residue
+    class modulo d / gcd(s, d) all have the same taps (every d / gcd(r, d)-th): each class is an ordinary
+    convolution of x (undilated), so the zeros of the dilation are never multiplied. Without dilation:
+    one phase, the padding a shift."""
+    period, tap_step = d // np.gcd(s, d), d // np.gcd(r, d)
+    phases = []
+    for o0 in range(min(period, out)):
+        j0 = next((j for j in range(min(k, tap_step)) if (o0 * s + j * r - lo) % d == 0), None)
+        taps = 0 if j0 is None else len(range(j0, k, tap_step))
+        base = 0 if j0 is None else (o0 * s + j0 * r - lo) // d
+        phases.append(_Phase(o0, period, len(range(o0, out, period)), j0 or 0, tap_step, taps, base,
+                             s // np.gcd(s, d), r // np.gcd(r, d)))
+    return phases
 
 
 def _conv_axes(x, w, lhs_spec, rhs_spec, window_strides, rhs_dilation, feature_groups, batch_groups):
@@ -229,7 +253,13 @@ def _conv_products(x, w, y, ax, out_axes, plan):
     nf, nk = len(free), len(kc)
     og = ax["o"][0]
     axes_e = [b for a in out_axes for b in (["g", "o"] if a == "o" else [a])]
-    y_v = y.reshape([ax[a][0] for a in axes_e]).transpose(
+    y_e = _reshaped_view(y, [ax[a][0] for a in axes_e])      # splits one axis: a view even of a strided y
+    if y_e is None:                                          # pragma: no cover - kept safe all the same
+        y_c = np.empty(y.shape, y.dtype)
+        _conv_products(x, w, y_c, ax, out_axes, plan)
+        y[...] = y_c
+        return
+    y_v = y_e.transpose(
         [axes_e.index(a) for a in loop + (free + ["o"] if plan.rows_first else ["o"] + free)])
     view = np.lib.stride_tricks.as_strided
     w_v = view(w, [ax[a][0] for a in ["g"] + kc + ["o"]], [ax[a][2] for a in ["g"] + kc + ["o"]], writeable=False)
@@ -270,29 +300,68 @@ def _conv_products(x, w, y, ax, out_axes, plan):
                 dst[...] = out.reshape(dst.shape)
 
 
+def _conv_into(y, x, w, specs, strides, rhs_dilation, feature_groups, batch_groups):
+    """y = the convolution of x with w (no padding, no lhs dilation), y possibly a strided view."""
+    lhs_spec, rhs_spec, out_spec = specs
+    ax = _conv_axes(x, w, lhs_spec, rhs_spec, strides, rhs_dilation, feature_groups, batch_groups)
+    names = ["n", "o"] + [f"s{i}" for i in range(x.ndim - 2)]
+    out_axes = [names[out_spec.index(p)] for p in range(x.ndim)]
+    if ax["c"][0] == 0:
+        y[...] = 0
+        return
+    _conv_products(x, w, y, ax, out_axes, _conv_plan(ax, out_axes, x.itemsize))
+
+
 @register("conv_general_dilated")
 def _conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None, rhs_dilation=None,
                           dimension_numbers=None, feature_group_count=1, batch_group_count=1,
                           preferred_element_type=None, **_):
     """Cross-correlation as matrix products of im2col blocks of x with w, both read through strided views
-    in their own memory layout; the result is C-contiguous in out_spec's order."""
+    in their own memory layout; the result is C-contiguous in out_spec's order. Padding is a shift of the
+    view (zeros are added only where a window reaches past x); lhs dilation splits the outputs into
+    phases that each see a fixed subset of the kernel (_phases)."""
     ns = lhs.ndim - 2
     if dimension_numbers is None:
-        lhs_spec = rhs_spec = out_spec = tuple(range(lhs.ndim))
+        specs = (tuple(range(lhs.ndim)),) * 3
     else:
-        lhs_spec, rhs_spec, out_spec = dimension_numbers
+        specs = tuple(tuple(sp) for sp in dimension_numbers)
+    lhs_spec, rhs_spec, out_spec = specs
     if isinstance(padding, str):
         raise ValueError("string padding must be resolved before lowering")
     dt = _compute_dtype(lhs, rhs, preferred_element_type)
-    x = _dilate_pad(lhs, dt, lhs_spec[2:], tuple(lhs_dilation or (1,) * ns), tuple(map(tuple, padding)))
-    w = rhs.astype(dt, copy=False)
-    ax = _conv_axes(x, w, lhs_spec, rhs_spec, tuple(window_strides), tuple(rhs_dilation or (1,) * ns),
-                    int(feature_group_count), int(batch_group_count))
-    names = ["n", "o"] + [f"s{i}" for i in range(ns)]
-    out_axes = [names[out_spec.index(p)] for p in range(lhs.ndim)]
-    y = np.empty([w.shape[rhs_spec[0]] if a == "o" else ax[a][0] for a in out_axes], dt)
-    if y.size == 0 or any(ax[a][0] == 0 for a in ax if a[0] in "ck"):
-        y[...] = 0
+    x, w = lhs.astype(dt, copy=False), rhs.astype(dt, copy=False)
+    ld, rd = tuple(lhs_dilation or (1,) * ns), tuple(rhs_dilation or (1,) * ns)
+    axis_phases = []
+    for i in range(ns):
+        n, k = x.shape[lhs_spec[2 + i]], w.shape[rhs_spec[2 + i]]
+        (lo, hi), s = padding[i], window_strides[i]
+        size, span = max((n - 1) * ld[i] + 1, 0) + lo + hi, (k - 1) * rd[i] + 1
+        out = (size - span) // s + 1 if size >= span else 0
+        axis_phases.append(_phases(n, k, s, rd[i], ld[i], lo, out))
+    out_shape = [0] * lhs.ndim
+    out_shape[out_spec[0]] = x.shape[lhs_spec[0]] // int(batch_group_count)
+    out_shape[out_spec[1]] = w.shape[rhs_spec[0]]
+    for i, ph in enumerate(axis_phases):
+        out_shape[out_spec[2 + i]] = sum(p.count for p in ph)
+    y = np.empty(out_shape, dt)
+    if y.size == 0:
         return y
-    _conv_products(x, w, y, ax, out_axes, _conv_plan(ax, out_axes, x.itemsize))
+    # zeros around x for the windows that reach past it, then one convolution per phase combination
+    first = [min(p.base for p in ph) for ph in axis_phases]
+    last = [max(p.base + (p.count - 1) * p.stride + (p.taps - 1) * p.dilation for p in ph) for ph in axis_phases]
+    lo_pad = [max(0, -f) for f in first]
+    hi_pad = [max(0, e - (x.shape[d] - 1)) for e, d in zip(last, lhs_spec[2:])]
+    x = _zero_pad(x, lhs_spec[2:], lo_pad, hi_pad)
+    for combo in itertools.product(*axis_phases):
+        ys, xs, ws = [slice(None)] * y.ndim, [slice(None)] * x.ndim, [slice(None)] * w.ndim
+        for i, p in enumerate(combo):
+            ys[out_spec[2 + i]] = slice(p.o0, None, p.period)
+            start = p.base + lo_pad[i]
+            xs[lhs_spec[2 + i]] = slice(start, start + (p.count - 1) * p.stride + (p.taps - 1) * p.dilation + 1)
+            ws[rhs_spec[2 + i]] = slice(p.j0, p.j0 + (p.taps - 1) * p.tap_step + 1, p.tap_step)
+        if any(p.taps == 0 for p in combo):
+            y[tuple(ys)] = 0
+            continue
+        _conv_into(y[tuple(ys)], x[tuple(xs)], w[tuple(ws)], specs, tuple(p.stride for p in combo),
+                   tuple(p.dilation for p in combo), int(feature_group_count), int(batch_group_count))
     return y
