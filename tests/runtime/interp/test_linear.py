@@ -56,6 +56,8 @@ CASES = {
                                (2, 7, 9, 3), (2, 3, 3, 4), np.float32),
     "lhs_dilation_beyond_kernel": (_conv(NHWC, (1, 2), ((0, 2), (1, 1)), lhs_dilation=(3, 2)), (2, 4, 5, 3),
                                    (1, 2, 3, 4), np.float32),
+    "dilation_zeros_only": (_conv(NHWC, (1, 1), ((-1, -1), (0, 0)), lhs_dilation=(3, 1)), (1, 2, 3, 2),
+                            (1, 2, 2, 3), np.float32),
     "dilations_sharing_factors": (_conv(NHWC, (3, 2), ((3, -1), (-2, 5)), lhs_dilation=(2, 4), rhs_dilation=(2, 2)),
                                   (2, 6, 5, 3), (3, 3, 3, 2), np.float32),
     "conv_transpose_grads": (_grads(functools.partial(lax.conv_transpose, strides=(2, 3), padding="SAME",

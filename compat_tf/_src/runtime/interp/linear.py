@@ -8,6 +8,7 @@ Operands are read through strided views in their own memory layout: a copy
 is made only where BLAS cannot read a view as it is.
 """
 import itertools
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -122,20 +123,20 @@ class _Phase(NamedTuple):
     dilation: int
 
 
-def _phases(n, k, s, r, d, lo, out):
+def _phases(k, s, r, d, lo, out):
     """Output o reads the lhs-dilated (factor d), padded x at o * s + j * r for kernel taps j; only where
     that is lo + a multiple of d is it a value of x, (o * s + j * r - lo) / d. The outputs in one residue
     class modulo d / gcd(s, d) all have the same taps (every d / gcd(r, d)-th): each class is an ordinary
     convolution of x (undilated), so the zeros of the dilation are never multiplied. Without dilation:
     one phase, the padding a shift."""
-    period, tap_step = d // np.gcd(s, d), d // np.gcd(r, d)
+    period, tap_step = d // math.gcd(s, d), d // math.gcd(r, d)
     phases = []
     for o0 in range(min(period, out)):
         j0 = next((j for j in range(min(k, tap_step)) if (o0 * s + j * r - lo) % d == 0), None)
         taps = 0 if j0 is None else len(range(j0, k, tap_step))
         base = 0 if j0 is None else (o0 * s + j0 * r - lo) // d
         phases.append(_Phase(o0, period, len(range(o0, out, period)), j0 or 0, tap_step, taps, base,
-                             s // np.gcd(s, d), r // np.gcd(r, d)))
+                             s // math.gcd(s, d), r // math.gcd(r, d)))
     return phases
 
 
@@ -337,18 +338,20 @@ def _conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None, 
         (lo, hi), s = padding[i], window_strides[i]
         size, span = max((n - 1) * ld[i] + 1, 0) + lo + hi, (k - 1) * rd[i] + 1
         out = (size - span) // s + 1 if size >= span else 0
-        axis_phases.append(_phases(n, k, s, rd[i], ld[i], lo, out))
+        axis_phases.append(_phases(k, s, rd[i], ld[i], lo, out))
     out_shape = [0] * lhs.ndim
     out_shape[out_spec[0]] = x.shape[lhs_spec[0]] // int(batch_group_count)
     out_shape[out_spec[1]] = w.shape[rhs_spec[0]]
     for i, ph in enumerate(axis_phases):
         out_shape[out_spec[2 + i]] = sum(p.count for p in ph)
     y = np.empty(out_shape, dt)
-    if y.size == 0:
+    reaching = [[p for p in ph if p.taps] for ph in axis_phases]
+    if y.size == 0 or not all(reaching):        # (or every window sees only the dilation's zeros)
+        y[...] = 0
         return y
     # zeros around x for the windows that reach past it, then one convolution per phase combination
-    first = [min(p.base for p in ph) for ph in axis_phases]
-    last = [max(p.base + (p.count - 1) * p.stride + (p.taps - 1) * p.dilation for p in ph) for ph in axis_phases]
+    first = [min(p.base for p in ph) for ph in reaching]
+    last = [max(p.base + (p.count - 1) * p.stride + (p.taps - 1) * p.dilation for p in ph) for ph in reaching]
     lo_pad = [max(0, -f) for f in first]
     hi_pad = [max(0, e - (x.shape[d] - 1)) for e, d in zip(last, lhs_spec[2:])]
     x = _zero_pad(x, lhs_spec[2:], lo_pad, hi_pad)
