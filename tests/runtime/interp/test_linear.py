@@ -1,4 +1,4 @@
-"""The NumPy tier's conv_general_dilated rule (runtime/interp/linear.py) against XLA.
+"""The NumPy tier's conv_general_dilated and dot_general rules (runtime/interp/linear.py) against XLA.
 
 Every convolution equation of each case (a forward convolution, or the input- and filter-gradient
 convolutions that jax.grad emits for it) is evaluated by the rule on random operands of the
@@ -6,7 +6,9 @@ equation's shapes, and compared with XLA evaluating the same equation (conv_gene
 under jax.jit). Each runs with the default im2col block size and with a tiny one, so the blocked
 paths (row blocks, contraction blocks with partial sums, leading-axis loops, short last blocks) are
 exercised on small shapes; and with operands in other memory layouts (Fortran order, reversed
-views), since the rule reads its operands through strided views in their own layout.
+views), since the rule reads its operands through strided views in their own layout. The plans the
+rule makes for the CNN benchmark's layer are checked too (which axes are rows, which get blocked).
+Batched dot_general: batch axes anywhere, operands in the same layouts.
 """
 import functools
 
@@ -209,3 +211,18 @@ def test_plans_of_other_layouts(monkeypatch):
     assert one.blocks == [()] and one.rows_first, one
     (nchw,) = _plans(_conv(NCHW), (8, 16, 20, 20), (32, 16, 3, 3), monkeypatch)[-1:]
     assert not nchw.rows_first and nchw.loop == ["g", "n"] and nchw.free == ["s0", "s1"], nchw
+
+
+@pytest.mark.parametrize("lhs_shape,rhs_shape,dims", [
+    ((3, 4, 5), (3, 5, 6), (((2,), (1,)), ((0,), (0,)))),            # batch leading: views, no copy
+    ((4, 3, 5), (6, 5, 3), (((2,), (1,)), ((1,), (2,)))),            # batch inside / last: copies
+    ((5, 4, 3, 2), (2, 5, 3, 7), (((0,), (1,)), ((2, 3), (2, 0)))),  # two batch axes, contraction first
+    ((2, 3, 4), (2, 4, 3), (((1, 2), (2, 1)), ((0,), (0,)))),        # two contracted axes, no free ones
+])
+def test_batched_dot_general_matches_xla(lhs_shape, rhs_shape, dims):
+    rs = np.random.RandomState(1)
+    a, b = rs.standard_normal(lhs_shape).astype(np.float32), rs.standard_normal(rhs_shape).astype(np.float32)
+    want = np.asarray(jax.jit(functools.partial(lax.dot_general, dimension_numbers=dims))(a, b))
+    for f in LAYOUTS.values():
+        got = core.RULES["dot_general"](f(a), f(b), dimension_numbers=dims)
+        np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5)
