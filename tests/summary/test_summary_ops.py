@@ -240,3 +240,17 @@ def test_text_and_tensor_summary(sess):
     assert v.tensor.dtype == tf.float32.as_datatype_enum
     np.testing.assert_array_equal(np.frombuffer(v.tensor.tensor_content, "<f4").reshape(2, 3), arr)
     assert ts in tf.get_collection(tf.GraphKeys.SUMMARIES)
+
+
+def test_histogram_sums_are_left_to_right_across_chunks(sess):
+    """sum and sum_squares are TF's Histogram::Add loop: one double added after another, so they
+    carry its rounding (not NumPy's pairwise sum), also across the chunks the sum is taken in."""
+    from compat_tf._src.summary import summary_ops as _summary_ops
+    values = np.tile(np.array([1e16, 1.0, -1e16, 3.0], np.float64), (_summary_ops._SUM_CHUNK + 7) // 2)
+    h = _parse(sess.run(tf.summary.histogram("s", values))).value[0].histo
+    total = squares = 0.0
+    for x in values.tolist():
+        total += x
+        squares += x * x
+    assert (h.sum, h.sum_squares) == (total, squares)
+    assert h.sum != float(values.sum())             # the pairwise sum differs: the test can tell

@@ -84,6 +84,28 @@ def _default_bucket_limits():
 _BUCKET_LIMITS = _default_bucket_limits()
 
 
+_SUM_CHUNK = 1 << 15
+
+
+def _sequential_sum(v, square=False):
+    """The left-to-right double sum of `v` (of its squares), rounded as TF's Histogram::Add loop
+    rounds it: np.add.accumulate over cache-sized chunks, each starting from the sum so far (a
+    whole-array cumsum gives the same bits at the cost of an array as large as `v`)."""
+    buf = np.empty(min(v.size, _SUM_CHUNK) + 1, np.float64)
+    total = 0.0
+    for lo in range(0, v.size, _SUM_CHUNK):
+        chunk = v[lo:lo + _SUM_CHUNK]
+        n = chunk.size
+        buf[0] = total
+        if square:
+            np.multiply(chunk, chunk, out=buf[1:n + 1])
+        else:
+            buf[1:n + 1] = chunk
+        np.add.accumulate(buf[:n + 1], out=buf[:n + 1])
+        total = buf[n]
+    return float(total)
+
+
 def histogram_proto(values):
     """TF's histogram::Histogram over `values` (doubles), encoded as EncodeToProto(.., false):
     default buckets (10% growth from 1e-12 to 1e20, mirrored, plus 0 and +-DBL_MAX); runs of
@@ -92,8 +114,8 @@ def histogram_proto(values):
     h = _pb.HistogramProto()
     if v.size:
         h.min, h.max, h.num = float(v.min()), float(v.max()), float(v.size)
-        h.sum = float(np.cumsum(v)[-1])             # sequential double sums, as the C++ loop
-        h.sum_squares = float(np.cumsum(v * v)[-1])
+        h.sum = _sequential_sum(v)                  # sequential double sums, as the C++ loop
+        h.sum_squares = _sequential_sum(v, square=True)
     else:
         top = float(_BUCKET_LIMITS[-1])
         h.min, h.max, h.num, h.sum, h.sum_squares = top, -top, 0, 0, 0
