@@ -45,7 +45,19 @@ def test_forward_is_the_patch_product_for_one_row_or_column(xs, ws, pads, gemm_f
     np.testing.assert_allclose(got, conv_impl._xla((1, 1), pads, (1, 1), None, x, w), rtol=1e-5, atol=1e-5)
     jaxpr = str(jax.make_jaxpr(lambda x, w: conv_impl.conv2d(x, w, (1, 1), pads, (1, 1), None))(x, w))
     assert ("dot_general" in jaxpr) is gemm_forward
-    assert "conv_general_dilated" in jaxpr          # the other backends keep XLA's convolution
+    assert ("conv_general_dilated" in jaxpr) is not gemm_forward     # a CPU process: one program
+
+
+def test_other_backends_keep_xlas_convolution(monkeypatch):
+    """Where the default backend is not the CPU, the step holds both programs, chosen by platform
+    when it is compiled (platform_choice.py)."""
+    monkeypatch.setattr(jax, "default_backend", lambda: "gpu")
+    x, w = jnp.ones((3, 7, 1, 4)), jnp.ones((3, 1, 4, 6))
+    fwd = str(jax.make_jaxpr(lambda x, w: conv_impl.conv2d(x, w, (1, 1), ((1, 1), (0, 0)), (1, 1), None))(x, w))
+    assert "platform_index" in fwd and "dot_general" in fwd and "conv_general_dilated" in fwd
+    grad = jax.grad(lambda x, w: conv_impl.conv2d(x, w, (1, 1), ((1, 1), (0, 0)), (1, 1), None).sum(), (0, 1))
+    np.testing.assert_allclose(jax.jit(grad)(x, w)[1], jax.grad(
+        lambda w: conv_impl._xla((1, 1), ((1, 1), (0, 0)), (1, 1), None, x, w).sum())(w), rtol=1e-5)
 
 
 @pytest.mark.parametrize("xs, ws, pads, used", [

@@ -12,7 +12,7 @@ where `patches` gathers each output position's window with kh*kw strided slices 
 input. The tangent is linear in (tx, tw), so reverse mode transposes it into one matrix product
 for the filter gradient (patches(x)^T @ dy) and one product plus kh*kw padded adds for the input
 gradient: the same sums as TF's kernels. The choice is made per platform at lowering time
-(`lax.platform_dependent`): CPU gets this tangent, other backends keep XLA's; only where the
+(`platform_choice.per_platform`): CPU gets this tangent, other backends keep XLA's; only where the
 patches stay small (`MAX_PATCH_ELEMENTS`: they are materialised); and only for the shapes where
 it is the faster one (`_gemm_wins`). NHWC, one feature group. `COMPAT_TF_FAST_CONV_GRAD=0` keeps
 XLA's own gradients everywhere.
@@ -36,6 +36,8 @@ import os
 import jax
 import jax.numpy as jnp
 from jax import lax
+
+from compat_tf._src.ops import platform_choice
 
 # the largest patches array (elements) the CPU tangent materialises (128 MiB of float32)
 MAX_PATCH_ELEMENTS = 1 << 25 if os.environ.get("COMPAT_TF_FAST_CONV_GRAD", "1").strip() not in ("0", "false") else 0
@@ -94,7 +96,7 @@ def _forward(strides, pads, dilations, precision, gemm_forward, x, w):
         return xla(x, w)
     out_shape = (x.shape[0], *_out_size(x.shape[1:3], w.shape[:2], strides, pads, dilations), w.shape[3])
     gemm = functools.partial(_gemm_forward, strides, pads, dilations, precision, out_shape)
-    return lax.platform_dependent(x, w, cpu=gemm, default=xla)
+    return platform_choice.per_platform(x, w, cpu=gemm, default=xla)
 
 
 def _gemm_forward(strides, pads, dilations, precision, out_shape, x, w):
@@ -115,7 +117,7 @@ def _conv_jvp(strides, pads, dilations, precision, gemm_forward, primals, tangen
     y = _forward(strides, pads, dilations, precision, gemm_forward, x, w)
     native = functools.partial(_native_tangent, strides, pads, dilations, precision)
     fast = functools.partial(_gemm_tangent, strides, pads, dilations, precision, y.shape)
-    return y, lax.platform_dependent(x, w, tx, tw, cpu=fast, default=native)
+    return y, platform_choice.per_platform(x, w, tx, tw, cpu=fast, default=native)
 
 
 def _native_tangent(strides, pads, dilations, precision, x, w, tx, tw):

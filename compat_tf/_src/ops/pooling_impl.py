@@ -16,7 +16,7 @@ Three shapes of pooling, each with its own tangent program:
   a running "not yet taken" mask selects the first maximum, and each offset's share is put
   back by a pad with interior padding.
 The choice between this program and XLA's own select_and_scatter is made per platform at
-lowering time (`lax.platform_dependent`): CPU gets this one; other backends keep XLA's
+lowering time (`platform_choice.per_platform`): CPU gets this one; other backends keep XLA's
 (whose GPU kernels are good), unless `COMPAT_TF_FAST_POOL_GRAD=all`.
 """
 import functools
@@ -27,6 +27,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
+
+from compat_tf._src.ops import platform_choice
 
 
 def _init(dtype):
@@ -62,7 +64,7 @@ def _max_pool_jvp(ksize, strides, pads, primals, tangents):
     if os.environ.get("COMPAT_TF_FAST_POOL_GRAD", "cpu") == "all":
         return y, fast(x, y, t)
     native = functools.partial(_native_tangent, ksize, strides, pads)
-    return y, lax.platform_dependent(x, y, t, cpu=fast, default=native)
+    return y, platform_choice.per_platform(x, y, t, cpu=fast, default=native)
 
 
 def _native_tangent(ksize, strides, pads, x, y, t):
