@@ -36,6 +36,7 @@ def test_gemm_gradients_equal_xla_gradients(xs, ws, strides, pads, dil):
     ((3, 7, 1, 4), (3, 1, 4, 6), ((1, 1), (0, 0)), True),           # one output column
     ((2, 1, 9, 4), (1, 3, 4, 5), ((0, 0), (0, 0)), True),           # one output row
     ((2, 9, 8, 3), (3, 3, 3, 4), ((1, 1), (1, 1)), False),          # an image: XLA's forward
+    ((1100, 56, 1, 128), (4, 1, 128, 8), ((0, 0), (0, 0)), False),  # one column, patches over 2**22
 ])
 def test_forward_is_the_patch_product_for_one_row_or_column(xs, ws, pads, gemm_forward):
     rs = np.random.RandomState(1)

@@ -67,7 +67,8 @@ def conv2d(x, w, strides, pads, dilations, precision):
     one-column outputs, the CPU-fast forward pass: `_gemm_forward_wins`)."""
     pads = tuple(tuple(p) for p in pads)
     out = _out_size(x.shape[1:3], w.shape[:2], strides, pads, dilations)
-    return _conv(tuple(strides), pads, tuple(dilations), precision, _gemm_forward_wins(*out), x, w)
+    patches = math.prod(out[:2]) * x.shape[0] * math.prod(w.shape[:3])
+    return _conv(tuple(strides), pads, tuple(dilations), precision, _gemm_forward_wins(*out, patches), x, w)
 
 
 def _out_size(sizes, ksizes, strides, pads, dilations):
@@ -75,13 +76,19 @@ def _out_size(sizes, ksizes, strides, pads, dilations):
             for size, (lo, hi), d, k, s in zip(sizes, pads, dilations, ksizes, strides)]
 
 
-def _gemm_forward_wins(oh, ow):
+# the largest patches array (elements) a forward pass materialises (16 MiB of float32)
+MAX_FORWARD_PATCH_ELEMENTS = 1 << 22
+
+
+def _gemm_forward_wins(oh, ow, patches):
     """Whether the forward pass is also the patches' matrix product on CPU: for one output row or
     column (a text CNN's filters spanning the embedding), where XLA's CPU convolution is 2-3x
     slower than the product at batch 64 (3-5 x 1 filters, 128 -> 128 channels over 56 tokens:
-    5.5 against 10.5 ms, 10 against 22 ms) and even at batch 1066. Elsewhere XLA's forward
+    5.5 against 10.5 ms, 10 against 22 ms), while the patches stay small: at batch 1066 (a dev
+    set evaluated at once, 22M patch elements) the two are even, and the patches would make the
+    program too large for the NumPy tier (tiers._small_enough). Elsewhere XLA's forward
     convolution is 1.4-5x faster than the product (it does not materialise the patches)."""
-    return min(oh, ow) == 1
+    return min(oh, ow) == 1 and patches <= MAX_FORWARD_PATCH_ELEMENTS
 
 
 def _xla(strides, pads, dilations, precision, x, w):

@@ -152,6 +152,22 @@ def _index_grid(starts, sizes, batch_shape):
     return grid
 
 
+def _take_rows(operand, starts, sizes, batch_shape, dn):
+    """The gather as np.take when it picks whole slices along one indexed dimension (an embedding
+    lookup, tf.gather along an axis): [batch..., sizes...] without the index grid, whose int64
+    arrays of the output's size cost more than the gather (first touches of that memory above all).
+    None when the gather is of another form."""
+    if len(dn.start_index_map) != 1 or dn.operand_batching_dims:
+        return None
+    d0 = dn.start_index_map[0]
+    if sizes[d0] != 1 or any(sizes[d] != operand.shape[d] for d in range(operand.ndim) if d != d0):
+        return None
+    g = np.take(operand, starts[d0], axis=d0)        # operand[:d0] + batch + operand[d0 + 1:]
+    nb = len(batch_shape)
+    g = np.moveaxis(g, tuple(range(d0, d0 + nb)), tuple(range(nb))) if d0 else g
+    return g.reshape(batch_shape + sizes)
+
+
 @register("gather")
 def _gather(operand, indices, dimension_numbers, slice_sizes, mode=None, fill_value=None, **_):
     dn = dimension_numbers
@@ -165,7 +181,9 @@ def _gather(operand, indices, dimension_numbers, slice_sizes, mode=None, fill_va
         ok = _in_bounds(starts, dn.start_index_map, operand.shape, sizes, batch_shape)
     for d in range(operand.ndim):
         starts[d] = np.clip(starts[d], 0, operand.shape[d] - sizes[d])
-    g = operand[tuple(_index_grid(starts, sizes, batch_shape))]
+    g = _take_rows(operand, starts, sizes, batch_shape, dn)
+    if g is None:
+        g = operand[tuple(_index_grid(starts, sizes, batch_shape))]
     if fill:
         fv = _default_fill(operand.dtype) if fill_value is None else fill_value
         g = np.where(ok.reshape(batch_shape + (1,) * operand.ndim), g, np.asarray(fv).astype(operand.dtype))
