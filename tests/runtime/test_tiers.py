@@ -303,3 +303,26 @@ def test_symbolic_trace_instances_must_match_the_template():
     assert sym.binding([a, np.zeros((2, 6), np.float32), np.zeros(2, np.int64)]) is None   # fixed dim
     assert sym.binding([a, np.zeros((0, 5), np.float32), np.zeros(0, np.int64)]) is None   # empty
     assert sym.binding([a, np.zeros((2, 5), np.float64), np.zeros(2, np.int64)]) is None   # dtype
+
+
+def test_a_training_step_is_queued_for_compile_after_its_first_call(policy):
+    """A run that updates variables from their values (an optimizer step) repeats: its first call is
+    interpreted, and its compile is queued when that call is done. An initialiser (writes only)
+    and an evaluation (reads only) wait for compile_after calls, as any other signature."""
+    policy(mode="auto", compile_after=2, training_compile_after=1, background=True)
+    x, y, loss, train, _ = _mlp()
+    xb, yb = _batch(8)
+    with tf.Session() as s:
+        interpreted, compiles = tiers.STATS.interpreted_calls, tiers.STATS.compiles
+        s.run(tf.global_variables_initializer())
+        s.run(loss, {x: xb, y: yb})
+        s.run(train, {x: xb, y: yb})
+        assert tiers.STATS.interpreted_calls == interpreted + 3        # all three first calls
+        tiers.drain_background_compiles()
+        assert tiers.STATS.compiles == compiles + 1
+        status = sorted(list(p._layout.fn.programs().values()) for p in s._plans.values())
+        assert status == [["compiling"], ["interpreted"], ["interpreted"]]
+        assert [plan.training for plan in s._plans.values()].count(True) == 1
+        s.run(train, {x: xb, y: yb})                        # the second call runs the executable
+        assert list(_step_fn(s, train).programs().values()) == ["compiled"]
+        assert tiers.STATS.interpreted_calls == interpreted + 3 and tiers.STATS.compiles == compiles + 1

@@ -177,6 +177,9 @@ class Plan:
         self.needs_init = []      # keys read before any write in this run
         self.writes = []          # keys written in this run
         self._analyse_variables()
+        # a run that updates variables from their current values (an optimizer step) is run again
+        # and again: its steps are compiled from their first call (tiers, training_compile_after)
+        self.training = bool(set(self.needs_init) & set(self.writes))
         # run-time checks (run_checks.py): fused into device steps, or host callbacks in loop bodies
         _, self._checks_in_bodies = run_checks.classify(self.ops)
         self.segments = self._segment(fed)
@@ -335,7 +338,8 @@ class Plan:
 
         A hook: the data-parallel plan (compat_tf/_src/parallel) adds shardings here.
         """
-        return tiers.TieredFunction(step, donate_argnums=(1,) if donate else (), name="segment")
+        return tiers.TieredFunction(step, donate_argnums=(1,) if donate else (), name="segment",
+                                    training=self.training)
 
     def _make_step(self, seg):
         """The pure Python function a device segment is traced from."""
@@ -484,7 +488,7 @@ class Plan:
         poly = {base + i: tuple(ax for ax, d in enumerate(t.shape.as_list()) if d is None)
                 for i, t in enumerate(args) if t.shape.ndims is not None}
         return tiers.TieredFunction(flat, donate_argnums=tuple(range(len(ro), base)),
-                                    name="step", poly=poly)
+                                    name="step", poly=poly, training=self.training)
 
     def _run_fast(self, session, feed_values):
         seg, in_idx, sources, n_out = self._fast

@@ -40,6 +40,10 @@ Policy (environment, read at import; `set_policy` changes it at run time):
   COMPAT_TF_EXECUTION=compile    compile every signature on its first call
   COMPAT_TF_EXECUTION=interpret  never compile (debugging; slow for big models)
   COMPAT_TF_COMPILE_AFTER=N      calls of a signature before it is compiled (default 2)
+  COMPAT_TF_TRAINING_COMPILE_AFTER=N
+                                 the same for a training step, a run that updates variables from
+                                 their values (default 1: its compile is queued once its first
+                                 call has been interpreted; a training loop runs it again at once)
   COMPAT_TF_BACKGROUND_COMPILE=0 compile in the calling thread (then use it at once)
   COMPAT_TF_MAX_INTERPRETED_ELEMENTS=N, COMPAT_TF_MAX_INTERPRETED_FLOPS=N,
   COMPAT_TF_INTERPRETED_FLOPS_PER_EQN=N
@@ -85,6 +89,8 @@ class Policy:
         if self.mode not in _MODES:
             raise ValueError(f"COMPAT_TF_EXECUTION must be one of {_MODES}, got {self.mode!r}")
         self.compile_after = max(1, int(os.environ.get("COMPAT_TF_COMPILE_AFTER", "2")))
+        # a training step (it updates variables from their values) is compiled from its first call
+        self.training_compile_after = max(1, int(os.environ.get("COMPAT_TF_TRAINING_COMPILE_AFTER", "1")))
         self.background = os.environ.get("COMPAT_TF_BACKGROUND_COMPILE", "1").strip() not in ("0", "false", "")
         self.max_interpreted_elements = int(os.environ.get("COMPAT_TF_MAX_INTERPRETED_ELEMENTS",
                                                            str(1 << 24)))
@@ -105,7 +111,8 @@ def _execution_mode(mode):
 
 
 # set_policy's settings: {name: how a given value is normalised}
-_SETTINGS = {"mode": _execution_mode, "compile_after": lambda v: max(1, int(v)), "background": bool,
+_SETTINGS = {"mode": _execution_mode, "compile_after": lambda v: max(1, int(v)),
+             "training_compile_after": lambda v: max(1, int(v)), "background": bool,
              "max_interpreted_elements": int, "max_interpreted_flops": float,
              "interpreted_flops_per_eqn": float, "max_signatures": lambda v: max(1, int(v))}
 
@@ -217,8 +224,9 @@ class TieredFunction:
     the fed shapes; a mismatch is detected and handled by the full key).
     """
 
-    def __init__(self, fn, donate_argnums=(), name=None, poly=None, **jit_kwargs):
+    def __init__(self, fn, donate_argnums=(), name=None, poly=None, training=False, **jit_kwargs):
         self.fn = fn
+        self.training = training       # a training step repeats: see compile_after()
         self.donate_argnums = tuple(donate_argnums)
         self.jitted = jax.jit(fn, donate_argnums=self.donate_argnums, **jit_kwargs)
         self.name = name or getattr(fn, "__name__", "step")
@@ -233,6 +241,13 @@ class TieredFunction:
 
     def __call__(self, *args):
         return self.call_keyed(_full_key(args), args)
+
+    def compile_after(self):
+        """Calls of a signature before its compile starts: `training_compile_after` for a training
+        step compiled in the background (its first call is still interpreted), else `compile_after`."""
+        if self.training and POLICY.background:
+            return POLICY.training_compile_after
+        return POLICY.compile_after
 
     def call_keyed(self, key, args):
         prog = self._programs.get(key)
@@ -344,10 +359,14 @@ class _Program:
         if not self.interpretable:
             return self._compile_now(args)
         fut = self.future
-        if fut is None and mode == "auto" and self.calls >= POLICY.compile_after:
+        compile_after_this_call = False
+        if fut is None and mode == "auto" and self.calls >= self.owner.compile_after():
             if not POLICY.background:
                 return self._compile_now(args)
-            fut = self._start_compile()
+            if self.calls == 1:
+                compile_after_this_call = True    # queued once this call is interpreted: not slowed by it
+            else:
+                fut = self._start_compile()
         if fut is not None and not self.compile_failed and fut.done():
             if fut.cancelled() or fut.exception() is None:
                 return self._use_compiled(args)
@@ -364,13 +383,15 @@ class _Program:
             self.interpretable = False
             return self._compile_now(args)
         STATS.interpreted_calls += 1
+        if compile_after_this_call:
+            self._start_compile()
         return jax.tree_util.tree_unflatten(traced.out_tree, outs)
 
     def _call_symbolic(self, sym, env, args, mode):
         """A new signature of a shape-polymorphic step: interpreted from its symbolic trace; when it
         repeats, traced and compiled in the background meanwhile."""
         fut = self.future
-        if fut is None and mode == "auto" and self.calls >= POLICY.compile_after:
+        if fut is None and mode == "auto" and self.calls >= self.owner.compile_after():
             avals = [jax.ShapeDtypeStruct(np.shape(a), getattr(a, "dtype", np.asarray(a).dtype)) for a in args]
             with self.lock:
                 if self.future is None:
