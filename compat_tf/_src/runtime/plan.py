@@ -422,7 +422,7 @@ class Plan:
         self._stateless_fn = None     # the stateless step when no input is specialised
 
     # A hook: whether fed scalar bools specialise the one-segment step (see _init_fast_path); the
-    # parallel plans, whose executables take every input, keep them as arguments
+    # parallel plans' _jit_flat count the step's arguments with n_flat_inputs
     specialise_scalar_bool_feeds = True
 
     def _flat_fn(self, ro, rw, static_values):
