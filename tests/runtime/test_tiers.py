@@ -326,3 +326,26 @@ def test_a_training_step_is_queued_for_compile_after_its_first_call(policy):
         s.run(train, {x: xb, y: yb})                        # the second call runs the executable
         assert list(_step_fn(s, train).programs().values()) == ["compiled"]
         assert tiers.STATS.interpreted_calls == interpreted + 3 and tiers.STATS.compiles == compiles + 1
+
+
+def test_a_new_batch_size_of_a_training_step_is_compiled_only_when_it_repeats(policy):
+    """A training step's first signature is queued for compile after one call, but a new batch size
+    of it (an epoch's short last batch, back once an epoch) waits for compile_after calls: its
+    first run is interpreted from the symbolic trace with no compile beside it."""
+    policy(mode="auto", compile_after=2, training_compile_after=1, background=True)
+    x, y, loss, train, ws = _mlp(dropout=False)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        xb, yb = _batch(8)
+        for _ in range(3):
+            s.run(train, {x: xb, y: yb})
+            tiers.drain_background_compiles()
+        assert _step_fn(s, train)._symbolic is not None
+        compiles, symbolic = tiers.STATS.compiles, tiers.STATS.symbolic_calls
+        xs, ys = _batch(5, seed=5)
+        s.run(train, {x: xs, y: ys})
+        tiers.drain_background_compiles()
+        assert tiers.STATS.symbolic_calls == symbolic + 1 and tiers.STATS.compiles == compiles
+        s.run(train, {x: xs, y: ys})                     # it repeats: compiled in the background
+        tiers.drain_background_compiles()
+        assert tiers.STATS.compiles == compiles + 1

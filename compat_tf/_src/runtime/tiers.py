@@ -389,9 +389,10 @@ class _Program:
 
     def _call_symbolic(self, sym, env, args, mode):
         """A new signature of a shape-polymorphic step: interpreted from its symbolic trace; when it
-        repeats, traced and compiled in the background meanwhile."""
+        repeats (`compile_after` calls, a training step's too: a new batch size such as an epoch's
+        short last batch comes back once an epoch), traced and compiled in the background meanwhile."""
         fut = self.future
-        if fut is None and mode == "auto" and self.calls >= self.owner.compile_after():
+        if fut is None and mode == "auto" and self.calls >= POLICY.compile_after:
             avals = [jax.ShapeDtypeStruct(np.shape(a), getattr(a, "dtype", np.asarray(a).dtype)) for a in args]
             with self.lock:
                 if self.future is None:
