@@ -349,3 +349,22 @@ def test_a_new_batch_size_of_a_training_step_is_compiled_only_when_it_repeats(po
         s.run(train, {x: xs, y: ys})                     # it repeats: compiled in the background
         tiers.drain_background_compiles()
         assert tiers.STATS.compiles == compiles + 1
+
+
+def test_a_compiled_step_whose_state_changes_shape_takes_the_full_signature_path(policy):
+    """The compiled tier calls the executable directly (keyed by the fed shapes only); a variable
+    assigned a new shape (validate_shape=False) makes that call refuse its arguments, and the step
+    is run for the new signature instead, with the new value."""
+    policy(mode="compile")
+    v = tf.Variable(np.zeros(3, np.float32), validate_shape=False)
+    p = tf.placeholder(tf.float32, [None])
+    assign = tf.assign(v, p, validate_shape=False)
+    out = v * 2.0
+    with tf.Session() as s:
+        s.run(v.initializer)
+        for _ in range(3):
+            np.testing.assert_array_equal(s.run(out), np.zeros(3))
+        s.run(assign, {p: np.ones(5, np.float32)})
+        np.testing.assert_array_equal(s.run(out), np.full(5, 2.0))
+        s.run(assign, {p: np.full(2, 3.0, np.float32)})
+        np.testing.assert_array_equal(s.run(out), np.full(2, 6.0))

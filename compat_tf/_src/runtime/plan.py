@@ -419,7 +419,7 @@ class Plan:
         self._layout = None       # _FastLayout for the state keys present now
         self._flat_fns = {}       # (ro keys, rw keys, static input values) -> jitted flat step
         self._stateless = not (seg.reads or seg.writes or self.needs_init or any(k == 2 for k, _ in sources))
-        self._stateless_fn = None     # the stateless step when no input is specialised
+        self._stateless_keyed = None  # the stateless step's keyed call when no input is specialised
 
     # A hook: whether fed scalar bools specialise the one-segment step (see _init_fast_path); the
     # parallel plans' _jit_flat count the step's arguments with n_flat_inputs
@@ -503,11 +503,13 @@ class Plan:
             # touches no variable: nothing to read or publish, so no lock
             if self.uses_rng:
                 tail.append(session._next_rng_counter())
-            fn = self._stateless_fn if not static_pos else self._flat_fn((), (), static_values)
-            if fn is None:
-                fn = self._stateless_fn = self._flat_fn((), (), ())
-            keyed = getattr(fn, "call_keyed", None)
-            res = keyed(key, tail) if keyed is not None else fn(*tail)
+            keyed = self._stateless_keyed if not static_pos else None
+            if keyed is None:
+                fn = self._flat_fn((), (), static_values)
+                keyed = getattr(fn, "call_keyed", None) or (lambda _, args: fn(*args))
+                if not static_pos:
+                    self._stateless_keyed = keyed
+            res = keyed(key, tail)
             if seg.n_check:
                 run_checks.raise_if_failed(seg.check_makers, res[n_out], res[n_out + 1])
             direct = self._fast_direct

@@ -292,6 +292,8 @@ class _Runner:
                 feed_values = [convs[i](values[i]) for i in self.feed_order]
         else:
             feed_values = ()
+        if self.kind == "tensor":            # one fetched tensor (the common case): no structure
+            return self.fetch_convs[0](self.plan_run(session, feed_values)[0])
         return self._fetched(self.plan_run(session, feed_values))
 
 
@@ -324,10 +326,13 @@ def _fetch_converter(tensor):
     if tensor.dtype.base_dtype == _dtypes.string:
         return lambda value: _fetches.to_numpy(value, tensor)
     np_dtype = np.dtype(tensor.dtype.base_dtype.as_numpy_dtype)
+    scalar = tensor.shape.ndims == 0          # statically a scalar: a NumPy scalar, no copy needed
 
     def convert(value):
         if value is None:
             return None
+        if scalar:
+            return np.asarray(value, np_dtype)[()]
         if getattr(value, "ndim", None) == 0 and value.dtype == np_dtype:
             return np.asarray(value)[()]
         arr = np.array(value, dtype=np_dtype)       # a copy: the caller's own, writable

@@ -433,11 +433,13 @@ class _Program:
             return self.future
 
     def _use_compiled(self, args):
-        self.compiled = self.future.result()
+        compiled = self.future.result()
         self.traced = None             # the jaxpr is not needed any more
         STATS.compiled_calls_started += 1
         self.owner._want_symbolic(args)
-        return self.compiled(*args)
+        out = compiled(*args)
+        self.compiled = _direct_call(compiled)
+        return out
 
     def _compile_now(self, args):
         if self.future is not None:
@@ -445,11 +447,20 @@ class _Program:
         traced = self.traced if self.traced is not None else self.owner.jitted.trace(*args)
         if self.traced is None:
             STATS.traces += 1
-        self.compiled = _compile(traced)
+        compiled = _compile(traced)
         self.traced = None
         STATS.compiled_calls_started += 1
         self.owner._want_symbolic(args)
-        return self.compiled(*args)
+        out = compiled(*args)
+        self.compiled = _direct_call(compiled)
+        return out
+
+
+def _direct_call(compiled):
+    """The executable's own (C++) call, which jax's `Compiled.__call__` sets up on its first call and
+    then wraps in a Python frame on every call; the Compiled itself where there is none."""
+    call = getattr(compiled, "_call", None)
+    return call if callable(call) else compiled
 
 
 _ticks = itertools.count(1)
