@@ -326,7 +326,9 @@ def _fetch_converter(tensor):
     if tensor.dtype.base_dtype == _dtypes.string:
         return lambda value: _fetches.to_numpy(value, tensor)
     np_dtype = np.dtype(tensor.dtype.base_dtype.as_numpy_dtype)
-    scalar = tensor.shape.ndims == 0          # statically a scalar: a NumPy scalar, no copy needed
+    # statically a scalar (a TensorShape of rank 0; some fetchables' shapes are lists): a NumPy
+    # scalar, no copy needed
+    scalar = getattr(tensor.shape, "ndims", None) == 0
 
     def convert(value):
         if value is None:
