@@ -39,6 +39,16 @@ def _batch(n, seed=1):
     return rs.randn(n, 6).astype(np.float32), rs.randint(0, 3, n).astype(np.int64)
 
 
+def _train_at_batch_8(s, x, y, train, drain=False):
+    """Initialises and runs `train` 3 times on one batch of 8 (the step ends up compiled)."""
+    s.run(tf.global_variables_initializer())
+    xb, yb = _batch(8)
+    for _ in range(3):
+        s.run(train, {x: xb, y: yb})
+        if drain:
+            tiers.drain_background_compiles()
+
+
 def _step_fn(sess, op):
     plans = [p for p in sess._plans.values() if op in p.ops]
     assert len(plans) == 1, plans
@@ -126,10 +136,7 @@ def test_a_new_batch_size_of_a_compiled_step_is_not_compiled(policy):
     policy(mode="auto", compile_after=2, background=False)
     x, y, loss, train, ws = _mlp(dropout=False)
     with tf.Session() as s:
-        s.run(tf.global_variables_initializer())
-        xb, yb = _batch(8)
-        for _ in range(3):
-            s.run(train, {x: xb, y: yb})
+        _train_at_batch_8(s, x, y, train)
         compiles = tiers.STATS.compiles
         w1, w2 = s.run(ws)
         xs, ys = _batch(5, seed=9)                       # the short last batch of an epoch
@@ -265,10 +272,7 @@ def test_a_new_batch_size_is_interpreted_from_the_symbolic_trace_without_tracing
     policy(mode="auto", compile_after=2, background=False)
     x, y, loss, train, ws = _mlp(dropout=False)
     with tf.Session() as s:
-        s.run(tf.global_variables_initializer())
-        xb, yb = _batch(8)
-        for _ in range(3):
-            s.run(train, {x: xb, y: yb})
+        _train_at_batch_8(s, x, y, train)
         tiers.drain_background_compiles()              # the symbolic trace is made after the compile
         fn = _step_fn(s, train)
         assert fn._symbolic is not None and fn.poly
@@ -335,11 +339,7 @@ def test_a_new_batch_size_of_a_training_step_is_compiled_only_when_it_repeats(po
     policy(mode="auto", compile_after=2, training_compile_after=1, background=True)
     x, y, loss, train, ws = _mlp(dropout=False)
     with tf.Session() as s:
-        s.run(tf.global_variables_initializer())
-        xb, yb = _batch(8)
-        for _ in range(3):
-            s.run(train, {x: xb, y: yb})
-            tiers.drain_background_compiles()
+        _train_at_batch_8(s, x, y, train, drain=True)
         assert _step_fn(s, train)._symbolic is not None
         compiles, symbolic = tiers.STATS.compiles, tiers.STATS.symbolic_calls
         xs, ys = _batch(5, seed=5)
