@@ -348,3 +348,8 @@ def test_fed_scalar_bool_used_as_data_is_specialised_too(policy):
         np.testing.assert_allclose(s.run(y, {flag: True, x: xs}), xs - 1.0)
         np.testing.assert_allclose(s.run(y, {flag: False, x: xs}), xs * 2.0)
         np.testing.assert_allclose(s.run([y, flag], {flag: False, x: xs})[0], xs * 2.0)
+        plan = next(p for p in s._plans.values() if p.fetch_tensors == [y])
+        assert set(_programs_of(plan)) == {(True,), (False,)}          # one program per value
+        for fn in plan._flat_fns.values():       # the flag is a constant of each program, not an argument
+            for prog in fn._programs.values():
+                assert [v.aval.shape for v in prog.traced.jaxpr.jaxpr.invars] == [(3,)]

@@ -49,6 +49,14 @@ def _cond_decoders(feed_previous, build, num_outputs, state_structure):
     return outputs, state_list[0]
 
 
+def _decoders(feed_previous, build, num_outputs, state_structure):
+    """build(feed_previous) for a Python bool; for a Tensor, both decoders under tf.cond
+    (_cond_decoders). Returns (outputs, state)."""
+    if isinstance(feed_previous, bool):
+        return build(feed_previous)
+    return _cond_decoders(feed_previous, build, num_outputs, state_structure)
+
+
 def _extract_argmax_and_embed(embedding, output_projection=None, update_embedding=True):
     """The loop function that feeds back the embedding of the previous output's argmax."""
     def loop_function(prev, _):
@@ -123,14 +131,12 @@ def embedding_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_encoder_symb
         if output_projection is None:
             cell = rnn_cell_impl.OutputProjectionWrapper(cell, num_decoder_symbols)
 
-        def build(flag, update_embedding=True):
+        def build(flag):     # TF1: a Tensor feed_previous does not update the embedding through it
             return embedding_rnn_decoder(decoder_inputs, encoder_state, cell, num_decoder_symbols, embedding_size,
                                          output_projection=output_projection, feed_previous=flag,
-                                         update_embedding_for_previous=update_embedding)
+                                         update_embedding_for_previous=isinstance(feed_previous, bool))
 
-        if isinstance(feed_previous, bool):
-            return build(feed_previous)
-        return _cond_decoders(feed_previous, lambda flag: build(flag, False), len(decoder_inputs), encoder_state)
+        return _decoders(feed_previous, build, len(decoder_inputs), encoder_state)
 
 def embedding_tied_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_symbols, embedding_size,
                                num_decoder_symbols=None, output_projection=None, feed_previous=False, dtype=None,
@@ -282,16 +288,14 @@ def embedding_attention_seq2seq(encoder_inputs, decoder_inputs, cell, num_encode
             cell = rnn_cell_impl.OutputProjectionWrapper(cell, num_decoder_symbols)
             output_size = num_decoder_symbols
 
-        def build(flag, update_embedding=True):
+        def build(flag):     # TF1: a Tensor feed_previous does not update the embedding through it
             return embedding_attention_decoder(
                 decoder_inputs, encoder_state, attention_states, cell, num_decoder_symbols, embedding_size,
                 num_heads=num_heads, output_size=output_size, output_projection=output_projection,
-                feed_previous=flag, update_embedding_for_previous=update_embedding,
+                feed_previous=flag, update_embedding_for_previous=isinstance(feed_previous, bool),
                 initial_state_attention=initial_state_attention)
 
-        if isinstance(feed_previous, bool):
-            return build(feed_previous)
-        return _cond_decoders(feed_previous, lambda flag: build(flag, False), len(decoder_inputs), encoder_state)
+        return _decoders(feed_previous, build, len(decoder_inputs), encoder_state)
 
 
 def one2many_rnn_seq2seq(encoder_inputs, decoder_inputs_dict, enc_cell, dec_cells_dict, num_encoder_symbols,
@@ -322,10 +326,7 @@ def one2many_rnn_seq2seq(encoder_inputs, decoder_inputs_dict, enc_cell, dec_cell
                     return embedding_rnn_decoder(decoder_inputs, encoder_state, dec_cell, num_decoder_symbols,
                                                  embedding_size, feed_previous=flag)
 
-                if isinstance(feed_previous, bool):
-                    outputs, state = build(feed_previous)
-                else:
-                    outputs, state = _cond_decoders(feed_previous, build, len(decoder_inputs), encoder_state)
+                outputs, state = _decoders(feed_previous, build, len(decoder_inputs), encoder_state)
             outputs_dict[name] = outputs
             state_dict[name] = state
     return outputs_dict, state_dict

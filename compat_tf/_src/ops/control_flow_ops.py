@@ -19,7 +19,6 @@ import builtins
 
 import jax.numpy as jnp
 from jax import lax
-import numpy as np
 
 from compat_tf._src.framework import dtypes as _dtypes
 from compat_tf._src.framework import graph as _graph
@@ -28,6 +27,7 @@ from compat_tf._src.framework.graph import Operation, Tensor
 from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.runtime import lowering
+from compat_tf._src.runtime.interp import eager as _interp_eager
 from compat_tf._src.runtime import run_checks
 
 __all__ = ["case", "cond", "group", "identity", "no_op", "tuple", "while_loop", "with_dependencies"]
@@ -329,10 +329,11 @@ def _if(ctx, pred, *inputs, _branches, _externals, _refs, _outputs, _output_spec
                 outs.append(jnp.asarray(v, _dtypes.to_jax_dtype(dtype)))
             return outs, {k: sub.state[k] for k in written}
         return branch
-    if isinstance(pred, (bool, np.bool_, np.ndarray)):
+    known = _interp_eager.concrete_value(pred)
+    if known is not None:
         # a predicate known when the step is traced (a constant, a fed flag the step is specialised
         # on: plan._init_fast_path): the chosen branch alone, no conditional in the program
-        outs, new_state = make_branch(0 if bool(pred) else 1)((ext_vals, state0))
+        outs, new_state = make_branch(0 if bool(known) else 1)((ext_vals, state0))
     else:
         outs, new_state = lax.cond(jnp.asarray(pred, bool), make_branch(0), make_branch(1),
                                    (ext_vals, state0))

@@ -68,7 +68,8 @@ def conv2d(x, w, strides, pads, dilations, precision):
     pads = tuple(tuple(p) for p in pads)
     out = _out_size(x.shape[1:3], w.shape[:2], strides, pads, dilations)
     patches = math.prod(out[:2]) * x.shape[0] * math.prod(w.shape[:3])
-    return _conv(tuple(strides), pads, tuple(dilations), precision, _gemm_forward_wins(*out, patches), x, w)
+    gemm_out = (x.shape[0], *out, w.shape[3]) if _gemm_forward_wins(*out, patches) else None
+    return _conv(tuple(strides), pads, tuple(dilations), precision, gemm_out, x, w)
 
 
 def _out_size(sizes, ksizes, strides, pads, dilations):
@@ -96,13 +97,13 @@ def _xla(strides, pads, dilations, precision, x, w):
                                     dimension_numbers=("NHWC", "HWIO", "NHWC"), precision=precision)
 
 
-def _forward(strides, pads, dilations, precision, gemm_forward, x, w):
-    """The convolution: XLA's, or on CPU the patches' product where `gemm_forward`."""
+def _forward(strides, pads, dilations, precision, gemm_out, x, w):
+    """The convolution: XLA's, or on CPU the patches' product where `gemm_out` (its output shape)
+    is given."""
     xla = functools.partial(_xla, strides, pads, dilations, precision)
-    if not gemm_forward:
+    if gemm_out is None:
         return xla(x, w)
-    out_shape = (x.shape[0], *_out_size(x.shape[1:3], w.shape[:2], strides, pads, dilations), w.shape[3])
-    gemm = functools.partial(_gemm_forward, strides, pads, dilations, precision, out_shape)
+    gemm = functools.partial(_gemm_forward, strides, pads, dilations, precision, gemm_out)
     return platform_choice.per_platform(x, w, cpu=gemm, default=xla)
 
 
@@ -113,15 +114,15 @@ def _gemm_forward(strides, pads, dilations, precision, out_shape, x, w):
 
 
 @functools.partial(jax.custom_jvp, nondiff_argnums=(0, 1, 2, 3, 4))
-def _conv(strides, pads, dilations, precision, gemm_forward, x, w):
-    return _forward(strides, pads, dilations, precision, gemm_forward, x, w)
+def _conv(strides, pads, dilations, precision, gemm_out, x, w):
+    return _forward(strides, pads, dilations, precision, gemm_out, x, w)
 
 
 @_conv.defjvp
-def _conv_jvp(strides, pads, dilations, precision, gemm_forward, primals, tangents):
+def _conv_jvp(strides, pads, dilations, precision, gemm_out, primals, tangents):
     x, w = primals
     tx, tw = tangents
-    y = _forward(strides, pads, dilations, precision, gemm_forward, x, w)
+    y = _forward(strides, pads, dilations, precision, gemm_out, x, w)
     native = functools.partial(_native_tangent, strides, pads, dilations, precision)
     fast = functools.partial(_gemm_tangent, strides, pads, dilations, precision, y.shape)
     return y, platform_choice.per_platform(x, w, tx, tw, cpu=fast, default=native)

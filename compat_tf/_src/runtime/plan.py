@@ -404,8 +404,8 @@ class Plan:
         # fed scalar bools (an `is_training` flag) are not arguments of the step: it is specialised
         # on their values (one program per value, _FastLayout.fns), so a tf.cond on one is no XLA
         # conditional but the chosen branch alone (control_flow_ops._if), as TF1 runs one branch
-        self._static_inputs = tuple(j for j, t in enumerate(seg.inputs) if self.specialise_scalar_bool_feeds
-                                    and t.dtype.base_dtype == _dtypes.bool and t.shape.ndims == 0)
+        self._static_inputs = tuple(j for j, t in enumerate(seg.inputs)
+                                    if t.dtype.base_dtype == _dtypes.bool and t.shape.ndims == 0)
         dynamic = [j for j in range(len(seg.inputs)) if j not in self._static_inputs]
         self._fast = (seg, tuple(feed_pos[seg.inputs[j]] for j in dynamic), tuple(sources), len(seg.outputs))
         self._static_feed_pos = tuple(feed_pos[seg.inputs[j]] for j in self._static_inputs)
@@ -420,10 +420,6 @@ class Plan:
         self._flat_fns = {}       # (ro keys, rw keys, static input values) -> jitted flat step
         self._stateless = not (seg.reads or seg.writes or self.needs_init or any(k == 2 for k, _ in sources))
         self._stateless_keyed = None  # the stateless step's keyed call when no input is specialised
-
-    # A hook: whether fed scalar bools specialise the one-segment step (see _init_fast_path); the
-    # parallel plans' _jit_flat count the step's arguments with n_flat_inputs
-    specialise_scalar_bool_feeds = True
 
     def _flat_fn(self, ro, rw, static_values):
         """The flat step for these state keys and values of the specialised inputs (made once)."""
@@ -473,8 +469,8 @@ class Plan:
 
     def n_flat_inputs(self, seg):
         """How many of the segment's inputs the flat step takes as arguments (the specialised
-        scalar bools are not among them)."""
-        return len(seg.inputs) - len(getattr(self, "_static_inputs", ()))
+        scalar bools are not among them; the parallel plans' _jit_flat count with it)."""
+        return len(seg.inputs) - len(self._static_inputs)
 
     def _jit_flat(self, flat, seg, ro, rw):
         """The executable of the fast path's flat step `(*ro, *rw, *inputs[, counter]) -> (*outputs,
