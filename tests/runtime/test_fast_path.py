@@ -353,3 +353,49 @@ def test_fed_scalar_bool_used_as_data_is_specialised_too(policy):
         for fn in plan._flat_fns.values():       # the flag is a constant of each program, not an argument
             for prog in fn._programs.values():
                 assert [v.aval.shape for v in prog.traced.jaxpr.jaxpr.invars] == [(3,)]
+
+
+def test_unshaped_bool_is_specialised_while_fed_scalars(policy):
+    """`tf.placeholder(tf.bool)` with no shape, the tutorials' usual `is_training` flag: fed 0-d
+    values it is specialised as a scalar-declared one is (no conditional, no argument)."""
+    policy(mode="interpret")
+    training = tf.placeholder(tf.bool)
+    x = tf.placeholder(tf.float32, [None])
+    v = tf.Variable(0.0)
+    out = tf.cond(training, lambda: tf.reduce_sum(x) + v.assign_add(1.0), lambda: tf.reduce_sum(x) * 10.0)
+    with tf.Session() as s:
+        s.run(v.initializer)
+        xs = np.array([1.0, 2.0], np.float32)
+        assert s.run(out, {training: True, x: xs}) == 4.0
+        assert s.run(out, {training: np.array(False), x: xs}) == 30.0
+        assert s.run(v) == 1.0                                      # the False run did not add
+        plan = next(p for p in s._plans.values() if p.fetch_tensors == [out])
+        progs = _programs_of(plan)
+        assert set(progs) == {(True,), (False,)}
+        assert all("cond[" not in text for text in progs.values())
+        for fn in plan._flat_fns.values():       # the flag is no argument of either program
+            for prog in fn._programs.values():
+                assert all(a.aval.dtype != np.bool_ for a in prog.traced.jaxpr.jaxpr.invars)
+
+
+def test_unshaped_bool_fed_an_array_is_an_argument(policy):
+    """The same unknown-rank bool fed a mask is data: the step takes it as an argument, beside the
+    programs specialised on its 0-d values, and each run gets its own feed's results."""
+    policy(mode="interpret")
+    mask = tf.placeholder(tf.bool)
+    x = tf.placeholder(tf.float32, [3])
+    y = tf.where(mask, x * 2.0, x - 1.0)
+    with tf.Session() as s:
+        xs = np.array([1.0, 2.0, 3.0], np.float32)
+        m = np.array([True, False, True])
+        for _ in range(2):           # each program is reused, not remade
+            np.testing.assert_allclose(s.run(y, {mask: m, x: xs}), np.where(m, xs * 2.0, xs - 1.0))
+            np.testing.assert_allclose(s.run(y, {mask: True, x: xs}), xs * 2.0)
+            np.testing.assert_allclose(s.run(y, {mask: ~m, x: xs}), np.where(~m, xs * 2.0, xs - 1.0))
+            np.testing.assert_allclose(s.run(y, {mask: False, x: xs}), xs - 1.0)
+        plan = next(p for p in s._plans.values() if p.fetch_tensors == [y])
+        assert set(_programs_of(plan)) == {(None,), (True,), (False,)}
+        shapes = {values: [[a.aval.shape for a in prog.traced.jaxpr.jaxpr.invars]
+                           for prog in fn._programs.values()]
+                  for (_, _, values), fn in plan._flat_fns.items()}
+        assert shapes[(None,)] == [[(3,), (3,)]] and shapes[(True,)] == [[(3,)]]

@@ -309,6 +309,7 @@ class ClusterPlan:
 
 class ReplicaPlan(_plan.Plan):
     """A training step run by every worker at once: the jitted step under shard_map over the workers."""
+    SPECIALISE_UNKNOWN_RANK_BOOLS = False   # _jit_flat counts the step's inputs with n_flat_inputs
 
     def __init__(self, mode, graph, fetch_tensors, target_ops, feed_tensors):
         self._mode = mode          # read by the _jit_* hooks, which Plan.__init__ calls

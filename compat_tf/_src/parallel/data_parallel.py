@@ -165,6 +165,7 @@ class ReplicatedState(dict):
 
 class ShardedPlan(_plan.Plan):
     """A Plan whose jitted steps carry the mesh's shardings (see the module docstring)."""
+    SPECIALISE_UNKNOWN_RANK_BOOLS = False   # _jit_flat counts the step's inputs with n_flat_inputs
 
     def __init__(self, config, graph, fetch_tensors, target_ops, feed_tensors):
         self._dp = config       # read by the _jit_* hooks, which Plan.__init__ calls

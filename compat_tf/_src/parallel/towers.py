@@ -189,6 +189,7 @@ def _phases(seg, tower, plan):
 
 class TowerPlan(_plan.Plan):
     """A Plan whose device segments with towers run each tower on its own device (module docstring)."""
+    SPECIALISE_UNKNOWN_RANK_BOOLS = False   # _jit_flat counts the step's inputs with n_flat_inputs
 
     def __init__(self, graph, fetch_tensors, target_ops, feed_tensors):
         self._layouts = {}          # a segment's step function -> its TowerLayout

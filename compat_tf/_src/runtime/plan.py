@@ -159,6 +159,11 @@ def _variable_access(op, opdef, fed=()):
 class Plan:
     """An executable plan for one (fetches, feeds, targets) signature."""
 
+    # the one-segment step is specialised on fed bools of unknown rank while they are fed 0-d
+    # values (_init_fast_path); the parallel plans, which count the step's arguments with
+    # n_flat_inputs, specialise only bools declared scalar
+    SPECIALISE_UNKNOWN_RANK_BOOLS = True
+
     def __init__(self, graph, fetch_tensors, target_ops, feed_tensors):
         self.graph = graph
         self.fetch_tensors = list(fetch_tensors)
@@ -403,9 +408,14 @@ class Plan:
                 return
         # fed scalar bools (an `is_training` flag) are not arguments of the step: it is specialised
         # on their values (one program per value, _FastLayout.fns), so a tf.cond on one is no XLA
-        # conditional but the chosen branch alone (control_flow_ops._if), as TF1 runs one branch
+        # conditional but the chosen branch alone (control_flow_ops._if), as TF1 runs one branch.
+        # A bool of unknown rank (`tf.placeholder(tf.bool)`, the tutorials' usual flag) is
+        # specialised while it is fed 0-d values; fed an array, it is an argument (_tail_for)
+        ranks = (0, None) if self.SPECIALISE_UNKNOWN_RANK_BOOLS else (0,)
         self._static_inputs = tuple(j for j, t in enumerate(seg.inputs)
-                                    if t.dtype.base_dtype == _dtypes.bool and t.shape.ndims == 0)
+                                    if t.dtype.base_dtype == _dtypes.bool and t.shape.ndims in ranks)
+        self._static_ranks_known = all(seg.inputs[j].shape.ndims == 0 for j in self._static_inputs)
+        self._unspecialised_tails = {}   # static-value pattern with None -> feed positions of the step's inputs
         dynamic = [j for j in range(len(seg.inputs)) if j not in self._static_inputs]
         self._fast = (seg, tuple(feed_pos[seg.inputs[j]] for j in dynamic), tuple(sources), len(seg.outputs))
         self._static_feed_pos = tuple(feed_pos[seg.inputs[j]] for j in self._static_inputs)
@@ -450,8 +460,10 @@ class Plan:
         written = list(seg.writes)
         uses_rng = self.uses_rng
         zero = np.uint32(0)
-        # the specialised inputs' values, put back at their places in the step's inputs
-        static = [(j, np.asarray(v, np.bool_)) for j, v in zip(self._static_inputs, static_values)]
+        # the specialised inputs' values, put back at their places in the step's inputs (None: an
+        # unknown-rank bool fed an array, which stays an argument)
+        static = [(j, np.asarray(v, np.bool_)) for j, v in zip(self._static_inputs, static_values)
+                  if v is not None]
 
         def flat(*args):
             state_ro = dict(zip(ro, args[:n_ro]))
@@ -465,22 +477,43 @@ class Plan:
             outs, new = step(state_ro, state_rw, inputs, counter)
             return (*outs, *(new[k] for k in written))
 
+        if None in static_values:
+            passed = {j for j, _ in static}
+            return self._jit_flat(flat, seg, ro, rw,
+                                  args=[t for j, t in enumerate(seg.inputs) if j not in passed])
         return self._jit_flat(flat, seg, ro, rw)
 
     def n_flat_inputs(self, seg):
         """How many of the segment's inputs the flat step takes as arguments (the specialised
-        scalar bools are not among them; the parallel plans' _jit_flat count with it)."""
+        scalar bools are not among them; the parallel plans' _jit_flat count with it: they
+        specialise only bools declared scalar, SPECIALISE_UNKNOWN_RANK_BOOLS)."""
         return len(seg.inputs) - len(self._static_inputs)
 
-    def _jit_flat(self, flat, seg, ro, rw):
+    def _tail_for(self, static_values, feed_values):
+        """The step's fed arguments when an unknown-rank bool was fed an array (a None among the
+        static values): the inputs in the segment's order, but for the specialised ones."""
+        pos = self._unspecialised_tails.get(static_values)
+        if pos is None:
+            seg = self._fast[0]
+            feed_pos = {}
+            for i, t in enumerate(self.feed_tensors):
+                feed_pos.setdefault(t, i)
+            passed = {j for j, v in zip(self._static_inputs, static_values) if v is not None}
+            pos = self._unspecialised_tails[static_values] = tuple(
+                feed_pos[t] for j, t in enumerate(seg.inputs) if j not in passed)
+        return [feed_values[i] for i in pos]
+
+    def _jit_flat(self, flat, seg, ro, rw, args=None):
         """The executable of the fast path's flat step `(*ro, *rw, *inputs[, counter]) -> (*outputs,
-        *written)`: a TieredFunction, whose compiled tier donates the read-write state.
+        *written)`: a TieredFunction, whose compiled tier donates the read-write state. `args`: the
+        inputs it takes, when not all of the segment's but the specialised bools.
 
         A hook: the data-parallel plan adds shardings here (and returns a plain jax.jit).
         """
         # the fed tensors' unknown dimensions (a placeholder's None) may change between runs
         base = len(ro) + len(rw)
-        args = [t for j, t in enumerate(seg.inputs) if j not in self._static_inputs]
+        if args is None:
+            args = [t for j, t in enumerate(seg.inputs) if j not in self._static_inputs]
         poly = {base + i: tuple(ax for ax, d in enumerate(t.shape.as_list()) if d is None)
                 for i, t in enumerate(args) if t.shape.ndims is not None}
         return tiers.TieredFunction(flat, donate_argnums=tuple(range(len(ro), base)),
@@ -492,7 +525,15 @@ class Plan:
         # the fed shapes determine the step's signature (state shapes are the layout's)
         key = tuple([getattr(v, "shape", None) for v in tail])
         static_pos = self._static_feed_pos
-        static_values = tuple([bool(feed_values[i]) for i in static_pos]) if static_pos else ()
+        static_values = ()
+        if static_pos:
+            if self._static_ranks_known:
+                static_values = tuple([bool(feed_values[i]) for i in static_pos])
+            else:
+                static_values = tuple([_scalar_bool(feed_values[i]) for i in static_pos])
+                if None in static_values:
+                    tail = self._tail_for(static_values, feed_values)
+                    key = tuple([getattr(v, "shape", None) for v in tail])
         if seg.precheck is not None:
             seg.precheck([feed_values[i] for i in self._all_input_pos] if static_pos else tail)
         if self._stateless:
@@ -661,6 +702,13 @@ class Plan:
 
 
 _IDENTITY = object()     # Plan._fast_direct: the fetches are the step's first outputs, in order
+
+
+def _scalar_bool(value):
+    """A fed bool's value when it is 0-d (the step is specialised on it), else None."""
+    if value.__class__ is bool:
+        return value
+    return bool(value) if np.ndim(value) == 0 else None
 
 
 class _FastLayout:
