@@ -214,7 +214,10 @@ def _gradients_shape(op):
     return [(x.shape, x.dtype.base_dtype) for x in op.get_attr("_xs")]
 
 
-def _evaluate_forward(ctx, ops, xs, x_vals, externals, ext_vals, ys, overrides=(), tail_vals=()):
+def _evaluate_forward(ctx, ops, xs, x_vals, externals, ext_vals, ys, overrides=(), tail_vals=(),
+                      wanted=None, handed=None):
+    """The ys from the xs through the forward ops; with `wanted`, those tensors' values also go to
+    `handed` (the Gradients lowering returns them as the vjp's auxiliary outputs)."""
     env = dict(zip(externals, ext_vals))
     env.update(zip(xs, x_vals))
     saved_op = ctx.op
@@ -222,13 +225,15 @@ def _evaluate_forward(ctx, ops, xs, x_vals, externals, ext_vals, ys, overrides=(
         if overrides:
             _gradient_override.evaluate_with_overrides(ctx, ops, env, ys, overrides, tail_vals)
         else:
-            lowering.evaluate(ops, env, ctx, needed=ys)
+            lowering.evaluate(ops, env, ctx, needed=list(ys) + list(wanted or ()))
     finally:
         ctx.op = saved_op
     outs = []
     for y in ys:
         v = env[y]
         outs.append(ctx.read(v) if isinstance(v, lowering.VarRef) else v)
+    if wanted:
+        handed.update((t, env[t]) for t in wanted)
     return outs
 
 
@@ -240,8 +245,15 @@ def _gradients(ctx, *inputs, _xs, _ys, _ops, _externals, _n_grad_ys, _mode="vjp"
     grad_ys = list(inputs[nx + ne:nx + ne + _n_grad_ys])
     tail_vals = list(inputs[nx + ne + _n_grad_ys:])
 
+    # forward values the rest of the run reads from this op's forward pass (lowering.evaluate's
+    # _share_gradient_forwards): handed on as the vjp's auxiliary outputs
+    op = ctx.op
+    wanted = ctx.shared_forward.pop(op, None) if op is not None else None
+    handed = {}
+
     def f(*xv):
-        return _evaluate_forward(ctx, _ops, _xs, xv, _externals, ext_vals, _ys, _overrides, tail_vals)
+        return _evaluate_forward(ctx, _ops, _xs, xv, _externals, ext_vals, _ys, _overrides, tail_vals,
+                                 wanted, handed)
 
     if _mode == "hessian":
         def grad_fn(*xv):
@@ -250,20 +262,32 @@ def _gradients(ctx, *inputs, _xs, _ys, _ops, _externals, _n_grad_ys, _mode="vjp"
         with run_checks.suspend():
             jac = jax.jacfwd(grad_fn, argnums=tuple(range(nx)))(*x_vals)
         return [jnp.asarray(jac[i][i]) for i in range(nx)]
-    if run_checks.active():
-        # run-time checks in the forward ops (a gather's indices, labels) leave the vjp's trace as
-        # an auxiliary output and join the step's other checks
-        found = []
+    found = [] if run_checks.active() else None
+    traced_keys = []           # the handed tensors whose values leave the vjp as auxiliary outputs
 
-        def f_checked(*xv):
+    def f_aux(*xv):
+        # run-time checks in the forward ops (a gather's indices, labels) leave the vjp's trace as
+        # an auxiliary output and join the step's other checks; so do the traced forward values
+        # handed on (concrete ones and variable references are no tracers: they are handed as is)
+        if found is not None:
             with run_checks.redirect(found):
                 outs = f(*xv)
-            return outs, [(flag, vals) for flag, _, vals in found]
-        outs, vjp, aux = jax.vjp(f_checked, *x_vals, has_aux=True)
-        for (flag, vals), (_, make_error, _) in zip(aux, found):
-            run_checks.add_fused(flag, make_error, vals)
-    else:
+        else:
+            outs = f(*xv)
+        checks = [(flag, vals) for flag, _, vals in found] if found is not None else []
+        traced = [t for t, v in handed.items() if isinstance(v, jax.core.Tracer)]
+        traced_keys[:] = traced
+        return outs, (checks, [handed.pop(t) for t in traced])
+
+    if found is None and not wanted:
         outs, vjp = jax.vjp(f, *x_vals)
+    else:
+        outs, vjp, (checks, traced) = jax.vjp(f_aux, *x_vals, has_aux=True)
+        for (flag, vals), (_, make_error, _) in zip(checks, found or ()):
+            run_checks.add_fused(flag, make_error, vals)
+        if wanted:
+            handed.update(zip(traced_keys, traced))
+            ctx.shared_forward[op] = handed
     cts = []
     for i, o in enumerate(outs):
         g = grad_ys[i] if i < len(grad_ys) else None

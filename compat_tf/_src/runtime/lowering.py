@@ -57,6 +57,9 @@ class LoweringContext:
         self.op = None
         self.written = set()
         self.staging = False     # True while tracing a jitted step (see _lower_staged)
+        # {Gradients op: the forward tensors it is asked for} while evaluate() runs it, then
+        # {Gradients op: {tensor: value}} (evaluate's _share_gradient_forwards)
+        self.shared_forward = {}
 
     def read(self, value):
         if isinstance(value, VarRef):
@@ -148,6 +151,9 @@ def evaluate(ops, env, ctx, needed=(), reroll=True):
     unrolled loop) are evaluated as one lax.scan (reroll.py); `needed` are the tensors the
     caller reads from `env` afterwards (the rest of a rolled block's outputs may be left out).
     """
+    shared = None
+    if ctx.staging:
+        ops, shared = _share_gradient_forwards(ops, env, needed)
     regions = _reroll.regions(ops, needed) if reroll and ctx.staging and len(ops) >= _reroll.MIN_OPS else ()
     next_region = regions[0] if regions else None
     ri = 0
@@ -177,6 +183,8 @@ def evaluate(ops, env, ctx, needed=(), reroll=True):
             ins.append(v)
         ctx.op = op
         run_checks.set_op(op)
+        if shared is not None and op in shared:
+            ctx.shared_forward[op] = shared[op]
         try:
             if opdef.ctx or opdef.host:
                 out = opdef.lower(ctx, *ins, **op._attrs)
@@ -196,7 +204,97 @@ def evaluate(ops, env, ctx, needed=(), reroll=True):
                                f"{len(op._outputs)} outputs")
         for t, v in zip(op._outputs, outs):
             env[t] = v
+        if shared is not None and op in shared:
+            env.update(ctx.shared_forward.pop(op))
     return env
+
+
+def _share_gradient_forwards(ops, env, needed):
+    """`ops` with each Gradients op that can be moved before its forward ops moved there, and the
+    forward ops whose values the rest of the run uses left out: the Gradients op's own forward pass
+    (under jax.vjp) hands them on (`shared`: {Gradients op: the tensors it provides}; its lowering
+    reads the request from ctx.shared_forward and leaves the values there).
+
+    TF1 computes a forward op once and its gradient ops read its outputs; compat_tf's Gradients op
+    re-evaluates the forward ops under jax.vjp, so a run that also fetches the loss (or anything on
+    the forward path) would compute the forward pass twice. XLA merges most of the two in a
+    compiled step, but not two scans of a rerolled RNN, and the NumPy tier merges nothing.
+
+    A Gradients op is moved only where that reads the same values: its inputs are all computed
+    before its first forward op or are pure ops moved with it, no forward op writes a variable, and
+    no other op between its first forward op and its own place or its last forward op's (whichever
+    comes later) writes a variable that it, its forward ops or the ops moved with it read.
+    """
+    grads = [op for op in ops if op.type == "Gradients" and op._attrs.get("_mode", "vjp") == "vjp"
+             and not op._attrs.get("_overrides")]
+    if not grads:
+        return ops, None
+    from compat_tf._src.runtime.plan import _variable_access
+    needed = set(needed)
+    shared = {}
+    removed = set()       # forward ops left out: an earlier Gradients op hands their values on
+    for g in grads:
+        fwd = set(g._attrs["_ops"])
+        pos = {op: i for i, op in enumerate(ops)}
+        # forward ops that pass a variable reference on (Identity of a ref) stay: their consumers
+        # read the variable when they run, as TF1's aliasing refs do
+        present = [op for op in ops if op in fwd and not registry.get(op.type).ref_outputs]
+        # (nor is a Gradients op that hands values on left out: higher-order gradients)
+        if not present or g not in pos or any(op in shared for op in present):
+            continue
+        fwd = set(present)
+        first, at = pos[present[0]], pos[g]
+        if first > at:
+            continue
+        # what the Gradients op needs that comes after its first forward op must not depend on the
+        # forward ops, and must be pure (it is moved ahead of them: constants, shapes)
+        late = _ancestors_after(g, pos, env, first, removed)
+        if late is None or any(op in fwd or not _pure(op) for op in late):
+            continue
+        rest = {op for op in ops if op not in fwd and op is not g}
+        want = [t for op in present for t in op._outputs
+                if t not in env and (t in needed or any(c in rest for c in t._consumers))]
+        if not want:
+            continue
+        access = [_variable_access(op, registry.get(op.type)) for op in present + late + [g]]
+        if any(w for _, w in access):
+            continue
+        reads = {k for r, _ in access for k in r}
+        last = max(at, pos[present[-1]])
+        if any(k in reads for op in ops[first:last] if op not in fwd
+               for k in _variable_access(op, registry.get(op.type))[1]):
+            continue
+        shared[g] = want
+        removed |= fwd
+        moved = set(late) | {g}
+        ops = (ops[:first] + sorted(late, key=pos.__getitem__) + [g]
+               + [op for op in ops[first:] if op not in fwd and op not in moved])
+    return ops, (shared or None)
+
+
+def _ancestors_after(op, pos, env, first, removed):
+    """The ops of the run at or after position `first` that `op` depends on (inputs and control
+    inputs, transitively); None if it depends on a forward op another Gradients op hands on."""
+    seen, stack, late = set(), [op], []
+    while stack:
+        o = stack.pop()
+        deps = [t.op for t in o._inputs if t not in env] + list(o._control_inputs)
+        for d in deps:
+            if d in removed:
+                return None
+            if d in pos and d not in seen:
+                seen.add(d)
+                stack.append(d)
+                if pos[d] >= first:
+                    late.append(d)
+    return late
+
+
+def _pure(op):
+    """Whether `op` may run earlier than its place: no state, RNG or host work of its own (the
+    variables it reads are checked by the caller)."""
+    opdef = registry.get(op.type)
+    return not (opdef.stateful or opdef.ctx or opdef.host)
 
 
 def cast_to(value, dtype):

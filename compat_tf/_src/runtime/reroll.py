@@ -299,8 +299,17 @@ def evaluate_region(region, ops, env, ctx, evaluate):
     _, ys = jax.lax.scan(body, init, xs, length=n)
     from compat_tf._src.framework import shape_inference
     for (j, vi), stacked in zip(region.ys, ys):
+        steps = None
         for t in range(n):
             out = ops[start + t * k + j]._outputs[vi]
             # a value known at build time (an axis, a shape) stays known to the ops after the run
             c = shape_inference.constant_value(out) if out._dtype.base_dtype.is_integer else None
-            env[out] = c if c is not None else stacked[t]
+            if c is None and steps is None:
+                steps = _unstack(stacked)
+            env[out] = c if c is not None else steps[t]
+
+
+def _unstack(stacked):
+    """The scan's stacked output as its n steps, by one split: its gradient is one concatenation,
+    where n indexings' would be n zero-padded copies of the whole stack summed (O(n^2) traffic)."""
+    return [jnp.reshape(p, p.shape[1:]) for p in jax.lax.split(stacked, (1,) * stacked.shape[0], axis=0)]
