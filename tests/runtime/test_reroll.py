@@ -163,3 +163,28 @@ def test_blocks_reading_two_steps_back_are_left_unrolled(monkeypatch):
         for t in range(10):
             vs.append(np.sin(vs[-1]) + np.cos(vs[-2]) * 0.5)
         np.testing.assert_allclose(s.run(out, {a: v}), vs[-1], rtol=1e-5)
+
+
+def test_blocks_of_reshapes_alone_are_not_rolled():
+    """The per-step inputs' squeezes of a split (tf.split + tf.squeeze over 50 steps) repeat too, but
+    a scan of them is a loop of copies; the cell blocks after them are still rolled."""
+    steps = 50
+    x = tf.placeholder(tf.float32, [4, steps, 3])
+    pieces = [tf.squeeze(p, [1]) for p in tf.split(x, steps, 1)]
+    from compat_tf._src.runtime import plan as _plan
+    total = tf.add_n(pieces)
+    order = _plan.prune([total], [], {x})
+    assert reroll.regions(order, [total]) == []
+    w = tf.constant(np.full([3, 3], 0.1, np.float32))
+    h = tf.zeros([4, 3])
+    for p in pieces:
+        h = tf.tanh(tf.matmul(h, w) + p)
+    order = _plan.prune([h], [], {x})
+    found = reroll.regions(order, [h])
+    assert len(found) == 1 and any(op.type == "MatMul" for op in found[0].template)
+    xs = np.random.RandomState(0).randn(4, steps, 3).astype(np.float32)
+    want = np.zeros((4, 3), np.float32)
+    for t in range(steps):
+        want = np.tanh(want @ np.full([3, 3], 0.1, np.float32) + xs[:, t])
+    with tf.Session() as s:
+        np.testing.assert_allclose(s.run(h, {x: xs}), want, rtol=1e-5, atol=1e-6)

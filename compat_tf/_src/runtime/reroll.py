@@ -17,7 +17,9 @@ shapes, position by position, and each input either
   - a different tensor computed before the run for each block (a per-step input: x[t]).
 Outputs used after the run (or by the caller, `needed`) become the scan's stacked outputs.
 Only pure ops take part (no state, RNG, host ops, run-time checks or control dependencies),
-so the rolled evaluation computes exactly what the unrolled one computes.
+so the rolled evaluation computes exactly what the unrolled one computes. Blocks of reshapes,
+slices and the like alone (`_NO_WORK`: the squeezes of a split per-step input) are left unrolled:
+their scan would only copy, and each such loop cost the char-RNN's compile ~0.2 s.
 """
 import collections
 import os
@@ -151,10 +153,18 @@ def find(ops, needed=(), full=None):
             candidates.append((n * k, start, k, n))
     # most ops covered first; of those, the smallest block (the most iterations)
     for _, start, k, n in sorted(candidates, key=lambda c: (-c[0], c[2], c[1]))[:MAX_CANDIDATES * 3]:
+        if all(op.type in _NO_WORK for op in ops[start:start + k]):
+            continue
         region = _verify(ops, index, start, k, n, needed)
         if region is not None:
             return region
     return None
+
+
+# blocks of these ops alone are not rolled: a scan of them is a loop of copies (XLA turns the
+# unrolled reshapes into views; the split pieces of a per-step input stay slices)
+_NO_WORK = frozenset({"Reshape", "Squeeze", "ExpandDims", "Identity", "Const", "Shape", "StopGradient",
+                      "Pack", "Unpack", "Split", "SplitV", "StridedSlice", "Slice", "ConcatV2", "Cast"})
 
 
 def _periodic_runs(codes, k):
