@@ -316,12 +316,14 @@ def _programs_of(plan):
     return out
 
 
-def test_fed_scalar_bool_specialises_the_step_and_cond_runs_one_branch(policy):
+@pytest.mark.parametrize("shape", [[], None], ids=["declared_scalar", "unshaped"])
+def test_fed_scalar_bool_specialises_the_step_and_cond_runs_one_branch(policy, shape):
     """An `is_training` flag fed to tf.cond: each value has its own program holding only its branch
-    (no XLA conditional), the variable update of the untaken branch is not made, and the results
-    are those of the branch the value picks."""
+    (no XLA conditional, the flag no argument), the variable update of the untaken branch is not
+    made, and the results are those of the branch the value picks. `tf.placeholder(tf.bool)` with
+    no shape, the tutorials' usual flag, is specialised while it is fed 0-d values."""
     policy(mode="interpret")
-    training = tf.placeholder(tf.bool, [])
+    training = tf.placeholder(tf.bool, shape)
     x = tf.placeholder(tf.float32, [None])
     v = tf.Variable(0.0)
     out = tf.cond(training, lambda: tf.reduce_sum(x) + v.assign_add(1.0), lambda: tf.reduce_sum(x) * 10.0)
@@ -329,13 +331,17 @@ def test_fed_scalar_bool_specialises_the_step_and_cond_runs_one_branch(policy):
         s.run(v.initializer)
         xs = np.array([1.0, 2.0], np.float32)
         assert s.run(out, {training: True, x: xs}) == 4.0          # 3 + the incremented v
-        assert s.run(out, {training: False, x: xs}) == 30.0
+        assert s.run(out, {training: np.array(False), x: xs}) == 30.0
         assert s.run(out, {training: np.bool_(True), x: xs}) == 5.0
         assert s.run(v) == 2.0                                      # the False run did not add
-        progs = _programs_of(next(p for p in s._plans.values() if p.fetch_tensors == [out]))
+        plan = next(p for p in s._plans.values() if p.fetch_tensors == [out])
+        progs = _programs_of(plan)
         assert set(progs) == {(True,), (False,)}
         assert all("cond[" not in text for text in progs.values())
         assert "mul" in progs[(False,)] and "mul" not in progs[(True,)]
+        for fn in plan._flat_fns.values():
+            for prog in fn._programs.values():
+                assert all(a.aval.dtype != np.bool_ for a in prog.traced.jaxpr.jaxpr.invars)
 
 
 def test_fed_scalar_bool_used_as_data_is_specialised_too(policy):
@@ -353,29 +359,6 @@ def test_fed_scalar_bool_used_as_data_is_specialised_too(policy):
         for fn in plan._flat_fns.values():       # the flag is a constant of each program, not an argument
             for prog in fn._programs.values():
                 assert [v.aval.shape for v in prog.traced.jaxpr.jaxpr.invars] == [(3,)]
-
-
-def test_unshaped_bool_is_specialised_while_fed_scalars(policy):
-    """`tf.placeholder(tf.bool)` with no shape, the tutorials' usual `is_training` flag: fed 0-d
-    values it is specialised as a scalar-declared one is (no conditional, no argument)."""
-    policy(mode="interpret")
-    training = tf.placeholder(tf.bool)
-    x = tf.placeholder(tf.float32, [None])
-    v = tf.Variable(0.0)
-    out = tf.cond(training, lambda: tf.reduce_sum(x) + v.assign_add(1.0), lambda: tf.reduce_sum(x) * 10.0)
-    with tf.Session() as s:
-        s.run(v.initializer)
-        xs = np.array([1.0, 2.0], np.float32)
-        assert s.run(out, {training: True, x: xs}) == 4.0
-        assert s.run(out, {training: np.array(False), x: xs}) == 30.0
-        assert s.run(v) == 1.0                                      # the False run did not add
-        plan = next(p for p in s._plans.values() if p.fetch_tensors == [out])
-        progs = _programs_of(plan)
-        assert set(progs) == {(True,), (False,)}
-        assert all("cond[" not in text for text in progs.values())
-        for fn in plan._flat_fns.values():       # the flag is no argument of either program
-            for prog in fn._programs.values():
-                assert all(a.aval.dtype != np.bool_ for a in prog.traced.jaxpr.jaxpr.invars)
 
 
 def test_unshaped_bool_fed_an_array_is_an_argument(policy):

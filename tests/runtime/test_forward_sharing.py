@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import compat_tf as tf
+from _jaxprs import walk as _walk
 from compat_tf._src.runtime import lowering
 from compat_tf._src.runtime import reroll
 
@@ -27,15 +28,6 @@ def unshared(monkeypatch):
         monkeypatch.setattr(lowering, "_share_gradient_forwards", lambda ops, env, needed: (ops, None))
         reroll._found.clear()
     return off
-
-
-def _walk(jaxpr):
-    for e in jaxpr.eqns:
-        yield e
-        for p in e.params.values():
-            inner = getattr(p, "jaxpr", None)
-            if inner is not None and hasattr(inner, "eqns"):
-                yield from _walk(inner)
 
 
 def _count(sess, fetches, feed, names):

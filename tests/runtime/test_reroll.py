@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import compat_tf as tf
+from _jaxprs import walk as _walk
 from compat_tf._src.runtime import reroll
 
 
@@ -104,15 +105,6 @@ def _count_scans(jaxpr):
 
 def _cell_matmuls(jaxpr):
     return sum(1 for e in _walk(jaxpr) if e.primitive.name == "dot_general")
-
-
-def _walk(jaxpr):
-    for e in jaxpr.eqns:
-        yield e
-        for p in e.params.values():
-            inner = getattr(p, "jaxpr", None)
-            if inner is not None and hasattr(inner, "eqns"):
-                yield from _walk(inner)
 
 
 def test_find_covers_the_repeated_blocks_and_classifies_inputs(monkeypatch):
