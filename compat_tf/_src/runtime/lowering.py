@@ -274,7 +274,8 @@ def _share_gradient_forwards(ops, env, needed):
 
 def _ancestors_after(op, pos, env, first, removed):
     """The ops of the run at or after position `first` that `op` depends on (inputs and control
-    inputs, transitively); None if it depends on a forward op another Gradients op hands on."""
+    inputs, transitively); None if one of them depends on a forward op another Gradients op hands
+    on. (Ops before `first` are not walked: they stay where they are, and so do their inputs.)"""
     seen, stack, late = set(), [op], []
     while stack:
         o = stack.pop()
@@ -282,11 +283,10 @@ def _ancestors_after(op, pos, env, first, removed):
         for d in deps:
             if d in removed:
                 return None
-            if d in pos and d not in seen:
+            if pos.get(d, -1) >= first and d not in seen:
                 seen.add(d)
                 stack.append(d)
-                if pos[d] >= first:
-                    late.append(d)
+                late.append(d)
     return late
 
 

@@ -415,7 +415,7 @@ class Plan:
         self._static_inputs = tuple(j for j, t in enumerate(seg.inputs)
                                     if t.dtype.base_dtype == _dtypes.bool and t.shape.ndims in ranks)
         self._static_ranks_known = all(seg.inputs[j].shape.ndims == 0 for j in self._static_inputs)
-        self._unspecialised_tails = {}   # static-value pattern with None -> feed positions of the step's inputs
+        self._argument_inputs = {}   # static-value pattern with a None -> the inputs passed (_arguments)
         dynamic = [j for j in range(len(seg.inputs)) if j not in self._static_inputs]
         self._fast = (seg, tuple(feed_pos[seg.inputs[j]] for j in dynamic), tuple(sources), len(seg.outputs))
         self._static_feed_pos = tuple(feed_pos[seg.inputs[j]] for j in self._static_inputs)
@@ -478,9 +478,8 @@ class Plan:
             return (*outs, *(new[k] for k in written))
 
         if None in static_values:
-            passed = {j for j, _ in static}
             return self._jit_flat(flat, seg, ro, rw,
-                                  args=[t for j, t in enumerate(seg.inputs) if j not in passed])
+                                  args=[seg.inputs[j] for j in self._arguments(static_values)])
         return self._jit_flat(flat, seg, ro, rw)
 
     def n_flat_inputs(self, seg):
@@ -489,19 +488,20 @@ class Plan:
         specialise only bools declared scalar, SPECIALISE_UNKNOWN_RANK_BOOLS)."""
         return len(seg.inputs) - len(self._static_inputs)
 
+    def _arguments(self, static_values):
+        """The segment inputs (indices, in order) the flat step takes as arguments when an
+        unknown-rank bool was fed an array (a None among the static values): all but the
+        specialised ones."""
+        idx = self._argument_inputs.get(static_values)
+        if idx is None:
+            specialised = {j for j, v in zip(self._static_inputs, static_values) if v is not None}
+            idx = self._argument_inputs[static_values] = tuple(
+                j for j in range(len(self._fast[0].inputs)) if j not in specialised)
+        return idx
+
     def _tail_for(self, static_values, feed_values):
-        """The step's fed arguments when an unknown-rank bool was fed an array (a None among the
-        static values): the inputs in the segment's order, but for the specialised ones."""
-        pos = self._unspecialised_tails.get(static_values)
-        if pos is None:
-            seg = self._fast[0]
-            feed_pos = {}
-            for i, t in enumerate(self.feed_tensors):
-                feed_pos.setdefault(t, i)
-            passed = {j for j, v in zip(self._static_inputs, static_values) if v is not None}
-            pos = self._unspecialised_tails[static_values] = tuple(
-                feed_pos[t] for j, t in enumerate(seg.inputs) if j not in passed)
-        return [feed_values[i] for i in pos]
+        """The step's fed arguments for such a pattern (see _arguments)."""
+        return [feed_values[self._all_input_pos[j]] for j in self._arguments(static_values)]
 
     def _jit_flat(self, flat, seg, ro, rw, args=None):
         """The executable of the fast path's flat step `(*ro, *rw, *inputs[, counter]) -> (*outputs,
