@@ -347,7 +347,9 @@ def _first_cnn_run(tfm, P, xb, yb):
 def bench_cnn_first_run(quick):
     """Trace + (interpretation or compile) + one step of the CNN train op, on a fresh graph each round
     (new weights: no in-memory reuse; the persistent cache may hold an earlier round's program, so it
-    is disabled for this process by the runner)."""
+    is disabled for this process by the runner). Five rounds, as for the MLP: the median is a round
+    after the first two (the first lowers each op directly, the second traces its cached replay:
+    runtime/trace_cache.py)."""
     rs = np.random.RandomState(2)
     xb = rs.rand(64, 28, 28, 1).astype(np.float32)
     yb = rs.randint(0, 10, 64).astype(np.int64)
@@ -355,7 +357,7 @@ def bench_cnn_first_run(quick):
     if TF1 is not None:
         times["tf1"] = []
     opt = optax.adam(1e-3)
-    for i in range(2 if quick else 3):
+    for i in range(2 if quick else 5):
         P = _cnn_params(np.random.RandomState(200 + i))
         times["compat_tf"].append(_first_cnn_run(tf, P, xb, yb))
         step = _jax_cnn_step(opt, lr_scale=1.0 + i)

@@ -25,6 +25,7 @@ from compat_tf._src.framework import registry
 from compat_tf._src.runtime import op_errors
 from compat_tf._src.runtime import reroll as _reroll
 from compat_tf._src.runtime import run_checks
+from compat_tf._src.runtime import trace_cache
 from compat_tf._src.runtime.interp.fold import fold
 
 
@@ -139,6 +140,19 @@ def _lower_mixed(opdef, ins, attrs):
         return opdef.lower(*[jnp.asarray(v) if isinstance(v, np.ndarray) else v for v in ins], **attrs)
 
 
+def _lower_mixed_fn(opdef):
+    """_lower_mixed for `opdef` as a function of (*ins, **attrs) (one per op definition)."""
+    fn = _mixed_fns.get(opdef)
+    if fn is None:
+        def fn(*ins, **attrs):
+            return _lower_mixed(opdef, ins, attrs)
+        _mixed_fns[opdef] = fn
+    return fn
+
+
+_mixed_fns = {}
+
+
 def _is_floating(v):
     dt = getattr(v, "dtype", None)
     return dt is not None and np.issubdtype(dt, np.inexact)
@@ -193,6 +207,8 @@ def evaluate(ops, env, ctx, needed=(), reroll=True):
                     out = _lower_staged(opdef, ins, op._attrs)
                 else:
                     out = fold(opdef.lower, *ins, **op._attrs)
+            elif ctx.staging:
+                out = trace_cache.cached_call(opdef, _lower_mixed_fn(opdef), ins, op._attrs)
             else:
                 out = _lower_mixed(opdef, ins, op._attrs)
         except op_errors.LOWERING_ERRORS as e:

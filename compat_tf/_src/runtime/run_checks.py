@@ -103,6 +103,27 @@ def redirect(fused):
         _local.scope = prev
 
 
+class _Capture:
+    """The scope of a cached lowering's trace (trace_cache.py): checks are recorded raw, as
+    (flag, message, payload), and made by the caller with `replay`."""
+    __slots__ = ("found",)
+    fused = None
+
+    def __init__(self, found):
+        self.found = found
+
+
+@contextlib.contextmanager
+def capture(found):
+    """Checks made inside are appended to `found` as (flag, message, payload) and not made."""
+    prev = getattr(_local, "scope", None)
+    _local.scope = _Capture(found)
+    try:
+        yield
+    finally:
+        _local.scope = prev
+
+
 @contextlib.contextmanager
 def suspend():
     """No checks inside (forward-mode derivatives of a step: tf.hessians; a step whose checks are
@@ -165,6 +186,23 @@ def check(bad, message, *payload):
         return          # not a run's step (abstract shape inference, compat_tf.export): unchecked
     flag = jnp.any(bad)
     values = [jnp.asarray(p).astype(jnp.int64).reshape(()) for p in payload]
+    if isinstance(scope, _Capture):
+        scope.found.append((flag, message, values))
+        return
+    _record(scope, flag, make_error, values)
+
+
+def replay(flag, message, values):
+    """Makes a check recorded by `capture` (a traced flag and payload) in the current scope, for
+    the op being lowered now."""
+    if not _enabled:
+        return
+    scope = getattr(_local, "scope", None)
+    if scope is not None:
+        _record(scope, flag, _error_maker(message), values)
+
+
+def _record(scope, flag, make_error, values):
     if scope.fused is not None:
         scope.fused.append((flag, make_error, values))
         return

@@ -24,6 +24,7 @@ from compat_tf._src.framework.registry import register_op
 from compat_tf._src.ops import constant as _constant
 from compat_tf._src.ops import state_ops
 from compat_tf._src.runtime import lowering
+from compat_tf._src.runtime import trace_cache
 from compat_tf._src.train import transforms
 
 
@@ -92,22 +93,35 @@ def _make_lowering(kernel):
     def lower(ctx, *values, use_locking=False, **attrs):
         named = dict(zip(kernel.inputs, values))
         dtype = ctx.op.inputs[0].dtype
-        params = ctx.read(named["var"])
-        tx = kernel.make(named, attrs)
-        state = tx.init(params)
-        if kernel.state:
-            state = optax_tree.tree_set(state, **{field: ctx.read(named[name])
-                                                  for name, field in kernel.state.items()})
-        updates, new_state = tx.update(named[kernel.grad], state, params)
-        ctx.write(named["var"], lowering.cast_to(optax.apply_updates(params, updates), dtype))
-        for name in kernel.inputs[1:kernel.n_refs]:
-            new = optax_tree.tree_get(new_state, kernel.state[name])
-            ctx.write(named[name], lowering.cast_to(new, dtype))
+        # the update itself is pure (values in, values out): traced once per signature
+        # (runtime/trace_cache.py), so a model's variables of one shape share one trace
+        new = trace_cache.cached_call(kernel.op_type, _update_fns[kernel.op_type], [ctx.read(v) for v in values],
+                                      {**attrs, "_dtype": dtype}, traced_scalars=True)
+        for name, value in zip(kernel.inputs[:kernel.n_refs], new):
+            ctx.write(named[name], value)
         return named["var"]
     lower.__name__ = "_lower_" + kernel.op_type
     return lower
 
 
+def _update_fn(kernel):
+    """(values of the kernel's inputs, attrs) -> the new values of its references (var, slots)."""
+    def update(*values, _dtype, **attrs):
+        named = dict(zip(kernel.inputs, values))
+        params = named["var"]
+        tx = kernel.make(named, attrs)
+        state = tx.init(params)
+        if kernel.state:
+            state = optax_tree.tree_set(state, **{field: named[name] for name, field in kernel.state.items()})
+        updates, new_state = tx.update(named[kernel.grad], state, params)
+        new = [lowering.cast_to(optax.apply_updates(params, updates), _dtype)]
+        for name in kernel.inputs[1:kernel.n_refs]:
+            new.append(lowering.cast_to(optax_tree.tree_get(new_state, kernel.state[name]), _dtype))
+        return tuple(new)
+    return update
+
+
+_update_fns = {k.op_type: _update_fn(k) for k in KERNELS}
 for _k in KERNELS:
     register_op(_k.op_type, shape=_var_shape, ctx=True, stateful=True, ref_inputs=tuple(range(_k.n_refs)),
                 ref_outputs=(0,), reads_ref=True, writes_ref=True, differentiable=False)(_make_lowering(_k))
