@@ -158,3 +158,10 @@ def load_ipython_extension(ipython):
     """`%load_ext compat_tf`: binds `tensorflow` to compat_tf in this IPython session."""
     install()
     ipython.push({"tf": __import__("compat_tf")}, interactive=False)
+
+
+# the objects of this import (JAX's and NumPy's included) are left out of full garbage
+# collections, which otherwise walk them all, ~50 ms each (runtime/gc_freeze.py)
+from compat_tf._src.runtime import gc_freeze as _gc_freeze  # noqa: E402
+
+_gc_freeze.freeze_import_objects()
