@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 import compat_tf as tf
+from compat_tf._src.framework import registry
+from compat_tf._src.runtime import lowering
 from compat_tf._src.runtime import run_checks
 from compat_tf._src.runtime import trace_cache
 
@@ -146,3 +148,46 @@ def test_a_trace_cached_with_checks_on_or_off_is_not_replayed_with_the_other(cac
                 _gather_run("g", 9)
     finally:
         run_checks.set_enabled(prev)
+
+
+def _step_jaxpr(sess, fetches, feed):
+    sess.run(fetches, feed)
+    plan = sess._plans[next(reversed(sess._plans))]
+    progs = [p for fn in plan._flat_fns.values() for p in fn._programs.values() if p.traced is not None]
+    return progs[-1].traced.jaxpr.jaxpr
+
+
+def test_a_direct_lowering_of_array_ops_inlines_jax_numpys_own_jits_with_the_same_values(monkeypatch):
+    """A signature's direct lowering runs jax.numpy's nested jits inline (under jax.disable_jit:
+    a fresh process does not trace them one by one) for the plain array-op modules only; the
+    values are those of the jitted code."""
+    assert lowering._inlinable(registry.get("Softmax")) and lowering._inlinable(registry.get("Mul"))
+    assert not lowering._inlinable(registry.get("While")) and not lowering._inlinable(registry.get("RandomUniform"))
+
+    def run(inline):
+        monkeypatch.setattr(trace_cache, "INLINE_DIRECT", inline)
+        trace_cache.clear()
+        with tf.Graph().as_default():
+            x = tf.placeholder(tf.float32, [4, 3])
+            outs = [tf.nn.softmax(tf.clip_by_value(x * 2.0, -1.0, 1.5)), tf.reduce_logsumexp(x, axis=1),
+                    tf.nn.top_k(x, 2).values, tf.argmax(x, 1), tf.cumsum(x, axis=1, reverse=True),
+                    tf.gather(x, [2, 0]), tf.nn.l2_normalize(x, 1)]
+            loss = tf.reduce_sum(outs[0] * outs[-1])
+            outs.append(tf.gradients(loss, x)[0])
+            with tf.Session() as sess:
+                xv = np.linspace(-2, 2, 12, dtype=np.float32).reshape(4, 3)
+                return [sess.run(outs, {x: xv}) for _ in range(3)]     # direct, replayed, compiled
+    for inlined, jitted in zip(run(True), run(False)):
+        for a, b in zip(inlined, jitted):
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_loops_stay_loops_when_array_ops_are_inlined():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [3])
+        _, total = tf.while_loop(lambda i, s: i < 5, lambda i, s: (i + 1, s + tf.nn.relu(x)), [0, tf.zeros([3])])
+        with tf.Session() as sess:
+            jaxpr = _step_jaxpr(sess, total, {x: np.array([1.0, -2.0, 3.0], np.float32)})
+            np.testing.assert_allclose(sess.run(total, {x: np.array([1.0, -2.0, 3.0], np.float32)}), [5, 0, 15])
+    from _jaxprs import walk
+    assert any(e.primitive.name == "while" for e in walk(jaxpr))

@@ -152,6 +152,15 @@ def _lower_mixed_fn(opdef):
 
 _mixed_fns = {}
 
+# modules whose lowerings are plain array code (no loops, control flow, random draws): their
+# direct lowering runs with jax.numpy's own nested jits inlined (trace_cache.py)
+_INLINABLE_MODULES = frozenset("compat_tf._src.ops." + m for m in (
+    "constant", "math_ops", "array_ops", "state_ops", "nn_ops", "gather_ops"))
+
+
+def _inlinable(opdef):
+    return getattr(opdef.lower, "__module__", None) in _INLINABLE_MODULES
+
 
 def _is_floating(v):
     dt = getattr(v, "dtype", None)
@@ -208,7 +217,8 @@ def evaluate(ops, env, ctx, needed=(), reroll=True):
                 else:
                     out = fold(opdef.lower, *ins, **op._attrs)
             elif ctx.staging:
-                out = trace_cache.cached_call(opdef, _lower_mixed_fn(opdef), ins, op._attrs)
+                out = trace_cache.cached_call(opdef, _lower_mixed_fn(opdef), ins, op._attrs,
+                                              inline=_inlinable(opdef))
             else:
                 out = _lower_mixed(opdef, ins, op._attrs)
         except op_errors.LOWERING_ERRORS as e:
