@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import compat_tf as tf
+from _jaxprs import step_jaxpr
 from _jaxprs import walk as _walk
 from compat_tf._src.runtime import lowering
 from compat_tf._src.runtime import reroll
@@ -32,10 +33,7 @@ def unshared(monkeypatch):
 
 def _count(sess, fetches, feed, names):
     """How many equations of the kinds `names` the step of `sess.run(fetches, feed)` holds."""
-    sess.run(fetches, feed)
-    plan = sess._plans[next(reversed(sess._plans))]
-    progs = [p for fn in plan._flat_fns.values() for p in fn._programs.values() if p.traced is not None]
-    return sum(1 for e in _walk(progs[-1].traced.jaxpr.jaxpr) if e.primitive.name in names)
+    return sum(1 for e in _walk(step_jaxpr(sess, fetches, feed)) if e.primitive.name in names)
 
 
 def _mlp(seed=0):

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 import compat_tf as tf
+from _jaxprs import step_jaxpr
+from _jaxprs import walk
 from compat_tf._src.framework import registry
 from compat_tf._src.runtime import lowering
 from compat_tf._src.runtime import run_checks
@@ -150,13 +152,6 @@ def test_a_trace_cached_with_checks_on_or_off_is_not_replayed_with_the_other(cac
         run_checks.set_enabled(prev)
 
 
-def _step_jaxpr(sess, fetches, feed):
-    sess.run(fetches, feed)
-    plan = sess._plans[next(reversed(sess._plans))]
-    progs = [p for fn in plan._flat_fns.values() for p in fn._programs.values() if p.traced is not None]
-    return progs[-1].traced.jaxpr.jaxpr
-
-
 def test_a_direct_lowering_of_array_ops_inlines_jax_numpys_own_jits_with_the_same_values(monkeypatch):
     """A signature's direct lowering runs jax.numpy's nested jits inline (under jax.disable_jit:
     a fresh process does not trace them one by one) for the plain array-op modules only; the
@@ -187,7 +182,6 @@ def test_loops_stay_loops_when_array_ops_are_inlined():
         x = tf.placeholder(tf.float32, [3])
         _, total = tf.while_loop(lambda i, s: i < 5, lambda i, s: (i + 1, s + tf.nn.relu(x)), [0, tf.zeros([3])])
         with tf.Session() as sess:
-            jaxpr = _step_jaxpr(sess, total, {x: np.array([1.0, -2.0, 3.0], np.float32)})
+            jaxpr = step_jaxpr(sess, total, {x: np.array([1.0, -2.0, 3.0], np.float32)})
             np.testing.assert_allclose(sess.run(total, {x: np.array([1.0, -2.0, 3.0], np.float32)}), [5, 0, 15])
-    from _jaxprs import walk
     assert any(e.primitive.name == "while" for e in walk(jaxpr))
