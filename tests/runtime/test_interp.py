@@ -297,3 +297,28 @@ def test_values_are_dropped_at_their_last_use_and_outputs_kept():
         core._programs.clear()
     np.testing.assert_allclose(out[0], 12000.0)
     assert alive_at_sum == [False]
+
+
+def test_unused_equations_are_not_evaluated_but_effects_are():
+    """The walker drops what XLA's compile drops (results nothing reads: an optimizer's unused slot
+    initialisers), and keeps equations with effects even when their results are unused."""
+    pure_calls, effect_calls = [], []
+
+    def pure(v):
+        pure_calls.append(1)
+        return v
+
+    def fn(x):
+        unused = jax.pure_callback(pure, jax.ShapeDtypeStruct(x.shape, x.dtype), x * 3.0)
+        del unused
+        jnp.zeros((4096, 4096))                        # a dead initialiser: never built
+        jax.debug.callback(lambda v: effect_calls.append(np.asarray(v)), x + 1.0)
+        return jnp.tanh(x) * 2.0
+
+    x = np.linspace(-1, 1, 5)
+    closed = jax.make_jaxpr(fn)(x)
+    assert any(e.primitive.name == "pure_callback" for e in closed.jaxpr.eqns)
+    got = interp.eval_closed_jaxpr(closed, [x])
+    np.testing.assert_allclose(got[0], np.tanh(x) * 2.0, rtol=1e-12)
+    assert pure_calls == []
+    assert len(effect_calls) == 1 and np.allclose(effect_calls[0], x + 1.0)

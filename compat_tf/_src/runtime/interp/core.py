@@ -215,10 +215,24 @@ def _literal_value(lit):
     return _to_numpy(val)
 
 
+def _live_eqns(jaxpr):
+    """The equations of `jaxpr` whose results are used (by the outputs, or by a used equation) or
+    that have effects: XLA drops the others when it compiles (an optimizer's unused slot
+    initialisers, a run-time check whose flag the step does not read), and so does the walker."""
+    live = {v for v in jaxpr.outvars if not isinstance(v, _Literal)}
+    kept = []
+    for eqn in reversed(jaxpr.eqns):
+        if eqn.effects or any(v in live for v in eqn.outvars):
+            kept.append(eqn)
+            live.update(v for v in eqn.invars if not isinstance(v, _Literal))
+    kept.reverse()
+    return kept
+
+
 def _digest(jaxpr):
     prog = _Program()
     steps = []
-    for eqn in jaxpr.eqns:
+    for eqn in _live_eqns(jaxpr):
         name = eqn.primitive.name
         outs = tuple((v, v.aval) for v in eqn.outvars)
         rule = RULES.get(name)
