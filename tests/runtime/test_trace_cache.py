@@ -185,3 +185,10 @@ def test_loops_stay_loops_when_array_ops_are_inlined():
             jaxpr = step_jaxpr(sess, total, {x: np.array([1.0, -2.0, 3.0], np.float32)})
             np.testing.assert_allclose(sess.run(total, {x: np.array([1.0, -2.0, 3.0], np.float32)}), [5, 0, 15])
     assert any(e.primitive.name == "while" for e in walk(jaxpr))
+
+
+@pytest.mark.parametrize("a,b", [(True, 1), (0.0, -0.0), (1, 1.0), ([1, 2], (1, 2)),
+                                 (np.float32(1), np.float64(1)), (np.array([1, 2]), np.array([[1, 2]]))])
+def test_keys_tell_apart_values_python_calls_equal(a, b):
+    """(the same bytes in another shape, equal numbers of other types: different lowerings)"""
+    assert trace_cache._frozen(a) != trace_cache._frozen(b)

@@ -60,6 +60,7 @@ import numpy as np
 from compat_tf._src.runtime import run_checks
 
 ENABLED = os.environ.get("COMPAT_TF_TRACE_CACHE", "1").strip().lower() not in ("0", "false", "off", "no")
+INLINE_DIRECT = os.environ.get("COMPAT_TF_INLINE_DIRECT", "1").strip().lower() not in ("0", "false", "off", "no")
 MAX_ENTRIES = 8192
 MAX_KEYED_ELEMENTS = 256
 
@@ -87,6 +88,8 @@ def _frozen(v):
     """A hashable, exact key for an attribute or a concrete input (TypeError: not keyable)."""
     if isinstance(v, (list, tuple)):
         return (type(v).__name__,) + tuple(_frozen(x) for x in v)
+    if isinstance(v, bool):
+        return ("bool", v)                 # True and 1 are equal (and hash alike) in Python
     if isinstance(v, float):
         return ("float", repr(v))          # 0.0 and -0.0 are different keys, nan equals itself
     if isinstance(v, (np.ndarray, np.generic)):
@@ -170,8 +173,6 @@ def _direct(fn, ins, attrs, inline):
     with jax.disable_jit():
         return fn(*ins, **attrs)
 
-
-INLINE_DIRECT = os.environ.get("COMPAT_TF_INLINE_DIRECT", "1").strip().lower() not in ("0", "false", "off", "no")
 
 
 class _Entry:
