@@ -1,9 +1,10 @@
 """compat_tf benchmarks beside the same computation written directly in JAX + optax.
 
 Cases: session overhead, MLP train step, CNN train step, first run of the MLP and
-of the CNN train op, a new batch size fed to a compiled train op, the MLP script
-run as a second process (persistent compilation cache), graph construction, peak
-memory of a 100M-parameter MLP. Whole TF1 programs: benchmarks/programs.py.
+of the CNN train op (in this process, and in a fresh process each), a new batch size
+fed to a compiled train op, the MLP script run as a second process (persistent
+compilation cache), graph construction, peak memory of a 100M-parameter MLP. Whole
+TF1 programs: benchmarks/programs.py.
 Each case times compat_tf and hand-written JAX in the same process,
 alternating rounds, and reports medians and the ratio compat_tf / JAX. When
 real TensorFlow is importable a TF1 column is added (never required).
@@ -479,6 +480,52 @@ def bench_second_process(quick):
             "first_run_2nd": res[1]["first"], "process_1st": res[0]["process"], "process_2nd": res[1]["process"]}
 
 
+_FRESH_CHILD = r'''
+import sys, json
+sys.path.insert(0, sys.argv[1] + "/benchmarks")
+import numpy as np
+import run as R
+backend, model = sys.argv[2], sys.argv[3]
+tfm = R.tf if backend == "compat_tf" else R._load_tf1()
+rs = np.random.RandomState(2)
+if model == "mlp":
+    xb = rs.rand(128, 784).astype(np.float32); yb = rs.randint(0, 10, 128).astype(np.int64)
+    t = R._first_run(tfm, R._mlp_params(np.random.RandomState(100), [784, 256, 256, 10]), 1e-3, xb, yb)
+else:
+    xb = rs.rand(64, 28, 28, 1).astype(np.float32); yb = rs.randint(0, 10, 64).astype(np.int64)
+    t = R._first_cnn_run(tfm, R._cnn_params(np.random.RandomState(200)), xb, yb)
+print(json.dumps({"first": t}))
+'''
+
+
+def _fresh_first_runs(model, quick):
+    """The first run of the MLP or CNN train op in a fresh process (each round a new process, the
+    two sides alternating): what running a script costs, before any cache of this process is warm.
+    The compat_tf child does not import TensorFlow, the TF child freezes no garbage-collector
+    generation (compat_tf is imported there too, by this script)."""
+    import tempfile
+    sides = {"compat_tf": {"BENCH_TF1_MODULE": "compat_tf", "COMPAT_TF_COMPILATION_CACHE": tempfile.mkdtemp()}}
+    if TF1 is not None:
+        sides["tf1"] = {"COMPAT_TF_GC_FREEZE": "0"}
+    times = {k: [] for k in sides}
+    for _ in range(1 if quick else 3):
+        for side, extra in sides.items():
+            r = subprocess.run([sys.executable, "-c", _FRESH_CHILD, os.path.dirname(HERE), side, model],
+                               capture_output=True, text=True, timeout=900, env=dict(os.environ, **extra))
+            if r.returncode != 0:
+                raise RuntimeError(r.stderr[-2000:])
+            times[side].append(json.loads(r.stdout.strip().splitlines()[-1])["first"])
+    return {"unit": "s", "jax": None, **{k: statistics.median(v) for k, v in times.items()}}
+
+
+def bench_fresh_first_run(quick):
+    return _fresh_first_runs("mlp", quick)
+
+
+def bench_fresh_cnn_first_run(quick):
+    return _fresh_first_runs("cnn", quick)
+
+
 # -------------------------------------------------------------------------------------------
 # 5. graph construction
 # -------------------------------------------------------------------------------------------
@@ -569,6 +616,7 @@ def bench_memory_100m(quick):
 CASES = {"session_overhead": bench_session_overhead, "session_overhead_feed": bench_session_overhead_feed,
          "mlp_step": bench_mlp_step, "cnn_step": bench_cnn_step,
          "first_run": bench_first_run, "cnn_first_run": bench_cnn_first_run,
+         "fresh_first_run": bench_fresh_first_run, "fresh_cnn_first_run": bench_fresh_cnn_first_run,
          "new_batch_size": bench_new_batch_size, "second_process": bench_second_process,
          "graph_construction": bench_graph_construction, "memory_100m": bench_memory_100m}
 TARGETS = {"session_overhead": 1.5, "mlp_step": 1.05, "cnn_step": 1.05, "first_run": 1.3,
