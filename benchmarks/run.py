@@ -461,6 +461,16 @@ print(json.dumps({"first": first, "to_compiled": to_compiled, "process": time.pe
 '''
 
 
+def _run_child(script, args, env):
+    """Runs `script` in a fresh Python process (argv: the repository root, then `args`); returns the
+    JSON object its last output line holds."""
+    r = subprocess.run([sys.executable, "-c", script, os.path.dirname(HERE), *args], capture_output=True,
+                       text=True, timeout=900, env=env)
+    if r.returncode != 0:
+        raise RuntimeError(r.stderr[-2000:])
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
 def bench_second_process(quick):
     """The MLP script run twice as separate processes sharing the persistent compilation cache: the
     first run of the train op, and the time until it runs compiled (its compile is a cache hit the
@@ -470,11 +480,7 @@ def bench_second_process(quick):
     env = dict(os.environ, COMPAT_TF_COMPILATION_CACHE=cache)
     res = []
     for _ in range(2):
-        r = subprocess.run([sys.executable, "-c", _SECOND_PROCESS_CHILD, os.path.dirname(HERE)], capture_output=True,
-                           text=True, timeout=900, env=env)
-        if r.returncode != 0:
-            raise RuntimeError(r.stderr[-2000:])
-        res.append(json.loads(r.stdout.strip().splitlines()[-1]))
+        res.append(_run_child(_SECOND_PROCESS_CHILD, [], env))
     return {"unit": "s", "compat_tf": res[1]["to_compiled"], "jax": None,
             "first_process_to_compiled": res[0]["to_compiled"], "first_run_1st": res[0]["first"],
             "first_run_2nd": res[1]["first"], "process_1st": res[0]["process"], "process_2nd": res[1]["process"]}
@@ -510,11 +516,7 @@ def _fresh_first_runs(model, quick):
     times = {k: [] for k in sides}
     for _ in range(1 if quick else 3):
         for side, extra in sides.items():
-            r = subprocess.run([sys.executable, "-c", _FRESH_CHILD, os.path.dirname(HERE), side, model],
-                               capture_output=True, text=True, timeout=900, env=dict(os.environ, **extra))
-            if r.returncode != 0:
-                raise RuntimeError(r.stderr[-2000:])
-            times[side].append(json.loads(r.stdout.strip().splitlines()[-1])["first"])
+            times[side].append(_run_child(_FRESH_CHILD, [side, model], dict(os.environ, **extra))["first"])
     return {"unit": "s", "jax": None, **{k: statistics.median(v) for k, v in times.items()}}
 
 

@@ -16,6 +16,8 @@ arithmetic such as `tf.reshape(x, [tf.shape(x)[0] * 3])` stays static under
 jit; not when the op's static output is large (it would be a literal in the
 program).
 """
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -140,17 +142,10 @@ def _lower_mixed(opdef, ins, attrs):
         return opdef.lower(*[jnp.asarray(v) if isinstance(v, np.ndarray) else v for v in ins], **attrs)
 
 
+@functools.cache
 def _lower_mixed_fn(opdef):
     """_lower_mixed for `opdef` as a function of (*ins, **attrs) (one per op definition)."""
-    fn = _mixed_fns.get(opdef)
-    if fn is None:
-        def fn(*ins, **attrs):
-            return _lower_mixed(opdef, ins, attrs)
-        _mixed_fns[opdef] = fn
-    return fn
-
-
-_mixed_fns = {}
+    return lambda *ins, **attrs: _lower_mixed(opdef, ins, attrs)
 
 # modules whose lowerings are plain array code (no loops, control flow, random draws): their
 # direct lowering runs with jax.numpy's own nested jits inlined (trace_cache.py)

@@ -74,8 +74,7 @@ _entries = collections.OrderedDict()
 
 
 class Stats:
-    """Counts, for tests and benchmarks: signatures seen, replays of a cached trace."""
-    misses = 0
+    """Counts, for tests: replays of a cached trace."""
     hits = 0
 
 
@@ -151,7 +150,6 @@ def cached_call(owner, fn, ins, attrs, traced_scalars=False, inline=False):
     if entry is _UNCACHEABLE:
         return fn(*ins, **attrs)
     if entry is None:
-        Stats.misses += 1
         out = _direct(fn, ins, attrs, inline)
         outs = out if isinstance(out, (list, tuple)) else (out,)
         cacheable = all(isinstance(o, jax.core.Tracer) for o in outs)
