@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import compat_tf as tf
+from compat_tf._src.ops import onednn_lib
 from compat_tf._src.runtime import interp
 from compat_tf._src.runtime import tiers
 
@@ -170,15 +171,32 @@ def test_a_program_with_a_large_array_skips_the_interpreter(policy):
 
 @pytest.mark.parametrize("flop_limit,compiled", [(1e6, True), (1e8, False)])
 def test_a_program_with_much_product_work_skips_the_interpreter(policy, flop_limit, compiled):
-    # a 64x64x64 matmul and a 3x3 conv of 8 -> 8 channels over [2, 16, 16]: ~0.5 + ~0.6 MFLOP
+    # a 64x64x64 matmul and a 3x3 conv of 8 -> 8 channels over [2, 16, 16]: ~0.5 + ~0.6 MFLOP (the
+    # conv in float64: XLA's and the NumPy tier's own, not oneDNN's)
     policy(mode="auto", max_interpreted_flops=flop_limit, interpreted_flops_per_eqn=0)
     x = tf.placeholder(tf.float32, [64, 64])
-    img = tf.placeholder(tf.float32, [2, 16, 16, 8])
-    y = tf.reduce_sum(tf.matmul(x, x)) + tf.reduce_sum(tf.nn.conv2d(img, tf.ones([3, 3, 8, 8]), 1, "SAME"))
+    img = tf.placeholder(tf.float64, [2, 16, 16, 8])
+    y = tf.reduce_sum(tf.matmul(x, x)) + tf.cast(
+        tf.reduce_sum(tf.nn.conv2d(img, tf.ones([3, 3, 8, 8], tf.float64), 1, "SAME")), tf.float32)
     compiles = tiers.STATS.compiles
     with tf.Session() as s:
-        s.run(y, {x: np.ones((64, 64), np.float32), img: np.zeros((2, 16, 16, 8), np.float32)})
+        s.run(y, {x: np.ones((64, 64), np.float32), img: np.zeros((2, 16, 16, 8))})
     assert tiers.STATS.compiles == compiles + int(compiled)
+
+
+@pytest.mark.skipif(not onednn_lib.available(), reason="oneDNN is not installed")
+def test_onednn_convolutions_do_not_count_against_the_interpreter(policy):
+    """The NumPy tier calls oneDNN's kernels as the compiled step does (ops/onednn_conv.py): their
+    work costs the same in both tiers, so it does not send a program to XLA."""
+    policy(mode="auto", max_interpreted_flops=1e5, interpreted_flops_per_eqn=0)
+    img = tf.placeholder(tf.float32, [2, 16, 16, 8])
+    y = tf.reduce_sum(tf.nn.conv2d(img, tf.ones([3, 3, 8, 8]), 1, "SAME"))      # ~0.6 MFLOP
+    compiles = tiers.STATS.compiles
+    with tf.Session() as s:
+        # each output sums 8 channels over its window's taps inside the image: 46 taps per row
+        # summed over the 16 positions of an axis (3 x 16 - 2), for 2 images x 8 filters
+        assert s.run(y, {img: np.ones((2, 16, 16, 8), np.float32)}) == pytest.approx(2 * 8 * 8 * 46 ** 2)
+    assert tiers.STATS.compiles == compiles
 
 
 @pytest.mark.parametrize("per_eqn, compiled", [(1e3, True), (1e6, False)])

@@ -73,6 +73,7 @@ import numpy as np
 
 from compat_tf._src.runtime import interp
 from compat_tf._src.runtime import op_errors
+from compat_tf._src.ops import onednn_conv
 from compat_tf._src.runtime.interp import blas_threads
 from compat_tf._src.runtime.interp import symbolic as interp_symbolic
 
@@ -531,7 +532,8 @@ def _raise_as_op_error(exc):
 
 def _compile(traced):
     t0 = time.perf_counter()
-    compiled = traced.lower().compile()
+    options = onednn_conv.compiler_options(traced.jaxpr)
+    compiled = traced.lower().compile(compiler_options=options) if options else traced.lower().compile()
     STATS.compiles += 1
     _log.debug("compat_tf: compiled %s in %.3f s", getattr(traced, "fun_name", "step"), time.perf_counter() - t0)
     return compiled

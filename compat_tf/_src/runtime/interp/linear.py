@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from compat_tf._src.ops import onednn_conv
 from compat_tf._src.runtime.interp.core import register
 from compat_tf._src.runtime.interp.reductions import _BF16
 
@@ -368,3 +369,13 @@ def _conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None, 
         _conv_into(y[tuple(ys)], x[tuple(xs)], w[tuple(ws)], specs, tuple(p.stride for p in combo),
                    tuple(p.dilation for p in combo), int(feature_group_count), int(batch_group_count))
     return y
+
+
+def _onednn_rule(prim):
+    def rule(*operands, geometry):
+        return onednn_conv.run_kernel(prim, geometry, *operands)
+    return rule
+
+
+for _prim in onednn_conv.PRIMITIVES:         # the oneDNN convolutions (ops/onednn_conv.py): direct calls
+    register(_prim.name)(_onednn_rule(_prim))
