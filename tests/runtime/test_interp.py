@@ -322,3 +322,34 @@ def test_unused_equations_are_not_evaluated_but_effects_are():
     np.testing.assert_allclose(got[0], np.tanh(x) * 2.0, rtol=1e-12)
     assert pure_calls == []
     assert len(effect_calls) == 1 and np.allclose(effect_calls[0], x + 1.0)
+
+
+@pytest.mark.skipif(not interp.numpy_env.flushes_denormals(), reason="no FTZ/DAZ control on this platform")
+def test_denormals_are_zero_as_in_compiled_steps_and_the_settings_come_back():
+    """XLA (and TF1's kernels) flush float32 denormals to zero; the NumPy tier does too, only while
+    it evaluates."""
+    from numpy._core.multiarray import _set_madvise_hugepage
+    tiny = np.full((3,), 1e-39, np.float32)
+
+    def f(x):
+        return x * 1.5, jnp.sqrt(x) + 0.0, x + x
+
+    closed = jax.make_jaxpr(f)(tiny)
+    seen = {}
+
+    def probe(v):
+        seen["madvise"] = _set_madvise_hugepage(False)
+        _set_madvise_hugepage(seen["madvise"])
+        return v
+    got = interp.eval_closed_jaxpr(closed, [tiny])
+    want = jax.jit(f)(tiny)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+        assert not np.any(g)                         # all flushed
+    assert float(np.float32(1e-39) * np.float32(1.5)) != 0.0      # NumPy's own modes are back
+    before = _set_madvise_hugepage(True)
+    _set_madvise_hugepage(before)
+    closed_cb = jax.make_jaxpr(lambda x: jax.pure_callback(probe, jax.ShapeDtypeStruct((3,), jnp.float32), x))(tiny)
+    interp.eval_closed_jaxpr(closed_cb, [tiny])
+    assert seen["madvise"] is False                  # NumPy's huge-page advice is off inside
+    assert _set_madvise_hugepage(before) == before   # and back afterwards

@@ -19,6 +19,7 @@ import weakref
 import jax
 import numpy as np
 
+from compat_tf._src.runtime.interp import numpy_env
 from compat_tf._src.runtime.interp import symbolic
 
 try:                                        # the public extension API (jax >= 0.4.30)
@@ -108,7 +109,8 @@ def eval_jaxpr(jaxpr, consts, args, budget=None):
     _local.left = BUDGET if budget is None else budget
     _local.called_host = False
     try:
-        return _eval(jaxpr, consts, args)
+        with numpy_env.evaluation():        # denormals are 0, as in XLA's and TF1's CPU kernels
+            return _eval(jaxpr, consts, args)
     except _PassThrough as e:
         raise e.exc from None
     finally:
