@@ -230,3 +230,39 @@ def test_ffi_handlers_written_in_python_get_buffers_in_place_and_report_errors()
     np.testing.assert_array_equal(jax.jit(call, static_argnums=1)(x, "ok"), 2 * np.arange(6.0).reshape(2, 3))
     with pytest.raises(Exception, match="asked to fail"):
         jax.block_until_ready(jax.jit(call, static_argnums=1)(x, "fail"))
+
+
+@needs_onednn
+def test_a_step_holding_the_custom_call_is_cached_and_loads_in_a_new_process(tmp_path):
+    """JAX's persistent cache does not write programs holding Python host callbacks; the custom
+    call is a named target, so a second process reads the step back and runs it."""
+    script = textwrap.dedent("""
+        import json, jax, numpy as np
+        import compat_tf as tf
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+        hits = []
+        jax.monitoring.register_event_listener(
+            lambda name, **kw: hits.append(name) if name == "/jax/compilation_cache/cache_hits" else None)
+        x = tf.placeholder(tf.float32, [4, 8, 8, 3])
+        w = tf.Variable(np.random.RandomState(0).randn(3, 3, 3, 5).astype(np.float32))
+        loss = tf.reduce_sum(tf.square(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")))
+        train = tf.train.GradientDescentOptimizer(1e-3).minimize(loss)
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            feed = {x: np.random.RandomState(1).randn(4, 8, 8, 3).astype(np.float32)}
+            s.run(train, feed)
+            from compat_tf._src.ops import onednn_lib
+            print("RESULT " + json.dumps({"loss": float(s.run(loss, feed)), "hits": len(hits),
+                                          "onednn": any(onednn_lib._convolutions.values())}))
+    """)
+    env = dict(os.environ, COMPAT_TF_COMPILATION_CACHE=str(tmp_path), COMPAT_TF_EXECUTION="compile",
+               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    results = []
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+        assert lines, proc.stderr[-3000:]
+        results.append(json.loads(lines[-1][len("RESULT "):]))
+    assert results[0]["onednn"] and results[1]["onednn"]
+    assert results[0]["hits"] == 0 and results[1]["hits"] >= 1
+    assert results[1]["loss"] == results[0]["loss"]
