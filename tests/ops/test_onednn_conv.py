@@ -28,6 +28,8 @@ GEOMETRIES = [
     Geometry(3, (7, 1), 4, (3, 1), 6, (1, 1), ((1, 1), (0, 0)), (1, 1)),          # one output column
     Geometry(2, (13,), 3, (4,), 5, (2,), ((1, 2),), (1,)),                         # 1-D (NWC)
     Geometry(2, (5, 6, 4), 2, (3, 2, 2), 3, (1, 2, 1), ((1, 1), (0, 1), (1, 0)), (1, 1, 2)),   # 3-D
+    Geometry(2, (9, 8), 6, (3, 3), 12, (2, 1), ((1, 1), (0, 1)), (1, 2), groups=3),            # grouped
+    Geometry(2, (7, 7), 4, (3, 3), 8, (1, 1), ((1, 1), (1, 1)), (1, 1), groups=4),             # depthwise x2
 ]
 
 
@@ -44,7 +46,7 @@ def _close(got, want, tol=2e-5):
 
 
 @needs_onednn
-@pytest.mark.parametrize("g", GEOMETRIES, ids=lambda g: f"{len(g.spatial)}d-s{g.strides}-d{g.dilations}")
+@pytest.mark.parametrize("g", GEOMETRIES, ids=lambda g: f"{len(g.spatial)}d-s{g.strides}-d{g.dilations}-g{g.groups}")
 def test_kernels_equal_xlas_convolution_and_its_transposes(g):
     x, w, dy = _data(g)
     conv = onednn_lib.convolution(g)
@@ -55,7 +57,7 @@ def test_kernels_equal_xlas_convolution_and_its_transposes(g):
 
 
 @needs_onednn
-@pytest.mark.parametrize("g", GEOMETRIES[:3] + GEOMETRIES[4:], ids=lambda g: f"{len(g.spatial)}d")
+@pytest.mark.parametrize("g", GEOMETRIES[:3] + GEOMETRIES[4:], ids=lambda g: f"{len(g.spatial)}d-g{g.groups}")
 def test_every_transformation_matches_xla(g):
     """grad, jit, forward mode (tf.hessians' jacfwd), a gradient of a gradient (a gradient penalty)
     and vmap, through the primitives and through XLA's convolution."""
@@ -156,7 +158,6 @@ def test_tf_conv2d_goes_through_onednn_for_float32_only():
                                    "NHWC")
     assert not onednn_conv.applies(jnp.zeros((2, 8, 8, 3), jnp.bfloat16), jnp.zeros((3, 3, 3, 4), jnp.bfloat16), 1,
                                    "NHWC")
-    assert not onednn_conv.applies(jnp.zeros((2, 8, 8, 4), f32), jnp.zeros((3, 3, 2, 4), f32), 2, "NHWC")   # grouped
     assert not onednn_conv.applies(jnp.zeros((2, 3, 8, 8), f32), jnp.zeros((3, 3, 3, 4), f32), 1, "NCHW")
     g = tf.Graph()
     with g.as_default():
@@ -174,6 +175,33 @@ def test_tf_conv2d_goes_through_onednn_for_float32_only():
     xj, wj = jnp.asarray(x, jnp.float32), jnp.asarray(w, jnp.float32)
     want = [ref(xj, wj), *jax.grad(lambda x, w: jnp.sum(jnp.sin(ref(x, w))), (0, 1))(xj, wj)]
     _close(got, want)
+
+
+@needs_onednn
+def test_tf_depthwise_and_separable_convolutions_go_through_onednn():
+    import compat_tf as tf
+    rs = np.random.RandomState(2)
+    x = rs.randn(2, 9, 9, 4).astype(np.float32)
+    dw = rs.randn(3, 3, 4, 2).astype(np.float32)
+    pw = rs.randn(1, 1, 8, 5).astype(np.float32)
+    g = tf.Graph()
+    with g.as_default():
+        xp = tf.placeholder(tf.float32, x.shape)
+        dwv, pwv = tf.Variable(dw), tf.Variable(pw)
+        y = tf.nn.separable_conv2d(xp, dwv, pwv, [1, 2, 2, 1], "SAME")
+        grads = tf.gradients(tf.reduce_sum(tf.sin(y)), [xp, dwv, pwv])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            got = sess.run([y] + grads, {xp: x})
+            assert any(c is not None and c.geometry.groups == 4 for c in onednn_lib._convolutions.values())
+
+    def ref(x, dw, pw):
+        dn = ("NHWC", "HWIO", "NHWC")
+        h = jax.lax.conv_general_dilated(x, dw.reshape(3, 3, 1, 8), (2, 2), "SAME", dimension_numbers=dn,
+                                         feature_group_count=4, precision="highest")
+        return jax.lax.conv_general_dilated(h, pw, (1, 1), "VALID", dimension_numbers=dn, precision="highest")
+    want = [ref(x, dw, pw), *jax.grad(lambda *a: jnp.sum(jnp.sin(ref(*a))), (0, 1, 2))(x, dw, pw)]
+    _close(got, want, tol=5e-5)
 
 
 @needs_onednn

@@ -28,7 +28,9 @@ Measured (MNIST-like CNN, Adam, batch 64, this 2-core AVX-512 machine, a hand-wr
 28-30 ms per step against 54-58 ms with XLA's convolutions; through `jax.pure_callback` instead
 of the custom call (copies of operands and results) it was 35-37 ms.
 
-Applies to float32 NWC/NHWC/NDHWC convolutions with one feature group and static shapes, where
+Applies to float32 NWC/NHWC/NDHWC convolutions with static shapes, grouped and depthwise ones
+included (XLA's CPU depthwise convolution is 20x slower than oneDNN's: a 3x3 depthwise layer over
+[32, 56, 56, 128] takes 317 ms forward against 15.5 ms), where
 oneDNN is loaded (`onednn_lib.available()`) and has a kernel for the geometry.
 `COMPAT_TF_ONEDNN=0` turns it off.
 """
@@ -52,22 +54,23 @@ _DATA_FORMATS = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
 
 
 def applies(x, w, groups, data_format):
-    """Whether conv(x, w) can run on oneDNN: float32, channels-last, one group, static non-empty
-    shapes, and oneDNN loaded."""
+    """Whether conv(x, w) can run on oneDNN: float32, channels-last, static non-empty shapes, and
+    oneDNN loaded."""
     n = x.ndim - 2
-    if groups != 1 or data_format != _DATA_FORMATS.get(n) or not onednn_lib.available():
+    if data_format != _DATA_FORMATS.get(n) or not onednn_lib.available():
         return False
     if x.dtype != jnp.float32 or w.dtype != jnp.float32:
         return False
     return all(isinstance(d, int) and d > 0 for d in (*x.shape, *w.shape))
 
 
-def conv(x, w, strides, pads, dilations):
-    """conv(x, w) as TF's Conv2D/Conv3D (channels-last, HWIO filter), or None where oneDNN has no
-    kernel for this geometry (the caller then lowers XLA's convolution)."""
+def conv(x, w, strides, pads, dilations, groups=1):
+    """conv(x, w) as TF's Conv2D/Conv3D/DepthwiseConv2dNative (channels-last, [*kernel, in / groups,
+    out] filter, `groups` feature groups), or None where oneDNN has no kernel for this geometry (the
+    caller then lowers XLA's convolution)."""
     geometry = Geometry(batch=x.shape[0], spatial=tuple(x.shape[1:-1]), channels=x.shape[-1],
                         kernel=tuple(w.shape[:-2]), filters=w.shape[-1], strides=tuple(strides),
-                        pads=tuple(tuple(p) for p in pads), dilations=tuple(dilations))
+                        pads=tuple(tuple(p) for p in pads), dilations=tuple(dilations), groups=int(groups))
     if any(s <= 0 for s in geometry.out_spatial) or onednn_lib.convolution(geometry) is None:
         return None
     return conv_p.bind(x, w, geometry=geometry)
@@ -89,7 +92,7 @@ def _xla_conv(geometry, x, w):
     spec = (_DATA_FORMATS[n], "DHW"[3 - n:] + "IO", _DATA_FORMATS[n])
     return lax.conv_general_dilated(x, w, window_strides=geometry.strides, padding=geometry.pads,
                                     rhs_dilation=geometry.dilations, dimension_numbers=spec,
-                                    precision=lax.Precision.HIGHEST)
+                                    feature_group_count=geometry.groups, precision=lax.Precision.HIGHEST)
 
 
 def _xla_input_grad(geometry, dy, w):

@@ -8,7 +8,8 @@ oneDNN (MKL-DNN) for exactly these layers. The library comes from Intel's `onedn
 with `COMPAT_TF_ONEDNN=0`, `available()` is False and convolutions stay XLA's.
 
 `Convolution(geometry)` holds the three primitives of one convolution geometry (batch, sizes,
-channels, strides, padding, dilation; NWC/NHWC/NDHWC activations, WIO/HWIO/DHWIO filters, float32):
+channels, strides, padding, dilation, feature groups; NWC/NHWC/NDHWC activations, TF's
+[*kernel, in / groups, out] filters, float32):
 `forward(x, w)`, `input_grad(dy, w)` and `filter_grad(x, dy)` take and return C-contiguous NumPy
 arrays in TF's layouts. Filters are reordered into the blocked layout oneDNN's kernels pick
 (`format_tag_any`), which is 1.3-2x faster than running on plain HWIO; activations stay NHWC, so
@@ -31,6 +32,7 @@ _F32 = 3
 _TAG_ANY = 1
 _ACTIVATION_TAGS = {1: 15, 2: 22, 3: 33}           # nwc, nhwc, ndhwc
 _FILTER_TAGS = {1: 19, 2: 28, 3: 38}               # wio, hwio, dhwio
+_GROUPED_FILTER_TAGS = {1: 29, 2: 39, 3: 45}       # wigo, hwigo, dhwigo
 _FORWARD_TRAINING = 64
 _CONVOLUTION_DIRECT = 1
 _CPU_ENGINE = 1
@@ -55,7 +57,11 @@ class OneDNNError(RuntimeError):
 
 
 class Geometry(NamedTuple):
-    """One convolution: x [batch, *spatial, channels] * w [*kernel, channels, filters]."""
+    """One convolution: x [batch, *spatial, channels] * w [*kernel, channels / groups, filters].
+
+    With `groups` > 1 (TF's grouped and depthwise convolutions, XLA's feature_group_count) each
+    group of channels / groups input channels makes its filters / groups outputs, the outputs
+    ordered group by group."""
     batch: int
     spatial: tuple
     channels: int
@@ -64,6 +70,7 @@ class Geometry(NamedTuple):
     strides: tuple
     pads: tuple            # ((lo, hi), ...) per spatial axis
     dilations: tuple       # TF's dilation rates (1 = dense)
+    groups: int = 1
 
     @property
     def out_spatial(self):
@@ -77,7 +84,7 @@ class Geometry(NamedTuple):
 
     @property
     def w_shape(self):
-        return (*self.kernel, self.channels, self.filters)
+        return (*self.kernel, self.channels // self.groups, self.filters)
 
     @property
     def y_shape(self):
@@ -173,12 +180,17 @@ class Convolution:
         lib = self.lib = _library()
         g = self.geometry = geometry
         nsp = len(g.spatial)
-        act, flt = _ACTIVATION_TAGS[nsp], _FILTER_TAGS[nsp]
+        act = _ACTIVATION_TAGS[nsp]
+        if g.groups == 1:        # oneDNN's logical filter order: [O, I, *kernel] or [G, O/G, I/G, *kernel]
+            w_dims, flt = (g.filters, g.channels, *g.kernel), _FILTER_TAGS[nsp]
+        else:
+            w_dims = (g.groups, g.filters // g.groups, g.channels // g.groups, *g.kernel)
+            flt = _GROUPED_FILTER_TAGS[nsp]
         # oneDNN's logical order is [N, C, *spatial] / [O, I, *kernel]; the tag gives TF's layout
         self.src_md = lib.memory_desc((g.batch, g.channels, *g.spatial), act)
         self.dst_md = lib.memory_desc((g.batch, g.filters, *g.out_spatial), act)
-        self.user_w_md = lib.memory_desc((g.filters, g.channels, *g.kernel), flt)
-        any_w = lib.memory_desc((g.filters, g.channels, *g.kernel), _TAG_ANY)
+        self.user_w_md = lib.memory_desc(w_dims, flt)
+        any_w = lib.memory_desc(w_dims, _TAG_ANY)
         conv = (_Dims(*g.strides), _Dims(*(d - 1 for d in g.dilations)),
                 _Dims(*(lo for lo, _ in g.pads)), _Dims(*(hi for _, hi in g.pads)))
         d = lib.dll
