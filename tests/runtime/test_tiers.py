@@ -314,6 +314,25 @@ def test_a_new_batch_size_is_interpreted_from_the_symbolic_trace_without_tracing
         assert tiers.STATS.symbolic_calls >= symbolic + 3
 
 
+def test_a_reshape_to_minus_one_keeps_the_symbolic_trace(policy):
+    """tf.reshape(x, [-1, 28, 28, 1]) of a batch-polymorphic x (the MNIST tutorials' first line):
+    the reshape's size check stays symbolic, so a new batch size runs from the symbolic trace."""
+    policy(mode="auto", compile_after=2, background=False)
+    x = tf.placeholder(tf.float32, [None, 12])
+    y = tf.reduce_sum(tf.reshape(x, [-1, 3, 4]) * tf.constant([1.0, 2.0, 3.0, 4.0]), [1, 2])
+    with tf.Session() as s:
+        for _ in range(3):
+            s.run(y, {x: np.ones((5, 12), np.float32)})
+        s.run(y, {x: np.ones((4, 12), np.float32)})          # a second size asks for the trace
+        tiers.drain_background_compiles()
+        symbolic = tiers.STATS.symbolic_calls
+        v = np.arange(36, dtype=np.float32).reshape(3, 12)
+        np.testing.assert_allclose(s.run(y, {x: v}), (v.reshape(3, 3, 4) * [1, 2, 3, 4]).sum((1, 2)))
+        assert tiers.STATS.symbolic_calls == symbolic + 1
+        with pytest.raises(Exception, match="reshape|compatible|divisible"):
+            s.run(tf.reshape(x, [-1, 7]), {x: np.ones((5, 12), np.float32)})
+
+
 def test_symbolic_trace_instances_must_match_the_template():
     from compat_tf._src.runtime.tiers import _SymbolicTrace
     sym = _SymbolicTrace()

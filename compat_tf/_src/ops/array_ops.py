@@ -32,6 +32,7 @@ import builtins
 import dataclasses
 import math
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
@@ -458,12 +459,12 @@ def _reshape_shape(op):
 @register_op("Reshape", shape=_reshape_shape)
 def _reshape(x, shape):
     shp = tuple(int(d) for d in static_ints(shape, "the shape given to tf.reshape").reshape(-1))
-    size = int(np.prod(np.shape(x)))
+    size = math.prod(np.shape(x))      # symbolic in a new batch size's trace (tiers): kept so
     known = int(np.prod([d for d in shp if d != -1])) if shp else 1
     if list(shp).count(-1) > 1:
         raise ValueError("only one dimension of a reshape may be -1")
     if -1 in shp:
-        if known == 0 or size % known:
+        if known == 0 or not _divisible(size, known):
             raise ValueError(
                 f"Input to reshape is a tensor with {size} values, but the requested shape "
                 f"{list(shp)} is not compatible"
@@ -473,6 +474,15 @@ def _reshape(x, shape):
             f"Input to reshape is a tensor with {size} values, but the requested shape has {known}"
         )
     return jnp.reshape(x, shp) if not isinstance(x, np.ndarray) else np.reshape(x, shp)
+
+
+def _divisible(size, by):
+    """Whether `by` divides `size`; True where `size` is symbolic and the question has no answer
+    for every value of its dimensions (jnp.reshape then checks it for the shape it gets)."""
+    try:
+        return not size % by
+    except jax.errors.InconclusiveDimensionOperation:
+        return True
 
 
 def reshape(tensor, shape, name=None):
