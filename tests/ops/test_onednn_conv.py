@@ -294,3 +294,15 @@ def test_a_step_holding_the_custom_call_is_cached_and_loads_in_a_new_process(tmp
     assert results[0]["onednn"] and results[1]["onednn"]
     assert results[0]["hits"] == 0 and results[1]["hits"] >= 1
     assert results[1]["loss"] == results[0]["loss"]
+
+
+def test_handlers_are_used_only_with_the_ffi_version_they_were_written_for(tmp_path, monkeypatch):
+    assert xla_ffi.works.__wrapped__() is True          # this jaxlib: FFI 0.x, x >= 3
+    api = tmp_path / "xla" / "ffi" / "api"
+    api.mkdir(parents=True)
+    for major, minor, ok in [(0, 3, True), (0, 7, True), (1, 0, False), (0, 2, False)]:
+        (api / "c_api.h").write_text(f"#define XLA_FFI_API_MAJOR {major}\n#define XLA_FFI_API_MINOR {minor}\n")
+        monkeypatch.setattr(jax.ffi, "include_dir", lambda: str(tmp_path))
+        assert xla_ffi.works.__wrapped__() is ok, (major, minor)
+    (api / "c_api.h").unlink()
+    assert xla_ffi.works.__wrapped__() is False

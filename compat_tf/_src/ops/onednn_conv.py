@@ -57,7 +57,7 @@ def applies(x, w, groups, data_format):
     """Whether conv(x, w) can run on oneDNN: float32, channels-last, static non-empty shapes, and
     oneDNN loaded."""
     n = x.ndim - 2
-    if data_format != _DATA_FORMATS.get(n) or not onednn_lib.available():
+    if data_format != _DATA_FORMATS.get(n) or not onednn_lib.available() or not xla_ffi.works():
         return False
     if x.dtype != jnp.float32 or w.dtype != jnp.float32:
         return False

@@ -94,8 +94,19 @@ class Geometry(NamedTuple):
 class _Library:
     """libdnnl loaded once, with one CPU engine and stream."""
 
+    # the oneDNN 3.x C API functions used here (2.x had other descriptor constructors)
+    FUNCTIONS = ("dnnl_engine_create", "dnnl_stream_create", "dnnl_stream_wait", "dnnl_memory_desc_create_with_tag",
+                 "dnnl_memory_desc_destroy", "dnnl_memory_desc_get_size", "dnnl_memory_create", "dnnl_memory_destroy",
+                 "dnnl_primitive_create", "dnnl_primitive_execute", "dnnl_primitive_desc_query",
+                 "dnnl_primitive_desc_query_md", "dnnl_reorder_primitive_desc_create",
+                 "dnnl_convolution_forward_primitive_desc_create",
+                 "dnnl_convolution_backward_data_primitive_desc_create",
+                 "dnnl_convolution_backward_weights_primitive_desc_create")
+
     def __init__(self, path):
         self.dll = ctypes.CDLL(path)
+        for name in self.FUNCTIONS:
+            getattr(self.dll, name)                    # AttributeError: not oneDNN 3.x
         self.dll.dnnl_primitive_desc_query_md.restype = _vp
         self.dll.dnnl_memory_desc_get_size.restype = ctypes.c_size_t
         self.engine = _vp()

@@ -14,6 +14,7 @@ XLA FFI error (the step raises it; JAX reports it as an XlaRuntimeError naming t
 ctypes takes the GIL for each call. Only string attributes are decoded.
 """
 import ctypes
+import functools
 import threading
 from typing import NamedTuple
 
@@ -151,3 +152,21 @@ def register(name, fn):
         handler = _Handler(_handler(fn))
         jax.ffi.register_ffi_target(name, jax.ffi.pycapsule(ctypes.cast(handler, _vp)), platform="cpu")
         _registered[name] = handler            # kept alive: XLA holds its address
+
+
+@functools.cache
+def works():
+    """Whether this jaxlib speaks the FFI version the structures above describe: the API version in
+    the C header jaxlib ships (`jax.ffi.include_dir()`) is 0.x with x >= 3 (minor versions only
+    append fields). False (another major version, no header) sends callers to XLA's own programs.
+    Reading the header takes a fraction of a millisecond; compiling a test call took 40 ms."""
+    import os
+    import re
+    try:
+        with open(os.path.join(jax.ffi.include_dir(), "xla", "ffi", "api", "c_api.h")) as f:
+            text = f.read()
+        major = int(re.search(r"#define XLA_FFI_API_MAJOR (\d+)", text).group(1))
+        minor = int(re.search(r"#define XLA_FFI_API_MINOR (\d+)", text).group(1))
+    except (OSError, AttributeError, ValueError):
+        return False
+    return major == _API_MAJOR and minor >= _API_MINOR
