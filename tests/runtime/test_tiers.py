@@ -5,6 +5,8 @@ interpreted without any XLA compile, a repeated one ends up compiled (once), a n
 of a compiled step is interpreted instead of recompiled, and both tiers give the same training
 trajectory (dropout masks included), host checks and state semantics.
 """
+import time
+
 import numpy as np
 import pytest
 
@@ -367,6 +369,32 @@ def test_a_training_step_is_queued_for_compile_after_its_first_call(policy):
         s.run(train, {x: xb, y: yb})                        # the second call runs the executable
         assert list(_step_fn(s, train).programs().values()) == ["compiled"]
         assert tiers.STATS.interpreted_calls == interpreted + 3 and tiers.STATS.compiles == compiles + 1
+
+
+@pytest.mark.parametrize("wait_s, waits", [(1e-9, True), (0, False), (60.0, False)])
+def test_a_slow_interpreted_training_step_waits_for_its_compile(policy, monkeypatch, wait_s, waits):
+    """A training step whose interpreted call took at least wait_for_compile_s runs its second
+    call on the executable, waiting for the background compile; otherwise (a cheap step, or 0)
+    the second call is interpreted beside the compile."""
+    policy(mode="auto", compile_after=2, training_compile_after=1, background=True, wait_for_compile_s=wait_s)
+    compile_ = tiers._compile
+
+    def slow_compile(traced):
+        time.sleep(0.5)
+        return compile_(traced)
+    monkeypatch.setattr(tiers, "_compile", slow_compile)
+    x, y, loss, train, ws = _mlp(dropout=False)
+    xb, yb = _batch(8)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        tiers.drain_background_compiles()
+        interpreted = tiers.STATS.interpreted_calls
+        s.run(train, {x: xb, y: yb})
+        s.run(train, {x: xb, y: yb})
+        assert tiers.STATS.interpreted_calls == interpreted + (1 if waits else 2)
+        status = list(_step_fn(s, train).programs().values())
+        assert status == (["compiled"] if waits else ["compiling"])
+        tiers.drain_background_compiles()
 
 
 def test_a_new_batch_size_of_a_training_step_is_compiled_only_when_it_repeats(policy):
