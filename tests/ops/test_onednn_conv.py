@@ -306,3 +306,26 @@ def test_handlers_are_used_only_with_the_ffi_version_they_were_written_for(tmp_p
         assert xla_ffi.works.__wrapped__() is ok, (major, minor)
     (api / "c_api.h").unlink()
     assert xla_ffi.works.__wrapped__() is False
+
+
+@needs_onednn
+def test_the_geometry_cache_is_bounded_and_dropped_kernels_are_freed(monkeypatch):
+    import gc
+    import weakref
+    monkeypatch.setattr(onednn_lib, "MAX_CONVOLUTIONS", 3)
+    monkeypatch.setattr(onednn_lib, "_convolutions", type(onednn_lib._convolutions)())
+    geometries = [Geometry(b, (6, 6), 2, (3, 3), 3, (1, 1), ((1, 1), (1, 1)), (1, 1)) for b in range(1, 6)]
+    refs = []
+    for g in geometries:
+        x, w, dy = (np.ones(s, np.float32) for s in (g.x_shape, g.w_shape, g.y_shape))
+        conv = onednn_lib.convolution(g)
+        refs.append(weakref.ref(conv))
+        assert conv.forward(x, w).max() == 18.0
+        assert conv.filter_grad(x, dy).max() == 36.0 * g.batch        # the centre tap sees 6x6
+        del conv
+    gc.collect()
+    assert list(onednn_lib._convolutions) == geometries[2:]          # the least recently used went
+    assert [r() is None for r in refs] == [True, True, False, False, False]   # and were destroyed
+    again = onednn_lib.convolution(geometries[0])                     # made anew, and it works
+    assert again.forward(np.ones(geometries[0].x_shape, np.float32),
+                         np.ones(geometries[0].w_shape, np.float32)).max() == 18.0

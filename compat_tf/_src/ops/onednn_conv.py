@@ -193,8 +193,9 @@ PRIMITIVES = tuple(_KERNELS)
 
 # XLA's CPU scheduler by default orders a step's independent work so that it can run at once;
 # beside a oneDNN call (whose OpenMP threads split the work statically over the cores) that
-# concurrent work slows both down: the MNIST CNN's Adam step took 30-32 ms with it and 25-27 ms
-# without (5x5 convolutions, batch 64, 2 cores). Steps holding these primitives are compiled
+# concurrent work slows both down: a hand-written JAX step of the MNIST CNN (Adam, 5x5
+# convolutions, batch 64, 2 cores) took 30-32 ms with it and 25-27 ms without, in alternating
+# processes; through a Session the difference was within the noise. Steps holding these primitives are compiled
 # without it.
 COMPILER_OPTIONS = {"xla_cpu_enable_concurrency_optimized_scheduler": False}
 

@@ -16,6 +16,7 @@ arrays in TF's layouts. Filters are reordered into the blocked layout oneDNN's k
 no copy of them is made. Executions are serialised by one lock: the library's stream is not
 thread-safe, and two convolutions on the same cores gain nothing from running at once.
 """
+import collections
 import ctypes
 import ctypes.util
 import functools
@@ -188,6 +189,7 @@ class Convolution:
     """The forward, input-gradient and filter-gradient primitives of one `Geometry`."""
 
     def __init__(self, geometry):
+        self._owned = []         # (oneDNN destroy function, handle), destroyed in reverse by __del__
         lib = self.lib = _library()
         g = self.geometry = geometry
         nsp = len(g.spatial)
@@ -198,14 +200,16 @@ class Convolution:
             w_dims = (g.groups, g.filters // g.groups, g.channels // g.groups, *g.kernel)
             flt = _GROUPED_FILTER_TAGS[nsp]
         # oneDNN's logical order is [N, C, *spatial] / [O, I, *kernel]; the tag gives TF's layout
-        self.src_md = lib.memory_desc((g.batch, g.channels, *g.spatial), act)
-        self.dst_md = lib.memory_desc((g.batch, g.filters, *g.out_spatial), act)
-        self.user_w_md = lib.memory_desc(w_dims, flt)
-        any_w = lib.memory_desc(w_dims, _TAG_ANY)
+        self.src_md = self._own("dnnl_memory_desc_destroy", lib.memory_desc((g.batch, g.channels, *g.spatial), act))
+        self.dst_md = self._own("dnnl_memory_desc_destroy", lib.memory_desc((g.batch, g.filters, *g.out_spatial), act))
+        self.user_w_md = self._own("dnnl_memory_desc_destroy", lib.memory_desc(w_dims, flt))
+        any_w = self._own("dnnl_memory_desc_destroy", lib.memory_desc(w_dims, _TAG_ANY))
         conv = (_Dims(*g.strides), _Dims(*(d - 1 for d in g.dilations)),
                 _Dims(*(lo for lo, _ in g.pads)), _Dims(*(hi for _, hi in g.pads)))
         d = lib.dll
-        self.fwd_pd, self.bwd_data_pd, self.bwd_weights_pd = _vp(), _vp(), _vp()
+        self.fwd_pd, self.bwd_data_pd, self.bwd_weights_pd = pds = _vp(), _vp(), _vp()
+        for pd in pds:
+            self._own("dnnl_primitive_desc_destroy", pd)          # destroyed only if created
         lib.check(d.dnnl_convolution_forward_primitive_desc_create(
             ctypes.byref(self.fwd_pd), lib.engine, _FORWARD_TRAINING, _CONVOLUTION_DIRECT, self.src_md, any_w, None,
             self.dst_md, *conv, None), "convolution forward descriptor")
@@ -215,12 +219,25 @@ class Convolution:
         lib.check(d.dnnl_convolution_backward_weights_primitive_desc_create(
             ctypes.byref(self.bwd_weights_pd), lib.engine, _CONVOLUTION_DIRECT, self.src_md, any_w, None,
             self.dst_md, *conv, self.fwd_pd, None), "convolution backward-weights descriptor")
-        d.dnnl_memory_desc_destroy(any_w)
         self.fwd_w_md = _vp(d.dnnl_primitive_desc_query_md(self.fwd_pd, _QUERY_WEIGHTS_MD, 0))
         self.bwd_data_w_md = _vp(d.dnnl_primitive_desc_query_md(self.bwd_data_pd, _QUERY_WEIGHTS_MD, 0))
         self.bwd_weights_w_md = _vp(d.dnnl_primitive_desc_query_md(self.bwd_weights_pd, _QUERY_DIFF_WEIGHTS_MD, 0))
         self._prims = {}
         self._buffers = {}
+
+    def _own(self, destroy, handle):
+        self._owned.append((destroy, handle))
+        return handle
+
+    def __del__(self):
+        """Destroys the primitives, descriptors and memory descriptors this geometry created
+        (the cache drops a geometry beyond MAX_CONVOLUTIONS; a kernel running it holds a
+        reference, so it is destroyed after that run)."""
+        lib = getattr(self, "lib", None)
+        for destroy, handle in reversed(getattr(self, "_owned", ())):
+            if lib is not None and handle:
+                getattr(lib.dll, destroy)(handle)
+        self._owned = []
 
     def implementations(self):
         """oneDNN's names of the chosen kernels (forward, input gradient, filter gradient)."""
@@ -230,7 +247,10 @@ class Convolution:
         """The primitive `name`, created (JIT-compiled by oneDNN) on first use."""
         prim = self._prims.get(name)
         if prim is None:
-            prim = self._prims[name] = self.lib.primitive(make_pd())
+            pd = make_pd()
+            if pd not in (self.fwd_pd, self.bwd_data_pd, self.bwd_weights_pd):
+                self._own("dnnl_primitive_desc_destroy", pd)       # a reorder's
+            prim = self._prims[name] = self._own("dnnl_primitive_destroy", self.lib.primitive(pd))
         return prim
 
     def _scratch(self, name, md):
@@ -322,7 +342,11 @@ def _operand(a, shape):
     return a
 
 
-_convolutions = {}
+# geometries kept, least recently used dropped first (each holds JIT-compiled kernels and a
+# filter-sized buffer; a service fed ever new batch sizes stays bounded, as TF's MKL primitive
+# cache does)
+MAX_CONVOLUTIONS = 256
+_convolutions = collections.OrderedDict()
 _convolutions_lock = threading.Lock()
 
 
@@ -332,9 +356,14 @@ def convolution(geometry):
     if not available():
         return None
     with _convolutions_lock:
-        if geometry not in _convolutions:
-            try:
-                _convolutions[geometry] = Convolution(geometry)
-            except OneDNNError:
-                _convolutions[geometry] = None
-        return _convolutions[geometry]
+        if geometry in _convolutions:
+            _convolutions.move_to_end(geometry)
+            return _convolutions[geometry]
+        try:
+            conv = Convolution(geometry)
+        except OneDNNError:
+            conv = None
+        _convolutions[geometry] = conv
+        while len(_convolutions) > MAX_CONVOLUTIONS:
+            _convolutions.popitem(last=False)
+        return conv
