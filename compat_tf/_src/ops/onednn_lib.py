@@ -279,24 +279,21 @@ class Convolution:
         as the geometry says (the caller checks)."""
         lib = self.lib
         with lib.lock:
-            if kind == "forward":
-                wb = self._reorder("w->fwd", self.user_w_md, self.fwd_w_md, b,
-                                   self._scratch("w->fwd", self.fwd_w_md))
-                lib.execute(self._prim("fwd", lambda: self.fwd_pd),
-                            [(_ARG_SRC, self.src_md, a), (_ARG_WEIGHTS, self.fwd_w_md, wb),
-                             (_ARG_DST, self.dst_md, out)])
-            elif kind == "input_grad":
-                wb = self._reorder("w->bwd_data", self.user_w_md, self.bwd_data_w_md, b,
-                                   self._scratch("w->bwd_data", self.bwd_data_w_md))
-                lib.execute(self._prim("bwd_data", lambda: self.bwd_data_pd),
-                            [(_ARG_DIFF_SRC, self.src_md, out), (_ARG_WEIGHTS, self.bwd_data_w_md, wb),
-                             (_ARG_DIFF_DST, self.dst_md, a)])
-            elif kind == "filter_grad":
-                dwb = self._scratch("bwd_weights", self.bwd_weights_w_md)
-                lib.execute(self._prim("bwd_weights", lambda: self.bwd_weights_pd),
+            if kind in ("forward", "input_grad"):      # the filter is an input: reordered first
+                if kind == "forward":
+                    pd, w_md = self.fwd_pd, self.fwd_w_md
+                    act_args = [(_ARG_SRC, self.src_md, a), (_ARG_DST, self.dst_md, out)]
+                else:
+                    pd, w_md = self.bwd_data_pd, self.bwd_data_w_md
+                    act_args = [(_ARG_DIFF_DST, self.dst_md, a), (_ARG_DIFF_SRC, self.src_md, out)]
+                wb = self._reorder("w->" + kind, self.user_w_md, w_md, b, self._scratch("w->" + kind, w_md))
+                lib.execute(self._prim(kind, lambda: pd), act_args + [(_ARG_WEIGHTS, w_md, wb)])
+            elif kind == "filter_grad":                 # the filter is the result: reordered after
+                dwb = self._scratch("filter_grad", self.bwd_weights_w_md)
+                lib.execute(self._prim(kind, lambda: self.bwd_weights_pd),
                             [(_ARG_SRC, self.src_md, a), (_ARG_DIFF_WEIGHTS, self.bwd_weights_w_md, dwb),
                              (_ARG_DIFF_DST, self.dst_md, b)])
-                self._reorder("bwd_weights->w", self.bwd_weights_w_md, self.user_w_md, dwb, out)
+                self._reorder("filter_grad->w", self.bwd_weights_w_md, self.user_w_md, dwb, out)
             else:
                 raise ValueError(f"unknown oneDNN convolution kernel {kind!r}")
 
