@@ -595,7 +595,9 @@ def _small_enough(closed):
     """Whether every array in the jaxpr (nested ones too) is at most max_interpreted_elements
     and its products and convolutions (each nested jaxpr counted once) at most
     max(max_interpreted_flops, interpreted_flops_per_eqn x its equations) (a symbolic dimension
-    counts as 1: the limits then bound the rest of the shape)."""
+    counts as 1: the limits then bound the rest of the shape). oneDNN's convolutions
+    (ops/onednn_conv.py) are not counted: the NumPy tier runs the same kernels as the compiled
+    step, so their work costs the same in both tiers."""
     limit = POLICY.max_interpreted_elements
     flops, eqns = 0.0, 0
     stack = [closed.jaxpr]
