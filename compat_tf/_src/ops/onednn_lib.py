@@ -156,10 +156,13 @@ class _Library:
 
 
 def _library_path():
+    """COMPAT_TF_ONEDNN_LIB, else the wheel's library: it installs into `<prefix>/lib` of the
+    environment (a venv, conda, the system) or of `pip install --user` (site.USER_BASE)."""
     override = os.environ.get("COMPAT_TF_ONEDNN_LIB")
     if override:
         return override
-    for prefix in dict.fromkeys((sys.prefix, sys.base_prefix)):
+    import site
+    for prefix in dict.fromkeys((sys.prefix, sys.base_prefix, getattr(site, "USER_BASE", None) or sys.prefix)):
         candidate = os.path.join(prefix, "lib", "libdnnl.so.3")
         if os.path.exists(candidate):
             return candidate
