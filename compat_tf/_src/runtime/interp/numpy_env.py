@@ -25,7 +25,7 @@ import threading
 
 _FTZ_DAZ = 0x8040                 # MXCSR bits 15 (flush to zero) and 6 (denormals are zero)
 _MXCSR_OFFSET = 28                # glibc's x86-64 fenv_t: the SSE control word is its last field
-_FENV_SIZE = 32
+_FENV_SIZE = 64                   # fenv_t is 32 bytes in glibc; room to spare
 _local = threading.local()
 
 
