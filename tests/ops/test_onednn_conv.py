@@ -169,6 +169,8 @@ def test_tf_conv2d_goes_through_onednn_for_float32_only():
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             got = sess.run([y, dx, dw], {xp: x.astype(np.float32)})
+    used = Geometry(2, (8, 8), 3, (3, 3), 4, (2, 1), ((0, 1), (1, 1)), (1, 1))     # TF's SAME padding
+    assert onednn_lib._convolutions.get(used) is not None
     def ref(x, w):
         return jax.lax.conv_general_dilated(x, w, (2, 1), "SAME", dimension_numbers=("NHWC", "HWIO", "NHWC"),
                                             precision="highest")
@@ -226,8 +228,12 @@ def test_switched_off_by_the_environment():
 def test_a_geometry_onednn_refuses_falls_back_to_xla():
     """conv() answers None where oneDNN has no primitive (here: an empty output), and the caller
     lowers XLA's convolution."""
-    x, w = jnp.zeros((1, 2, 2, 1)), jnp.zeros((3, 3, 1, 1))
-    assert onednn_conv.conv(x, w, (1, 1), ((0, 0), (0, 0)), (1, 1)) is None
+    x, w = jnp.zeros((1, 2, 2, 1), jnp.float32), jnp.zeros((3, 3, 1, 1), jnp.float32)
+    assert onednn_conv.applies(x, w, 1, "NHWC")
+    assert onednn_conv.conv(x, w, (1, 1), ((0, 0), (0, 0)), (1, 1), 1, "NHWC") is None
+    x = jnp.zeros((1, 4, 4, 1), jnp.float32)                       # the same, with an output
+    y = onednn_conv.conv(x, w, (1, 1), ((0, 0), (0, 0)), (1, 1), 1, "NHWC")
+    assert y is not None and y.shape == (1, 2, 2, 1)
 
 
 @needs_onednn

@@ -346,6 +346,7 @@ def test_denormals_are_zero_as_in_compiled_steps_and_the_settings_come_back():
     for g, w in zip(got, want):
         np.testing.assert_array_equal(g, w)
         assert not np.any(g)                         # all flushed
+    assert not np.any(numpy_eager(lambda x: x * 1.5, tiny))      # constant folding's path too
     assert float(np.float32(1e-39) * np.float32(1.5)) != 0.0      # NumPy's own modes are back
     before = _set_madvise_hugepage(True)
     _set_madvise_hugepage(before)

@@ -827,10 +827,9 @@ def _conv_lower(x, w, strides, padding, explicit_paddings, data_format, dilation
         groups = in_c // w.shape[-2]
         if groups == 1 and n > 1 and data_format in ("NHWC", "NDHWC") and _covers_last_axis(x, w, pads, d):
             x, w, s, pads, d = _fold_last_axis(x, w, s, pads, d)
-    if onednn_conv.applies(x, w.astype(x.dtype), groups, data_format):   # CPU: TF's oneDNN kernels
-        y = onednn_conv.conv(x, w.astype(x.dtype), s, pads, d, groups)
-        if y is not None:
-            return y
+    y = onednn_conv.conv(x, w.astype(x.dtype), s, pads, d, groups, data_format)   # CPU: TF's oneDNN kernels
+    if y is not None:
+        return y
     if conv_impl.applies(x, w, groups, data_format, s, pads, d):   # CPU: gradients as TF's GEMMs
         return conv_impl.conv2d(x, w.astype(x.dtype), s, pads, d, _PRECISION)
     return lax.conv_general_dilated(

@@ -64,10 +64,12 @@ def applies(x, w, groups, data_format):
     return all(isinstance(d, int) and d > 0 for d in (*x.shape, *w.shape))
 
 
-def conv(x, w, strides, pads, dilations, groups=1):
+def conv(x, w, strides, pads, dilations, groups, data_format):
     """conv(x, w) as TF's Conv2D/Conv3D/DepthwiseConv2dNative (channels-last, [*kernel, in / groups,
-    out] filter, `groups` feature groups), or None where oneDNN has no kernel for this geometry (the
-    caller then lowers XLA's convolution)."""
+    out] filter, `groups` feature groups), or None where it does not apply (`applies`) or oneDNN has
+    no kernel for this geometry: the caller then lowers XLA's convolution."""
+    if not applies(x, w, groups, data_format):
+        return None
     geometry = Geometry(batch=x.shape[0], spatial=tuple(x.shape[1:-1]), channels=x.shape[-1],
                         kernel=tuple(w.shape[:-2]), filters=w.shape[-1], strides=tuple(strides),
                         pads=tuple(tuple(p) for p in pads), dilations=tuple(dilations), groups=int(groups))
@@ -82,7 +84,8 @@ conv_p = Primitive("compat_tf_onednn_conv")                       # (x, w) -> y
 input_grad_p = Primitive("compat_tf_onednn_conv_input_grad")      # (dy, w) -> dx
 filter_grad_p = Primitive("compat_tf_onednn_conv_filter_grad")    # (x, dy) -> dw
 
-# per primitive: the kernel's method, and the shape of its result
+# per primitive: the kernel's kind (onednn_lib.Convolution.run), and the Geometry property that is
+# the shape of its result
 _KERNELS = {conv_p: ("forward", "y_shape"), input_grad_p: ("input_grad", "x_shape"),
             filter_grad_p: ("filter_grad", "w_shape")}
 

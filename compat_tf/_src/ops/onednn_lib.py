@@ -306,33 +306,25 @@ class Convolution:
         return {"forward": (g.x_shape, g.w_shape, g.y_shape), "input_grad": (g.y_shape, g.w_shape, g.x_shape),
                 "filter_grad": (g.x_shape, g.y_shape, g.w_shape)}[kind]
 
-    def __call__(self, kind, a, b, out=None):
-        """Kernel `kind` (see `run`) on NumPy arrays; returns its result (`out` where given)."""
+    def __call__(self, kind, a, b):
+        """Kernel `kind` (see `run`) on NumPy arrays; returns its result, a new array."""
         sa, sb, so = self.shapes(kind)
         a, b = _operand(a, sa), _operand(b, sb)
-        out = _result(out, so)
+        out = np.empty(so, np.float32)
         self.run(kind, a.ctypes.data, b.ctypes.data, out.ctypes.data)
         return out
 
-    def forward(self, x, w, out=None):
+    def forward(self, x, w):
         """y = conv(x, w), as TF's Conv2D (cross-correlation)."""
-        return self("forward", x, w, out)
+        return self("forward", x, w)
 
-    def input_grad(self, dy, w, out=None):
+    def input_grad(self, dy, w):
         """dx of conv(x, w) given dy (TF's Conv2DBackpropInput)."""
-        return self("input_grad", dy, w, out)
+        return self("input_grad", dy, w)
 
-    def filter_grad(self, x, dy, out=None):
+    def filter_grad(self, x, dy):
         """dw of conv(x, w) given dy (TF's Conv2DBackpropFilter)."""
-        return self("filter_grad", x, dy, out)
-
-
-def _result(out, shape):
-    if out is None:
-        return np.empty(shape, np.float32)
-    if out.shape != tuple(shape) or out.dtype != np.float32 or not out.flags.c_contiguous:
-        raise ValueError(f"oneDNN convolution: output buffer of shape {out.shape}, expected {tuple(shape)}")
-    return out
+        return self("filter_grad", x, dy)
 
 
 def _operand(a, shape):

@@ -22,6 +22,7 @@ import operator
 import numpy as np
 
 from compat_tf._src.runtime.interp import core as icore
+from compat_tf._src.runtime.interp import numpy_env
 from compat_tf._src.runtime.interp.reductions import _BF16
 
 try:
@@ -132,7 +133,7 @@ def numpy_eager(fn, *args, **kwargs):
     args = [_wrap(trace, a) for a in args]
     kwargs = {k: _wrap(trace, v) for k, v in kwargs.items()}
     try:
-        with _set_current_trace(trace):
+        with _set_current_trace(trace), numpy_env.evaluation():   # as eval_jaxpr: denormals are 0
             out = fn(*args, **kwargs)
     except icore._PassThrough as e:
         raise e.exc from None

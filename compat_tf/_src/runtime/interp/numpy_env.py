@@ -113,7 +113,7 @@ def evaluation():
         return
     saved = _get() if _AVAILABLE else None
     if saved is not None:
-        env = _get()
+        env = type(saved).from_buffer_copy(saved)
         _mxcsr(env).value |= _FTZ_DAZ
         _LIB.fesetenv(env)
     _advice(+1)
